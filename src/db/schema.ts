@@ -1,0 +1,111 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+// Times are epoch milliseconds: cheap to compare in SQL, exact in JSON.
+
+export const workflows = sqliteTable('workflows', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  hookToken: text('hook_token').notNull(),
+  version: integer('version').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+// Every save is a new row; a run names the version it started with, so editing a workflow
+// never changes a run in flight. Rows stay after the workflow is deleted, for its runs.
+export const workflowVersions = sqliteTable(
+  'workflow_versions',
+  {
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    definition: text('definition').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.version] })],
+)
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    workflowVersion: integer('workflow_version').notNull(),
+    status: text('status').notNull(),
+    trigger: text('trigger').notNull(),
+    input: text('input'),
+    output: text('output'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    // The consumer holding the run, and until when: a second delivery leaves it alone.
+    leaseId: text('lease_id'),
+    leaseUntil: integer('lease_until'),
+    // When someone should next be working on this run; the sweeper looks only at this.
+    wakeAt: integer('wake_at').notNull(),
+    sweeps: integer('sweeps').notNull().default(0),
+    // A node waiting for a delayed retry: { index, attempts, error }.
+    pendingRetry: text('pending_retry'),
+  },
+  (t) => [
+    // Run ids are UUIDv7, so id order is creation order: newest-first pages need no other index.
+    index('runs_workflow').on(t.workflowId, t.id),
+    // Partial: finished runs leave it, so the sweeper's scan stays small and finished runs
+    // cost no index writes.
+    index('runs_active_wake')
+      .on(t.wakeAt)
+      .where(sql`status in ('queued', 'running')`),
+  ],
+)
+
+// One row per node execution. The primary key is what makes a step impossible to record twice.
+export const steps = sqliteTable(
+  'steps',
+  {
+    runId: text('run_id').notNull(),
+    index: integer('step_index').notNull(),
+    nodeId: text('node_id').notNull(),
+    nodeType: text('node_type').notNull(),
+    nodeName: text('node_name'),
+    status: text('status').notNull(),
+    input: text('input'),
+    output: text('output'),
+    error: text('error'),
+    attempts: integer('attempts').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    durationMs: integer('duration_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.index] })],
+)
+
+// Webhook deliveries already accepted, so a provider's retry does not start a second run.
+export const ingestKeys = sqliteTable(
+  'ingest_keys',
+  {
+    workflowId: text('workflow_id').notNull(),
+    key: text('key').notNull(),
+    runId: text('run_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.key] }),
+    index('ingest_keys_created').on(t.createdAt),
+  ],
+)
+
+// Payloads too large for a queue message or a D1 column, split in chunks.
+export const blobs = sqliteTable(
+  'blobs',
+  {
+    id: text('id').notNull(),
+    seq: integer('seq').notNull(),
+    data: text('data').notNull(),
+    createdAt: integer('created_at')
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.seq] })],
+)

@@ -1,0 +1,50 @@
+import { numberVar, type Env } from '../env'
+import { describeError } from '../errors'
+import type { RunMessage } from './messages'
+import { runWorkflow, type Budget } from './run-workflow'
+
+export const DEFAULT_STEPS_PER_MESSAGE = 40
+const WALL_BUDGET_MS = 60_000
+
+export function engineBudget(env: Env): Budget {
+  return {
+    steps: numberVar(env.ENGINE_STEPS_PER_MESSAGE, DEFAULT_STEPS_PER_MESSAGE),
+    wallMs: WALL_BUDGET_MS,
+  }
+}
+
+/**
+ * The runs queue consumer. Each message is acked only once its run's state is in D1, and retried
+ * (with a growing delay) when D1 or the queue failed under it, so an accepted run is not lost.
+ */
+export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Promise<void> {
+  const budget = engineBudget(env)
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      if (!isRunMessage(message.body)) {
+        console.error(JSON.stringify({ event: 'message_malformed', id: message.id }))
+        message.ack()
+        return
+      }
+      try {
+        const outcome = await runWorkflow(env.DB, env.RUNS, message.body, budget)
+        if (outcome.action === 'retry') message.retry({ delaySeconds: outcome.delaySeconds })
+        else message.ack()
+      } catch (error) {
+        console.error(
+          JSON.stringify({
+            event: 'message_retry',
+            runId: message.body.runId,
+            attempts: message.attempts,
+            error: describeError(error),
+          }),
+        )
+        message.retry({ delaySeconds: Math.min(60, 2 ** Math.min(message.attempts, 6)) })
+      }
+    }),
+  )
+}
+
+export function isRunMessage(body: unknown): body is RunMessage {
+  return typeof body === 'object' && body !== null && typeof (body as RunMessage).runId === 'string'
+}

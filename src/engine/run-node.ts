@@ -1,0 +1,134 @@
+import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../errors'
+import { getNode } from '../nodes/registry'
+import { isHalt } from '../nodes/define-node'
+import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
+import { NO_RETRY, retryDelayMs } from './retry-policy'
+
+/** Waits up to this long between attempts inside the consumer; longer waits go back to the queue. */
+export const INLINE_RETRY_MAX_MS = 5_000
+
+export type NodeCall = {
+  node: WorkflowNode
+  index: number
+  input: unknown
+  runId: string
+  workflowId: string
+  /** Attempts already made (a delayed retry resumes the count). */
+  attemptsSoFar: number
+  /** The latest time this call may still be running, from the run's lease. */
+  mustFinishBy: number
+}
+
+export type NodeOutcome =
+  | { kind: 'succeeded'; output: unknown; outputText: string; attempts: number; halted?: string }
+  | { kind: 'failed'; error: ErrorInfo; attempts: number }
+  | { kind: 'retry-later'; error: ErrorInfo; attempts: number; delayMs: number }
+
+/**
+ * Runs one node through the registry: config validated, each attempt inside try/catch and a
+ * timeout, retried as its policy says. Never throws: every failure becomes an outcome.
+ */
+export async function runNode(call: NodeCall): Promise<NodeOutcome> {
+  const { node } = call
+  const policy = node.retry ?? NO_RETRY
+  const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
+  let attempt = call.attemptsSoFar
+  for (;;) {
+    attempt += 1
+    try {
+      const output = await attemptNode(call, attempt, timeoutMs)
+      return output
+    } catch (thrown) {
+      const error = describeError(thrown)
+      if (!isRetryable(thrown) || attempt >= policy.maxAttempts)
+        return { kind: 'failed', error, attempts: attempt }
+      const delayMs = retryDelayMs(policy, attempt, (thrown as AutomateError).retryAfterMs)
+      const fitsInline =
+        delayMs <= INLINE_RETRY_MAX_MS && Date.now() + delayMs + timeoutMs < call.mustFinishBy
+      if (!fitsInline) return { kind: 'retry-later', error, attempts: attempt, delayMs }
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    }
+  }
+}
+
+async function attemptNode(
+  call: NodeCall,
+  attempt: number,
+  timeoutMs: number,
+): Promise<NodeOutcome> {
+  const { node } = call
+  const definition = getNode(node.type)
+  const parsed = definition.config.safeParse(node.config)
+  if (!parsed.success) {
+    throw new AutomateError(
+      'CONFIG_INVALID',
+      `Invalid config: ${parsed.error.issues.map(formatIssue).join('; ')}`,
+      {
+        retryable: false,
+        details: parsed.error.issues.map((i) => ({
+          path: ['config', ...i.path].join('.'),
+          message: i.message,
+        })),
+      },
+    )
+  }
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new AutomateError('NODE_TIMEOUT', `Timed out after ${timeoutMs} ms`, {
+        details: { timeoutMs },
+      })
+      controller.abort(error)
+      reject(error)
+    }, timeoutMs)
+  })
+  try {
+    const result = await Promise.race([
+      Promise.resolve().then(() =>
+        definition.run(call.input, {
+          config: parsed.data,
+          signal: controller.signal,
+          idempotencyKey: `${call.runId}:${node.id}`,
+          runId: call.runId,
+          workflowId: call.workflowId,
+          step: { index: call.index, id: node.id, name: node.name },
+          attempt,
+        }),
+      ),
+      timeout,
+    ])
+    if (isHalt(result))
+      return {
+        kind: 'succeeded',
+        ...asJson(result.output),
+        attempts: attempt,
+        halted: result.reason,
+      }
+    return { kind: 'succeeded', ...asJson(result), attempts: attempt }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
+/**
+ * The next node gets exactly what is recorded, so a resumed run sees the same data as one that
+ * never stopped: values JSON cannot hold are refused here rather than silently changed later.
+ */
+function asJson(value: unknown): { output: unknown; outputText: string } {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value)
+  } catch (error) {
+    throw new AutomateError('OUTPUT_NOT_JSON', `Output is not JSON: ${(error as Error).message}`, {
+      retryable: false,
+      cause: error,
+    })
+  }
+  if (text === undefined) return { output: null, outputText: 'null' }
+  return { output: JSON.parse(text), outputText: text }
+}
+
+function formatIssue(issue: { path: PropertyKey[]; message: string }) {
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message
+}

@@ -1,0 +1,55 @@
+import { numberVar, type Env } from '../env'
+import type { RunsQueue } from './run-workflow'
+
+const SWEEP_BATCH = 200
+
+/**
+ * No run stays queued or running forever. A run nobody has touched for SWEEP_AFTER_SECONDS past
+ * the time it should have been picked up (its message lost, its consumer dead) is put back on
+ * the queue; after SWEEP_MAX_ATTEMPTS such tries it is failed with the reason.
+ */
+export async function sweepStuckRuns(
+  env: Pick<Env, 'DB' | 'SWEEP_AFTER_SECONDS' | 'SWEEP_MAX_ATTEMPTS'> & { RUNS: RunsQueue },
+  now = Date.now(),
+) {
+  const threshold = now - numberVar(env.SWEEP_AFTER_SECONDS, 300) * 1000
+  const maxSweeps = numberVar(env.SWEEP_MAX_ATTEMPTS, 3)
+  const { results } = await env.DB.prepare(
+    `SELECT id, sweeps, wake_at FROM runs
+     WHERE status IN ('queued', 'running') AND wake_at < ?1 AND (lease_until IS NULL OR lease_until < ?2)
+     ORDER BY wake_at LIMIT ?3`,
+  )
+    .bind(threshold, now, SWEEP_BATCH)
+    .all<{ id: string; sweeps: number; wake_at: number }>()
+
+  let requeued = 0
+  let failed = 0
+  for (const run of results) {
+    if (run.sweeps >= maxSweeps) {
+      const error = JSON.stringify({
+        message: `The run made no progress after ${run.sweeps} re-enqueues by the sweeper`,
+        code: 'STUCK',
+      })
+      const { meta } = await env.DB.prepare(
+        `UPDATE runs SET status = 'failed', error = ?3, finished_at = ?4, lease_id = NULL, lease_until = NULL
+         WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')`,
+      )
+        .bind(run.id, run.wake_at, error, now)
+        .run()
+      failed += meta.changes
+      continue
+    }
+    // Conditional on wake_at, so a run that moved on since the SELECT is left alone.
+    const { meta } = await env.DB.prepare(
+      `UPDATE runs SET sweeps = sweeps + 1, wake_at = ?3 WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')`,
+    )
+      .bind(run.id, run.wake_at, now)
+      .run()
+    if (meta.changes === 1) {
+      await env.RUNS.send({ v: 1, runId: run.id })
+      requeued += 1
+    }
+  }
+  if (results.length) console.log(JSON.stringify({ event: 'sweep', requeued, failed }))
+  return { requeued, failed }
+}

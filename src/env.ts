@@ -1,0 +1,16 @@
+import type { RunMessage } from './engine/messages'
+
+export type Env = {
+  DB: D1Database
+  RUNS: Queue<RunMessage>
+  ADMIN_TOKEN?: string
+  SWEEP_AFTER_SECONDS?: string
+  SWEEP_MAX_ATTEMPTS?: string
+  /** A long workflow continues in a new queue message after this many steps. */
+  ENGINE_STEPS_PER_MESSAGE?: string
+}
+
+export function numberVar(value: string | undefined, fallback: number) {
+  const parsed = Number(value)
+  return value !== undefined && value !== '' && Number.isFinite(parsed) ? parsed : fallback
+}

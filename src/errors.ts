@@ -1,0 +1,76 @@
+/**
+ * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP
+ * status when it reaches a client, `retryable: false` tells the engine that trying the same node
+ * again cannot help (a 4xx from an API, a bad config), and `cause` keeps the original error.
+ */
+export class AutomateError extends Error {
+  readonly code: string
+  readonly status: number
+  readonly retryable: boolean
+  readonly details?: unknown
+  readonly retryAfterMs?: number
+
+  constructor(
+    code: string,
+    message: string,
+    options: {
+      status?: number
+      retryable?: boolean
+      details?: unknown
+      cause?: unknown
+      retryAfterMs?: number
+    } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = 'AutomateError'
+    this.code = code
+    this.status = options.status ?? 500
+    this.retryable = options.retryable ?? true
+    this.details = options.details
+    this.retryAfterMs = options.retryAfterMs
+  }
+}
+
+export type ErrorInfo = { message: string; code?: string; details?: unknown }
+
+/** Anything thrown, Error or not, as the `{ message, code?, details? }` the run log shows. */
+export function describeError(thrown: unknown): ErrorInfo {
+  if (thrown instanceof AutomateError) {
+    return withoutUndefined({ message: thrown.message, code: thrown.code, details: thrown.details })
+  }
+  if (thrown instanceof Error) {
+    const code = thrown.name && thrown.name !== 'Error' ? thrown.name : undefined
+    return withoutUndefined({ message: thrown.message || thrown.name, code })
+  }
+  return {
+    message: `Non-Error value thrown: ${safeString(thrown)}`,
+    code: 'NON_ERROR_THROWN',
+    details: toJsonSafe(thrown),
+  }
+}
+
+export function isRetryable(thrown: unknown): boolean {
+  return !(thrown instanceof AutomateError) || thrown.retryable
+}
+
+function safeString(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+function toJsonSafe(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value) ?? 'null')
+  } catch {
+    return String(value)
+  }
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key]
+  return value
+}

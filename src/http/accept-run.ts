@@ -1,0 +1,124 @@
+import type { Context } from 'hono'
+import type { Env } from '../env'
+import { AutomateError } from '../errors'
+import type { RunMessage, TriggerInfo } from '../engine/messages'
+import { uuidv7 } from '../lib/ids'
+import { MESSAGE_INLINE_LIMIT, encodePayload } from '../store/payloads'
+import { insertQueuedRun } from '../store/runs'
+import type { StoredWorkflow } from '../store/workflows'
+
+const DEDUPE_WINDOW_MS = 24 * 3600_000
+
+export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
+
+/**
+ * Puts a run on the queue and answers at once. The run row is written after the response
+ * (waitUntil): the message itself carries everything the Engine needs, so nothing waits on D1.
+ * Two exceptions cost one D1 round trip before the answer: a delivery id to deduplicate (the
+ * check must be atomic) and a payload too large for a queue message (stored first, referenced).
+ */
+export async function acceptRun(
+  c: Context<{ Bindings: Env }>,
+  workflow: StoredWorkflow,
+  payload: unknown,
+  trigger: TriggerInfo,
+): Promise<Accepted> {
+  const db = c.env.DB
+  const now = trigger.receivedAt
+  const runId = uuidv7(now)
+  const statusUrl = `${new URL(c.req.url).origin}/api/runs/${runId}`
+
+  if (trigger.dedupeKey) {
+    const first = await claimDeliveryKey(db, workflow.id, trigger.dedupeKey, runId, now)
+    if (first !== runId)
+      return {
+        runId: first,
+        statusUrl: `${new URL(c.req.url).origin}/api/runs/${first}`,
+        duplicate: true,
+      }
+  }
+
+  const input = encodePayload(db, payload, MESSAGE_INLINE_LIMIT)
+  if (input.statements.length) await db.batch(input.statements)
+
+  const message: RunMessage = {
+    v: 1,
+    runId,
+    start: {
+      workflowId: workflow.id,
+      workflowVersion: workflow.version,
+      trigger,
+      input: input.text,
+      createdAt: now,
+    },
+  }
+  try {
+    await c.env.RUNS.send(message)
+  } catch (error) {
+    // Not accepted after all: free the delivery id so the sender's retry can get through.
+    if (trigger.dedupeKey) {
+      c.executionCtx.waitUntil(
+        db
+          .prepare('DELETE FROM ingest_keys WHERE workflow_id = ? AND key = ? AND run_id = ?')
+          .bind(workflow.id, trigger.dedupeKey, runId)
+          .run(),
+      )
+    }
+    throw new AutomateError('QUEUE_UNAVAILABLE', 'The run could not be queued; try again', {
+      status: 503,
+      cause: error,
+    })
+  }
+  c.executionCtx.waitUntil(
+    insertQueuedRun(db, {
+      id: runId,
+      workflowId: workflow.id,
+      workflowVersion: workflow.version,
+      trigger,
+      input: input.text,
+      createdAt: now,
+    })
+      .run()
+      .catch((error: unknown) => {
+        // The queue still has the run; the Engine creates the row when it takes the message.
+        console.error(
+          JSON.stringify({
+            event: 'run_record_deferred',
+            runId,
+            message: (error as Error).message,
+          }),
+        )
+      }),
+  )
+  return { runId, statusUrl, duplicate: false }
+}
+
+/**
+ * Atomically records the delivery id, returning the run that owns it: ours when it is new or
+ * the earlier one is older than the window, the earlier run's id when this is a repeat.
+ */
+async function claimDeliveryKey(
+  db: D1Database,
+  workflowId: string,
+  key: string,
+  runId: string,
+  now: number,
+) {
+  const row = await db
+    .prepare(
+      `INSERT INTO ingest_keys (workflow_id, key, run_id, created_at) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (workflow_id, key) DO UPDATE SET
+         run_id = CASE WHEN ingest_keys.created_at < ?5 THEN excluded.run_id ELSE ingest_keys.run_id END,
+         created_at = CASE WHEN ingest_keys.created_at < ?5 THEN excluded.created_at ELSE ingest_keys.created_at END
+       RETURNING run_id`,
+    )
+    .bind(workflowId, key, runId, now, now - DEDUPE_WINDOW_MS)
+    .first<{ run_id: string }>()
+  return row!.run_id
+}
+
+export function acceptedResponse(c: Context, accepted: Accepted) {
+  c.header('Location', accepted.statusUrl)
+  const body = { runId: accepted.runId, statusUrl: accepted.statusUrl }
+  return accepted.duplicate ? c.json({ ...body, duplicate: true }, 200) : c.json(body, 202)
+}

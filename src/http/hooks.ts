@@ -1,0 +1,106 @@
+import { Hono } from 'hono'
+import type { Env } from '../env'
+import { AutomateError } from '../errors'
+import type { TriggerInfo } from '../engine/messages'
+import { evaluateExpression } from '../lib/jsonata'
+import { secretsEqual } from '../lib/ids'
+import { lookupWorkflow } from '../store/workflow-cache'
+import type { StoredWorkflow } from '../store/workflows'
+import { acceptRun, acceptedResponse } from './accept-run'
+import { errorBody } from './errors'
+import { parseWebhookBody } from './webhook-body'
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024
+const MAX_KEY_LENGTH = 256
+// Credentials a sender may put in headers have no business in the run log.
+const HIDDEN_HEADERS = new Set([
+  'authorization',
+  'cookie',
+  'proxy-authorization',
+  'x-api-key',
+  'x-auth-token',
+])
+
+export const hooks = new Hono<{ Bindings: Env }>()
+
+hooks.post('/:workflowId/:token', async (c) => {
+  const { workflowId, token } = c.req.param()
+  const workflow = await lookupWorkflow(c.env.DB, workflowId)
+  // One answer for unknown, disabled and wrong token: a URL guesser learns nothing.
+  if (!workflow || !workflow.enabled || !(await secretsEqual(token, workflow.hookToken))) {
+    return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
+  }
+
+  const declared = Number(c.req.header('content-length') ?? 0)
+  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge(declared)
+  const raw = await c.req.arrayBuffer()
+  if (raw.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge(raw.byteLength)
+  const payload = await parseWebhookBody(c.req.raw, raw)
+
+  const url = new URL(c.req.url)
+  const trigger: TriggerInfo = {
+    type: 'webhook',
+    receivedAt: Date.now(),
+    contentType: c.req.header('content-type'),
+    query: Object.fromEntries(url.searchParams),
+    headers: visibleHeaders(c.req.raw.headers),
+  }
+  const dedupeKey = await deliveryKey(c.req.raw.headers, payload, workflow)
+  if (dedupeKey) trigger.dedupeKey = dedupeKey
+
+  return acceptedResponse(c, await acceptRun(c, workflow, payload, trigger))
+})
+
+function tooLarge(bytes: number) {
+  return new AutomateError(
+    'PAYLOAD_TOO_LARGE',
+    `Webhook body is ${bytes} bytes; the limit is ${MAX_WEBHOOK_BYTES}`,
+    {
+      status: 413,
+      details: { limit: MAX_WEBHOOK_BYTES, size: bytes },
+    },
+  )
+}
+
+function visibleHeaders(headers: Headers) {
+  const result: Record<string, string> = {}
+  for (const [name, value] of headers)
+    if (!HIDDEN_HEADERS.has(name) && !name.startsWith('cf-')) result[name] = value
+  return result
+}
+
+/**
+ * The id that makes a repeated delivery recognisable: the standard Idempotency-Key header, or
+ * the header or body path the workflow's trigger names (X-GitHub-Delivery, Stripe's event id).
+ */
+async function deliveryKey(headers: Headers, payload: unknown, workflow: StoredWorkflow) {
+  const explicit = headers.get('idempotency-key')
+  if (explicit) return checkKey(`idempotency-key:${explicit}`)
+  const dedupe = workflow.trigger.dedupe
+  if (dedupe?.header) {
+    const value = headers.get(dedupe.header)
+    if (value) return checkKey(`header:${dedupe.header.toLowerCase()}:${value}`)
+  }
+  if (dedupe?.path) {
+    const value = await evaluateExpression(dedupe.path, payload).catch(() => undefined)
+    if (typeof value === 'string' || typeof value === 'number')
+      return checkKey(`path:${dedupe.path}:${value}`)
+  }
+  return undefined
+}
+
+function checkKey(key: string) {
+  if (key.length > MAX_KEY_LENGTH) {
+    throw new AutomateError(
+      'IDEMPOTENCY_KEY_TOO_LONG',
+      `The delivery id is longer than ${MAX_KEY_LENGTH} characters`,
+      {
+        status: 400,
+        details: [
+          { path: 'headers.idempotency-key', message: `at most ${MAX_KEY_LENGTH} characters` },
+        ],
+      },
+    )
+  }
+  return key
+}

@@ -1,0 +1,32 @@
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import { AutomateError } from '../errors'
+import { validationError } from './errors'
+
+/** The body parsed as JSON, or a 400 that says what is wrong with it. */
+export async function readJson(c: Context, optional = false): Promise<unknown> {
+  const text = await c.req.text()
+  if (text.trim() === '') {
+    if (optional) return {}
+    throw new AutomateError('INVALID_JSON', 'Request body is empty; send a JSON object', {
+      status: 400,
+    })
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new AutomateError(
+      'INVALID_JSON',
+      `Request body is not valid JSON: ${(error as Error).message}`,
+      {
+        status: 400,
+      },
+    )
+  }
+}
+
+export async function readValid<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await readJson(c))
+  if (!parsed.success) throw validationError(parsed.error.issues)
+  return parsed.data
+}

@@ -1,0 +1,20 @@
+import { app } from './app'
+import type { Env } from './env'
+import { consumeRuns } from './engine/consume'
+import { consumeDeadLetters } from './engine/dead-letter'
+import type { RunMessage } from './engine/messages'
+import { sweepStuckRuns } from './engine/sweeper'
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch: MessageBatch<RunMessage>, env: Env) {
+    // Queue names, not node types: the dead-letter queue is the one named "...-dlq" in wrangler.toml.
+    if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch, env)
+    else await consumeRuns(batch, env)
+  },
+
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    ctx.waitUntil(sweepStuckRuns(env))
+  },
+} satisfies ExportedHandler<Env, RunMessage>

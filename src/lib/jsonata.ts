@@ -1,0 +1,64 @@
+import jsonata from 'jsonata'
+import { AutomateError } from '../errors'
+
+type Expression = ReturnType<typeof jsonata>
+
+// Compiling is the costly part and a workflow's expressions repeat on every run.
+const compiled = new Map<string, Expression>()
+const CACHE_LIMIT = 500
+
+export function compileExpression(source: string): Expression {
+  let expression = compiled.get(source)
+  if (!expression) {
+    try {
+      expression = jsonata(source)
+    } catch (error) {
+      throw new AutomateError(
+        'EXPRESSION_INVALID',
+        `Invalid JSONata expression: ${messageOf(error)}`,
+        {
+          status: 400,
+          retryable: false,
+          cause: error,
+          details: { expression: source, position: (error as { position?: number }).position },
+        },
+      )
+    }
+    if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value as string)
+    compiled.set(source, expression)
+  }
+  return expression
+}
+
+/** The syntax error of an expression, or undefined when it compiles: for save-time validation. */
+export function expressionError(source: string): string | undefined {
+  try {
+    compileExpression(source)
+    return undefined
+  } catch (error) {
+    return messageOf(error)
+  }
+}
+
+export async function evaluateExpression(
+  source: string,
+  input: unknown,
+  bindings?: Record<string, unknown>,
+) {
+  const expression = compileExpression(source)
+  try {
+    return await expression.evaluate(input, bindings)
+  } catch (error) {
+    throw new AutomateError('EXPRESSION_FAILED', `JSONata evaluation failed: ${messageOf(error)}`, {
+      retryable: false,
+      cause: error,
+      details: { expression: source },
+    })
+  }
+}
+
+function messageOf(error: unknown) {
+  return error instanceof Error
+    ? error.message
+    : String((error as { message?: unknown })?.message ?? error)
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { NODE_MODULES } from '../generated/node-registry'
+import { AutomateError } from '../errors'
+import type { NodeDefinition } from './define-node'
+
+const registry: ReadonlyMap<string, NodeDefinition> = new Map(
+  Object.entries(NODE_MODULES as Record<string, NodeDefinition>),
+)
+
+/** The engine's only way to a node's logic: looked up by type, never switched on. */
+export function getNode(type: string): NodeDefinition {
+  const node = registry.get(type)
+  if (!node) {
+    throw new AutomateError('NODE_TYPE_UNKNOWN', `Unknown node type '${type}'`, {
+      status: 400,
+      retryable: false,
+      details: { type, known: [...registry.keys()] },
+    })
+  }
+  return node
+}
+
+export function hasNode(type: string) {
+  return registry.has(type)
+}
+
+export function listNodes(): NodeDefinition[] {
+  return [...registry.values()]
+}
+
+/** The node catalogue entry: what the admin API shows and an editor would build a form from. */
+export function describeNode(node: NodeDefinition) {
+  return {
+    type: node.type,
+    title: node.title,
+    description: node.description,
+    configSchema: z.toJSONSchema(node.config, { io: 'input', unrepresentable: 'any' }),
+  }
+}

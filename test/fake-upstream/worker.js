@@ -1,0 +1,93 @@
+// A fake third-party API, reached through the Worker's outbound fetches in tests. Each test uses
+// its own host name, so tests running side by side never see each other's traffic.
+//
+//   POST /__program   { routes: [{ method?, path, responses: [{ status, headers?, body?, delayMs? }] }] }
+//                     responses are served in order; the last one repeats
+//   GET  /__requests  { requests: [{ method, path, query, headers, body }], effects }
+//
+// Any other request is recorded and answered by its route, or with 200 { ok: true, echo }.
+// A request with an Idempotency-Key already seen gets the first answer again and is not counted
+// as a new effect, as Stripe and most payment APIs do.
+
+const hosts = new Map()
+
+function stateOf(host) {
+  let state = hosts.get(host)
+  if (!state) {
+    state = { routes: [], requests: [], effects: [], seenKeys: new Map() }
+    hosts.set(host, state)
+  }
+  return state
+}
+
+function findRoute(state, method, path) {
+  return state.routes.find(
+    (r) => (!r.method || r.method === method) && (r.path === path || r.path === '*'),
+  )
+}
+
+export default {
+  async fetch(request) {
+    const url = new URL(request.url)
+    const state = stateOf(url.host)
+
+    if (url.pathname === '/__program' && request.method === 'POST') {
+      const program = await request.json()
+      state.routes = (program.routes ?? []).map((r) => ({ ...r, served: 0 }))
+      return Response.json({ ok: true })
+    }
+    if (url.pathname === '/__requests') {
+      return Response.json({ requests: state.requests, effects: state.effects })
+    }
+
+    const text = await request.text()
+    let body = text
+    try {
+      body = text ? JSON.parse(text) : null
+    } catch {}
+    const record = {
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(request.headers),
+      body,
+    }
+    state.requests.push(record)
+
+    const key = request.headers.get('idempotency-key')
+    if (key && state.seenKeys.has(key)) {
+      const first = state.seenKeys.get(key)
+      return new Response(first.body, {
+        status: first.status,
+        headers: { ...first.headers, 'idempotent-replayed': 'true' },
+      })
+    }
+
+    const route = findRoute(state, request.method, url.pathname)
+    let answer = {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ok: true, echo: body }),
+    }
+    if (route) {
+      const response = route.responses[Math.min(route.served, route.responses.length - 1)]
+      route.served += 1
+      if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs))
+      const isText = typeof response.body === 'string'
+      answer = {
+        status: response.status ?? 200,
+        headers: {
+          'content-type': isText ? 'text/plain' : 'application/json',
+          ...(response.headers ?? {}),
+        },
+        body:
+          response.body === undefined ? '' : isText ? response.body : JSON.stringify(response.body),
+      }
+    }
+    if (answer.status < 400) {
+      state.effects.push({ method: record.method, path: record.path, key, body })
+      if (key) state.seenKeys.set(key, answer)
+    }
+    return new Response(answer.body, { status: answer.status, headers: answer.headers })
+  },
+}

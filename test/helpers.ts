@@ -1,0 +1,141 @@
+import {
+  SELF,
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  getQueueResult,
+} from 'cloudflare:test'
+import worker from '../src/index'
+import type { RunMessage } from '../src/engine/messages'
+
+export const ADMIN_TOKEN = 'test-admin-token'
+
+export function admin(path: string, init: RequestInit & { json?: unknown } = {}) {
+  const headers = new Headers(init.headers)
+  headers.set('authorization', `Bearer ${ADMIN_TOKEN}`)
+  let body = init.body
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json')
+    body = JSON.stringify(init.json)
+  }
+  return SELF.fetch(`http://automateos.test${path}`, { ...init, headers, body })
+}
+
+export type PublicWorkflow = {
+  id: string
+  version: number
+  webhookUrl: string
+  [key: string]: unknown
+}
+
+export async function createWorkflow(definition: unknown): Promise<PublicWorkflow> {
+  const response = await admin('/api/workflows', { method: 'POST', json: definition })
+  if (response.status !== 201)
+    throw new Error(`create failed: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+export function postWebhook(
+  workflow: { webhookUrl: string },
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  return SELF.fetch(workflow.webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+}
+
+export type RunView = {
+  id: string
+  status: string
+  output: unknown
+  error: { message: string; code?: string; step?: Record<string, unknown> } | null
+  steps: {
+    index: number
+    nodeId: string
+    nodeType: string
+    nodeName: string | null
+    status: string
+    input: unknown
+    output: unknown
+    error: { message: string; code?: string; details?: unknown } | null
+    attempts: number
+  }[]
+  [key: string]: unknown
+}
+
+export async function getRun(runId: string): Promise<RunView> {
+  const response = await admin(`/api/runs/${runId}`)
+  if (response.status !== 200)
+    throw new Error(`run ${runId}: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+const FINISHED = new Set(['succeeded', 'failed', 'completed_with_errors'])
+
+/** Polls until the queue has delivered and the Engine finished the run. */
+export async function waitForRun(runId: string, timeoutMs = 15_000): Promise<RunView> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const response = await admin(`/api/runs/${runId}`)
+    if (response.status === 200) {
+      const run = (await response.json()) as RunView
+      if (FINISHED.has(run.status)) return run
+    }
+    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish in ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** Hands messages straight to the Worker's queue handler, as the Queues runtime would. */
+export async function deliver(messages: RunMessage[], attempts = 1) {
+  const batch = createMessageBatch<RunMessage>(
+    'automateos-runs',
+    messages.map((body, i) => ({
+      id: `msg-${crypto.randomUUID()}-${i}`,
+      timestamp: new Date(),
+      attempts,
+      body,
+    })),
+  )
+  const ctx = createExecutionContext()
+  await worker.queue(batch, env)
+  return getQueueResult(batch, ctx)
+}
+
+/** A fake upstream of its own for one test: program its answers, then read what it received. */
+export function fakeUpstream(name = crypto.randomUUID().slice(0, 8)) {
+  const base = `http://${name}.upstream.test`
+  return {
+    base,
+    url: (path: string) => `${base}${path}`,
+    async program(
+      routes: {
+        method?: string
+        path: string
+        responses: {
+          status?: number
+          headers?: Record<string, string>
+          body?: unknown
+          delayMs?: number
+        }[]
+      }[],
+    ) {
+      await fetch(`${base}/__program`, { method: 'POST', body: JSON.stringify({ routes }) })
+    },
+    async received(): Promise<{
+      requests: {
+        method: string
+        path: string
+        query: Record<string, string>
+        headers: Record<string, string>
+        body: unknown
+      }[]
+      effects: { method: string; path: string; key: string | null; body: unknown }[]
+    }> {
+      return (await fetch(`${base}/__requests`)).json()
+    },
+  }
+}

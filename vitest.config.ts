@@ -1,0 +1,50 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+// Two projects: the Worker's tests run inside workerd against real local D1 and Queues; the
+// tooling tests (registry generator, deploy build) run in Node because they drive the CLI.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations')
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: 'test-admin-token',
+                  ENGINE_STEPS_PER_MESSAGE: '40',
+                },
+                // Outbound fetches from the Worker go to the fake upstream, never to the network.
+                outboundService: 'fake-upstream',
+                workers: [
+                  {
+                    name: 'fake-upstream',
+                    modules: true,
+                    scriptPath: './test/fake-upstream/worker.js',
+                  },
+                ],
+              },
+            }),
+          ],
+          test: {
+            name: 'worker',
+            include: ['src/**/*.test.ts', 'nodes/**/*.test.ts', 'test/**/*.test.ts'],
+            setupFiles: ['./test/apply-migrations.ts'],
+          },
+        },
+        {
+          test: {
+            name: 'tooling',
+            environment: 'node',
+            include: ['scripts/**/*.test.ts'],
+            testTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  }
+})

@@ -27,7 +27,7 @@ export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Pr
         return
       }
       try {
-        const outcome = await runWorkflow(env.DB, env.RUNS, message.body, budget)
+        const outcome = await runWorkflow({ db: env.DB, queue: env.RUNS }, message.body, budget)
         if (outcome.action === 'retry') message.retry({ delaySeconds: outcome.delaySeconds })
         else message.ack()
       } catch (error) {

@@ -1,13 +1,16 @@
 import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../errors'
-import { getNode } from '../nodes/registry'
-import { isHalt } from '../nodes/define-node'
+import { isHalt, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
 
 /** Waits up to this long between attempts inside the consumer; longer waits go back to the queue. */
 export const INLINE_RETRY_MAX_MS = 5_000
 
+export type NodeLookup = (type: string) => NodeDefinition
+
 export type NodeCall = {
+  /** The registry lookup; it throws a coded error for an unknown type. */
+  lookup: NodeLookup
   node: WorkflowNode
   index: number
   input: unknown
@@ -57,7 +60,7 @@ async function attemptNode(
   timeoutMs: number,
 ): Promise<NodeOutcome> {
   const { node } = call
-  const definition = getNode(node.type)
+  const definition = call.lookup(node.type)
   const parsed = definition.config.safeParse(node.config)
   if (!parsed.success) {
     throw new AutomateError(

@@ -8,7 +8,8 @@ import {
 import { LEASE_MS, claimRun, type ClaimedRun } from './claim'
 import type { RunMessage } from './messages'
 import { finishRun, insertStep, releaseRun, renewLease, type StepRow } from './record'
-import { runNode } from './run-node'
+import { getNode } from '../nodes/registry'
+import { runNode, type NodeLookup } from './run-node'
 
 export type Budget = {
   /** Steps one message may run before the run continues in a new message. */
@@ -19,7 +20,11 @@ export type Budget = {
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
 
-export type RunsQueue = Pick<Queue<RunMessage>, 'send'>
+/** The part of the runs queue the Engine uses: sending a run on to a later message. */
+export type RunsQueue = { send(message: RunMessage, options?: QueueSendOptions): Promise<unknown> }
+
+/** What the Engine works with; `nodes` defaults to the generated registry. */
+export type EngineDeps = { db: D1Database; queue: RunsQueue; nodes?: NodeLookup }
 
 const ACK: Outcome = { action: 'ack' }
 /** Room left in the lease after a node's timeout, for recording its step. */
@@ -32,11 +37,11 @@ const MAX_QUEUE_DELAY_S = 12 * 3600
  * become steps; only infrastructure errors (D1, the queue) throw, so the message is retried.
  */
 export async function runWorkflow(
-  db: D1Database,
-  queue: RunsQueue,
+  deps: EngineDeps,
   message: RunMessage,
   budget: Budget,
 ): Promise<Outcome> {
+  const { db } = deps
   const startedAt = Date.now()
   const claim = await claimRun(db, message, crypto.randomUUID(), startedAt)
   if (claim.kind === 'finished' || claim.kind === 'missing') return ACK
@@ -55,16 +60,12 @@ export async function runWorkflow(
     await finishRun(db, message.runId, claim.leaseId, 'failed', null, error, Date.now()).run()
     return ACK
   }
-  return runClaimed(db, queue, claim, budget, startedAt)
+  return runClaimed(deps, claim, budget, startedAt)
 }
 
-async function runClaimed(
-  db: D1Database,
-  queue: RunsQueue,
-  run: ClaimedRun,
-  budget: Budget,
-  startedAt: number,
-) {
+async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, startedAt: number) {
+  const { db, queue } = deps
+  const lookup = deps.nodes ?? getNode
   const { definition } = run
   const nodes = definition.nodes
   const first = run.stepStatuses.length
@@ -104,6 +105,7 @@ async function runClaimed(
 
     const stepStartedAt = Date.now()
     const outcome = await runNode({
+      lookup,
       node,
       index,
       input: current,

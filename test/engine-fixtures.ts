@@ -1,0 +1,65 @@
+import { env } from 'cloudflare:test'
+import { z } from 'zod'
+import type { RunMessage } from '../src/engine/messages'
+import type { RunsQueue } from '../src/engine/run-workflow'
+import { defineNode, type NodeDefinition } from '../src/nodes/define-node'
+import { getNode } from '../src/nodes/registry'
+
+/** A queue that keeps what the Engine sends instead of delivering it: a lost message, on demand. */
+export function holdingQueue() {
+  const sent: { body: RunMessage; delaySeconds?: number }[] = []
+  const queue: RunsQueue = {
+    async send(body, options) {
+      sent.push({ body, delaySeconds: options?.delaySeconds })
+    },
+  }
+  return { queue, sent }
+}
+
+/** Stores a definition as version 1 without the API, for node types only tests register. */
+export async function storeWorkflow(definition: Record<string, unknown>) {
+  const id = `wf_test_${crypto.randomUUID().slice(0, 8)}`
+  const now = Date.now()
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO workflows (id, name, enabled, hook_token, version, created_at, updated_at)
+       VALUES (?, ?, 1, 'token', 1, ?, ?)`,
+    ).bind(id, definition.name ?? 'test', now, now),
+    env.DB.prepare(
+      'INSERT INTO workflow_versions (workflow_id, version, definition, created_at) VALUES (?, 1, ?, ?)',
+    ).bind(id, JSON.stringify({ onError: 'stop', ...definition }), now),
+  ])
+  return id
+}
+
+export function startMessage(workflowId: string, input: unknown, version = 1): RunMessage {
+  const now = Date.now()
+  return {
+    v: 1,
+    runId: crypto.randomUUID(),
+    start: {
+      workflowId,
+      workflowVersion: version,
+      trigger: { type: 'manual', receivedAt: now },
+      input: JSON.stringify(input),
+      createdAt: now,
+    },
+  }
+}
+
+/** Test-only nodes, looked up before the real registry. */
+const fixtureNodes: Record<string, NodeDefinition> = {
+  'throw-value': defineNode({
+    type: 'throw-value',
+    title: 'Throw a value',
+    description: 'Throws its config value, which is not an Error.',
+    config: z.object({ value: z.unknown() }),
+    run(_input, { config }) {
+      throw config.value
+    },
+  }),
+}
+
+export const withFixtureNodes = (type: string) => fixtureNodes[type] ?? getNode(type)
+
+export const BIG_BUDGET = { steps: 1000, wallMs: 600_000 }

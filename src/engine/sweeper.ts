@@ -22,34 +22,34 @@ export async function sweepStuckRuns(
     .bind(threshold, now, SWEEP_BATCH)
     .all<{ id: string; sweeps: number; wake_at: number }>()
 
-  let requeued = 0
+  if (results.length === 0) return { requeued: 0, failed: 0 }
+  const stuckError = (sweeps: number) =>
+    JSON.stringify({
+      message: `The run made no progress after ${sweeps} re-enqueues by the sweeper`,
+      code: 'STUCK',
+    })
+  // Each update is conditional on the wake_at just read, so a run that moved on is left alone.
+  const updates = results.map((run) =>
+    run.sweeps >= maxSweeps
+      ? env.DB.prepare(
+          `UPDATE runs SET status = 'failed', error = ?3, finished_at = ?4, lease_id = NULL, lease_until = NULL
+           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running') RETURNING status`,
+        ).bind(run.id, run.wake_at, stuckError(run.sweeps), now)
+      : env.DB.prepare(
+          `UPDATE runs SET sweeps = sweeps + 1, wake_at = ?3
+           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running') RETURNING status`,
+        ).bind(run.id, run.wake_at, now),
+  )
+  const outcomes = await env.DB.batch<{ status: string }>(updates)
+  const toRequeue: string[] = []
   let failed = 0
-  for (const run of results) {
-    if (run.sweeps >= maxSweeps) {
-      const error = JSON.stringify({
-        message: `The run made no progress after ${run.sweeps} re-enqueues by the sweeper`,
-        code: 'STUCK',
-      })
-      const { meta } = await env.DB.prepare(
-        `UPDATE runs SET status = 'failed', error = ?3, finished_at = ?4, lease_id = NULL, lease_until = NULL
-         WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')`,
-      )
-        .bind(run.id, run.wake_at, error, now)
-        .run()
-      failed += meta.changes
-      continue
-    }
-    // Conditional on wake_at, so a run that moved on since the SELECT is left alone.
-    const { meta } = await env.DB.prepare(
-      `UPDATE runs SET sweeps = sweeps + 1, wake_at = ?3 WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')`,
-    )
-      .bind(run.id, run.wake_at, now)
-      .run()
-    if (meta.changes === 1) {
-      await env.RUNS.send({ v: 1, runId: run.id })
-      requeued += 1
-    }
-  }
+  outcomes.forEach((outcome, i) => {
+    const status = outcome.results[0]?.status
+    if (status === 'failed') failed += 1
+    else if (status) toRequeue.push(results[i]!.id)
+  })
+  for (const runId of toRequeue) await env.RUNS.send({ v: 1, runId })
+  const requeued = toRequeue.length
   if (results.length) console.log(JSON.stringify({ event: 'sweep', requeued, failed }))
   return { requeued, failed }
 }

@@ -67,8 +67,17 @@ export async function replaceWorkflow(d1: D1Database, id: string, definition: Wo
       })
       .where(eq(workflows.id, id))
       .returning(),
-    db.run(sql`INSERT INTO workflow_versions (workflow_id, version, definition, created_at)
-      SELECT id, version, ${text}, ${now} FROM workflows WHERE id = ${id}`),
+    db.insert(workflowVersions).select(
+      db
+        .select({
+          workflowId: workflows.id,
+          version: workflows.version,
+          definition: sql<string>`${text}`.as('definition'),
+          createdAt: sql<number>`${now}`.as('created_at'),
+        })
+        .from(workflows)
+        .where(eq(workflows.id, id)),
+    ),
   ])
   const row = updated[0]
   return row ? toStored(row, text) : undefined

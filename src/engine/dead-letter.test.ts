@@ -1,0 +1,63 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import worker from '../index'
+import type { RunMessage } from './messages'
+import { getRun } from '../../test/helpers'
+import { startMessage, storeWorkflow } from '../../test/engine-fixtures'
+
+async function deadLetter(body: RunMessage) {
+  const batch = createMessageBatch<RunMessage>('automateos-runs-dlq', [
+    { id: 'dead-1', timestamp: new Date(), attempts: 6, body },
+  ])
+  await worker.queue(batch, env)
+  return getQueueResult(batch, createExecutionContext())
+}
+
+describe('dead-letter queue', () => {
+  it('marks a run whose message was dead-lettered as failed, with the reason', async () => {
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '1' } }],
+    })
+    const message = startMessage(workflowId, { x: 1 })
+    // The ingest path had recorded the run as queued.
+    await env.DB.prepare(
+      `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at)
+       VALUES (?, ?, 1, 'queued', '{}', '{"x":1}', ?, ?)`,
+    )
+      .bind(message.runId, workflowId, Date.now(), Date.now())
+      .run()
+
+    const result = await deadLetter(message)
+    expect(result.explicitAcks).toEqual(['dead-1'])
+    const run = await getRun(message.runId)
+    expect(run.status).toBe('failed')
+    expect(run.error).toMatchObject({ code: 'DEAD_LETTERED' })
+    expect(run.error!.message).toContain('6 deliveries')
+  })
+
+  it('creates the failed run when the ingest path never recorded it, so it is not lost', async () => {
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '1' } }],
+    })
+    const message = startMessage(workflowId, { kept: true })
+    await deadLetter(message)
+    const run = await getRun(message.runId)
+    expect(run.status).toBe('failed')
+    expect(run.input).toEqual({ kept: true })
+  })
+
+  it('leaves a finished run as it is', async () => {
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '1' } }],
+    })
+    const message = startMessage(workflowId, {})
+    await env.DB.prepare(
+      `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at, finished_at)
+       VALUES (?, ?, 1, 'succeeded', '{}', '{}', ?, ?, ?)`,
+    )
+      .bind(message.runId, workflowId, Date.now(), Date.now(), Date.now())
+      .run()
+    await deadLetter(message)
+    expect((await getRun(message.runId)).status).toBe('succeeded')
+  })
+})

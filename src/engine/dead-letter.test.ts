@@ -61,3 +61,21 @@ describe('dead-letter queue', () => {
     expect((await getRun(message.runId)).status).toBe('succeeded')
   })
 })
+
+describe('dead-letter queue and live runs', () => {
+  it('does not fail a run that a live consumer is working on (the dead message was a duplicate)', async () => {
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '1' } }],
+    })
+    const message = startMessage(workflowId, {})
+    await env.DB.prepare(
+      `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at,
+         lease_id, lease_until)
+       VALUES (?1, ?2, 1, 'running', '{}', '{}', ?3, ?4, 'live', ?4)`,
+    )
+      .bind(message.runId, workflowId, Date.now(), Date.now() + 60_000)
+      .run()
+    await deadLetter(message)
+    expect((await getRun(message.runId)).status).toBe('running')
+  })
+})

@@ -23,8 +23,9 @@ export async function consumeDeadLetters(batch: MessageBatch<RunMessage>, env: E
     try {
       const statements = [
         env.DB.prepare(
+          // A run a live consumer holds is making progress (this was a duplicate message): leave it.
           `UPDATE runs SET status = 'failed', error = ?2, finished_at = ?3, lease_id = NULL, lease_until = NULL
-           WHERE id = ?1 AND status IN ('queued', 'running')`,
+           WHERE id = ?1 AND status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < ?3)`,
         ).bind(body.runId, error, now),
       ]
       if (body.start) {

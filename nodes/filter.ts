@@ -13,20 +13,23 @@ export default defineNode({
       .string()
       .min(1)
       .superRefine((source, ctx) => {
-        const error = expressionError(source)
+        // An empty one already fails min(1): one issue is enough.
+        const error = source ? expressionError(source) : undefined
         if (error) ctx.addIssue({ code: 'custom', message: `invalid JSONata: ${error}` })
       })
       .describe('JSONata condition, e.g. amount > 100 and status = "paid"'),
   }),
   async run(input, { config }) {
     const result = await evaluateExpression(config.condition, input)
-    // JSONata's own truthiness: an empty array or string, 0, null and undefined are false.
-    if (!truthy(result)) return haltRun(input, `condition is false: ${config.condition}`)
+    if (!(await isTrue(result))) return haltRun(input, `condition is false: ${config.condition}`)
     return input
   },
 })
 
-function truthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(truthy)
-  return Boolean(value)
+/**
+ * JSONata's own truthiness, from JSONata itself: an empty array, object or string, 0, null, a
+ * function and no match at all are false; an array is true when any of its members is.
+ */
+async function isTrue(value: unknown): Promise<boolean> {
+  return (await evaluateExpression('$boolean($value)', null, { value })) === true
 }

@@ -65,8 +65,11 @@ export default defineNode({
       ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)])
       : signal
     let response: Response
+    let responseBody: unknown
     try {
       response = await fetch(url, { method: config.method, headers, body, signal: signals })
+      // Inside the try: an API can send its headers and then stall, and the timeout covers both.
+      responseBody = config.method === 'HEAD' ? null : await readBody(response)
     } catch (error) {
       const timedOut = signals.aborted
       throw new AutomateError(
@@ -77,7 +80,6 @@ export default defineNode({
         { cause: error },
       )
     }
-    const responseBody = config.method === 'HEAD' ? null : await readBody(response)
     if (!response.ok) throw httpError(response, responseBody)
     return {
       status: response.status,

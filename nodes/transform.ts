@@ -11,7 +11,8 @@ export default defineNode({
       .string()
       .min(1)
       .superRefine((source, ctx) => {
-        const error = expressionError(source)
+        // An empty one already fails min(1): one issue is enough.
+        const error = source ? expressionError(source) : undefined
         if (error) ctx.addIssue({ code: 'custom', message: `invalid JSONata: ${error}` })
       })
       .describe('JSONata expression evaluated over the input, e.g. { "text": "Hi " & name }'),

@@ -95,6 +95,6 @@ export function renewLease(
   until: number,
 ): D1PreparedStatement {
   return db
-    .prepare('UPDATE runs SET lease_until = ?3, wake_at = ?3 WHERE id = ?1 AND lease_id = ?2')
+    .prepare('UPDATE runs SET lease_until = ?3 WHERE id = ?1 AND lease_id = ?2')
     .bind(runId, leaseId, until)
 }

@@ -28,16 +28,18 @@ export async function sweepStuckRuns(
       message: `The run made no progress after ${sweeps} re-enqueues by the sweeper`,
       code: 'STUCK',
     })
-  // Each update is conditional on the wake_at just read, so a run that moved on is left alone.
+  // Each update is conditional on what was just read, so a run that moved on is left alone.
   const updates = results.map((run) =>
     run.sweeps >= maxSweeps
       ? env.DB.prepare(
           `UPDATE runs SET status = 'failed', error = ?3, finished_at = ?4, lease_id = NULL, lease_until = NULL
-           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running') RETURNING status`,
+           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')
+             AND (lease_until IS NULL OR lease_until < ?4) RETURNING status`,
         ).bind(run.id, run.wake_at, stuckError(run.sweeps), now)
       : env.DB.prepare(
           `UPDATE runs SET sweeps = sweeps + 1, wake_at = ?3
-           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running') RETURNING status`,
+           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')
+             AND (lease_until IS NULL OR lease_until < ?3) RETURNING status`,
         ).bind(run.id, run.wake_at, now),
   )
   const outcomes = await env.DB.batch<{ status: string }>(updates)

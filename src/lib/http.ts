@@ -28,8 +28,16 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 export function errorMessageOf(body: unknown): string | undefined {
   if (typeof body === 'string') return body.slice(0, 300) || undefined
   if (typeof body !== 'object' || body === null) return undefined
+  // GraphQL, GitHub and JSON:API answer with a list: { errors: [{ message }] }.
+  if (Array.isArray(body)) {
+    for (const item of body) {
+      const message = errorMessageOf(item)
+      if (message) return message
+    }
+    return undefined
+  }
   const record = body as Record<string, unknown>
-  for (const key of ['message', 'error_description', 'detail', 'description', 'error']) {
+  for (const key of ['message', 'error_description', 'detail', 'description', 'error', 'errors']) {
     const value = record[key]
     if (typeof value === 'string' && value) return value
     if (typeof value === 'object' && value !== null) {

@@ -36,7 +36,12 @@ export function expressionError(source: string): string | undefined {
     compileExpression(source)
     return undefined
   } catch (error) {
-    return messageOf(error)
+    // JSONata's own words, not our wrapper's: the schema adds its own 'invalid JSONata' prefix.
+    const cause = error instanceof AutomateError ? error.cause : error
+    const position = (cause as { position?: unknown })?.position
+    return typeof position === 'number'
+      ? `${messageOf(cause)} (at character ${position})`
+      : messageOf(cause)
   }
 }
 

@@ -1,8 +1,11 @@
 // A fake third-party API, reached through the Worker's outbound fetches in tests. Each test uses
 // its own host name, so tests running side by side never see each other's traffic.
 //
-//   POST /__program   { routes: [{ method?, path, responses: [{ status, headers?, body?, delayMs? }] }] }
-//                     responses are served in order; the last one repeats
+//   POST /__program   { routes: [{ method?, path, responses: [{ status, headers?, body?, delayMs?,
+//                     bodyDelayMs? }] }] }
+//                     responses are served in order; the last one repeats. delayMs holds back the
+//                     whole answer; bodyDelayMs sends the headers at once and the body that much
+//                     later, like an API that starts answering and then stalls.
 //   GET  /__requests  { requests: [{ method, path, query, headers, body }], effects }
 //
 // Any other request is recorded and answered by its route, or with 200 { ok: true, echo }.
@@ -26,6 +29,25 @@ function findRoute(state, method, path) {
   )
 }
 
+// 204 and 304 answers may not carry a body at all, not even an empty one.
+function bodyOf(answer) {
+  return answer.body === '' && [204, 205, 304].includes(answer.status) ? null : answer.body
+}
+
+function stalled(text, delayMs) {
+  const { readable, writable } = new TransformStream()
+  const writer = writable.getWriter()
+  const bytes = new TextEncoder().encode(text)
+  setTimeout(() => {
+    // The client may have given up meanwhile; then there is no one left to write to.
+    writer
+      .write(bytes)
+      .then(() => writer.close())
+      .catch(() => {})
+  }, delayMs)
+  return readable
+}
+
 export default {
   async fetch(request) {
     const url = new URL(request.url)
@@ -40,7 +62,8 @@ export default {
       return Response.json({ requests: state.requests, effects: state.effects })
     }
 
-    const text = await request.text()
+    // Decoded by hand: request.text() warns on bodies that are not declared as text (forms).
+    const text = new TextDecoder().decode(await request.arrayBuffer())
     let body = text
     try {
       body = text ? JSON.parse(text) : null
@@ -57,7 +80,7 @@ export default {
     const key = request.headers.get('idempotency-key')
     if (key && state.seenKeys.has(key)) {
       const first = state.seenKeys.get(key)
-      return new Response(first.body, {
+      return new Response(bodyOf(first), {
         status: first.status,
         headers: { ...first.headers, 'idempotent-replayed': 'true' },
       })
@@ -69,8 +92,10 @@ export default {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ok: true, echo: body }),
     }
+    let stallMs = 0
     if (route) {
       const response = route.responses[Math.min(route.served, route.responses.length - 1)]
+      stallMs = response.bodyDelayMs ?? 0
       route.served += 1
       if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs))
       const isText = typeof response.body === 'string'
@@ -88,6 +113,9 @@ export default {
       state.effects.push({ method: record.method, path: record.path, key, body })
       if (key) state.seenKeys.set(key, answer)
     }
-    return new Response(answer.body, { status: answer.status, headers: answer.headers })
+    return new Response(stallMs ? stalled(answer.body, stallMs) : bodyOf(answer), {
+      status: answer.status,
+      headers: answer.headers,
+    })
   },
 }

@@ -4,6 +4,7 @@ import { consumeRuns } from './engine/consume'
 import { consumeDeadLetters } from './engine/dead-letter'
 import type { RunMessage } from './engine/messages'
 import { sweepStuckRuns } from './engine/sweeper'
+import { expireDeliveryKeys } from './store/expire-delivery-keys'
 
 export default {
   fetch: app.fetch,
@@ -15,6 +16,6 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    ctx.waitUntil(sweepStuckRuns(env))
+    ctx.waitUntil(Promise.all([sweepStuckRuns(env), expireDeliveryKeys(env.DB)]))
   },
 } satisfies ExportedHandler<Env, RunMessage>

@@ -4,10 +4,9 @@ import { AutomateError } from '../errors'
 import type { RunMessage, TriggerInfo } from '../engine/messages'
 import { uuidv7 } from '../lib/ids'
 import { MESSAGE_INLINE_LIMIT, encodePayload } from '../store/payloads'
+import { DEDUPE_WINDOW_MS } from '../store/expire-delivery-keys'
 import { insertQueuedRun } from '../store/runs'
 import type { StoredWorkflow } from '../store/workflows'
-
-const DEDUPE_WINDOW_MS = 24 * 3600_000
 
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
 

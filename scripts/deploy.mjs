@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// `npm run deploy`: AutomateOS in your own Cloudflare account. Creates what is missing (the D1
+// database, the two queues, the ADMIN_TOKEN secret), applies the D1 migrations, then deploys.
+// Safe to run again: each step skips what already exists.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomSecret } from './lib/dev-vars.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const configPath = join(root, 'wrangler.toml')
+const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000'
+const QUEUES = ['automateos-runs', 'automateos-runs-dlq']
+
+/** Runs wrangler and returns its output; `show` passes it through to the terminal as well. */
+function wrangler(args, { show = true, input } = {}) {
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), ...args],
+    { cwd: root, encoding: 'utf8', input, env: { ...process.env, CI: '1' } },
+  )
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
+  if (show) process.stdout.write(output)
+  return { ok: result.status === 0, output }
+}
+
+function fail(message) {
+  console.error(`deploy: ${message}`)
+  process.exit(1)
+}
+
+if (
+  !wrangler(['whoami'], { show: false }).output.match(
+    /associated with the email|You are logged in/i,
+  )
+) {
+  fail('not logged in to Cloudflare: run `npx wrangler login` first')
+}
+
+// 1. The D1 database: created once, its id written into wrangler.toml (commit that change).
+let config = readFileSync(configPath, 'utf8')
+if (config.includes(PLACEHOLDER_ID)) {
+  const created = wrangler(['d1', 'create', 'automateos'])
+  let id = /database_id"?\s*[=:]\s*"([0-9a-f-]{36})"/.exec(created.output)?.[1]
+  if (!id) {
+    // Created by an earlier, interrupted deploy: find it by name.
+    const list = wrangler(['d1', 'list', '--json'], { show: false })
+    try {
+      id = JSON.parse(list.output).find((db) => db.name === 'automateos')?.uuid
+    } catch {}
+  }
+  if (!id)
+    fail(
+      'could not find the D1 database id; create it with `npx wrangler d1 create automateos` and set it in wrangler.toml',
+    )
+  config = config.replace(PLACEHOLDER_ID, id)
+  writeFileSync(configPath, config)
+  console.log(`deploy: wrangler.toml now points at D1 database ${id}; commit that change`)
+}
+
+// 2. The queues; "already exists" is fine.
+for (const queue of QUEUES) {
+  const result = wrangler(['queues', 'create', queue], { show: false })
+  if (!result.ok && !/already (exists|taken)/i.test(result.output)) fail(result.output)
+}
+
+// 3. Migrations before code, so the new Worker never meets an old schema.
+if (!wrangler(['d1', 'migrations', 'apply', 'DB', '--remote']).ok) fail('migrations failed')
+
+// 4. Deploy; on the first deploy, with a new ADMIN_TOKEN secret printed once, here only.
+const secrets = wrangler(['secret', 'list', '--format', 'json'], { show: false })
+const hasToken = secrets.ok && secrets.output.includes('"ADMIN_TOKEN"')
+const args = ['deploy']
+let token
+let secretsDir
+if (!hasToken) {
+  token = randomSecret()
+  secretsDir = mkdtempSync(join(tmpdir(), 'automateos-'))
+  writeFileSync(join(secretsDir, 'secrets.json'), JSON.stringify({ ADMIN_TOKEN: token }), {
+    mode: 0o600,
+  })
+  args.push('--secrets-file', join(secretsDir, 'secrets.json'))
+}
+const deployed = wrangler(args)
+if (secretsDir) rmSync(secretsDir, { recursive: true, force: true })
+if (!deployed.ok) fail('wrangler deploy failed')
+
+const url = /https:\/\/\S+\.workers\.dev/.exec(deployed.output)?.[0]
+console.log(`\nAutomateOS is deployed${url ? ` at ${url}` : ''}.`)
+if (url) console.log(`Admin page: ${url}/admin`)
+if (token) console.log(`Admin token (shown once; store it in your password manager): ${token}`)

@@ -17,6 +17,8 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: 'test-admin-token',
                   ENGINE_STEPS_PER_MESSAGE: '40',
+                  // GitHub's documented example secret, for the signature tests.
+                  GITHUB_WEBHOOK_SECRET: "It's a Secret to Everybody",
                 },
                 // Outbound fetches from the Worker go to the fake upstream, never to the network.
                 outboundService: 'fake-upstream',

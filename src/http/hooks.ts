@@ -9,6 +9,7 @@ import type { StoredWorkflow } from '../store/workflows'
 import { acceptRun, acceptedResponse } from './accept-run'
 import { errorBody } from './errors'
 import { parseWebhookBody } from './webhook-body'
+import { verifySignature } from './webhook-signature'
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
 const MAX_KEY_LENGTH = 256
@@ -35,6 +36,9 @@ hooks.post('/:workflowId/:token', async (c) => {
   if (declared > MAX_WEBHOOK_BYTES) throw tooLarge(declared)
   const raw = await c.req.arrayBuffer()
   if (raw.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge(raw.byteLength)
+  if (workflow.trigger.signature) {
+    await verifySignature(workflow.trigger.signature, c.env, c.req.raw.headers, raw)
+  }
   const payload = await parseWebhookBody(c.req.raw, raw)
 
   const url = new URL(c.req.url)

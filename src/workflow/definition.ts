@@ -51,10 +51,31 @@ const dedupe = z
   .strict()
   .refine((d) => d.header || d.path, 'give a header or a path')
 
+const signature = z
+  .object({
+    header: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe('the header carrying the HMAC, e.g. X-Hub-Signature-256'),
+    secret: z
+      .string()
+      .regex(
+        /^[A-Z][A-Z0-9_]{0,63}$/,
+        'must be the name of a Worker secret, e.g. GITHUB_WEBHOOK_SECRET',
+      )
+      .describe('the name of the Worker secret holding the signing key (never the key itself)'),
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    prefix: z.string().max(20).default('').describe("text before the digest, e.g. 'sha256='"),
+  })
+  .strict()
+
 const trigger = z
   .object({
     type: z.literal('webhook'),
     dedupe: dedupe.optional(),
+    signature: signature.optional(),
   })
   .strict()
 

@@ -8,6 +8,8 @@ export type Env = {
   SWEEP_MAX_ATTEMPTS?: string
   /** A long workflow continues in a new queue message after this many steps. */
   ENGINE_STEPS_PER_MESSAGE?: string
+  /** "true" records each accepted run in D1 before answering: for a queue that lives in memory. */
+  INGEST_RECORD_FIRST?: string
 }
 
 export function numberVar(value: string | undefined, fallback: number) {

@@ -12,7 +12,8 @@ export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
 
 /**
  * Puts a run on the queue and answers at once. The run row is written after the response
- * (waitUntil): the message itself carries everything the Engine needs, so nothing waits on D1.
+ * (waitUntil): the message itself carries everything the Engine needs, so nothing waits on D1
+ * (unless INGEST_RECORD_FIRST says the queue is not durable, as under wrangler dev).
  * Two exceptions cost one D1 round trip before the answer: a delivery id to deduplicate (the
  * check must be atomic) and a payload too large for a queue message (stored first, referenced).
  */
@@ -51,34 +52,39 @@ export async function acceptRun(
       createdAt: now,
     },
   }
+  const record = insertQueuedRun(db, {
+    id: runId,
+    workflowId: workflow.id,
+    workflowVersion: workflow.version,
+    trigger,
+    input: input.text,
+    createdAt: now,
+  })
+  // Where the queue itself is not durable (wrangler dev keeps it in memory), the run is recorded
+  // before the answer, so the sweeper finds it after a restart.
+  const recordFirst = c.env.INGEST_RECORD_FIRST === 'true'
   try {
-    await c.env.RUNS.send(message)
+    await Promise.all([c.env.RUNS.send(message), recordFirst ? record.run() : undefined])
   } catch (error) {
-    // Not accepted after all: free the delivery id so the sender's retry can get through.
+    // Not accepted after all: undo what was written, so nothing runs and the sender's retry
+    // with the same delivery id gets through.
+    const undo = [db.prepare("DELETE FROM runs WHERE id = ? AND status = 'queued'").bind(runId)]
     if (trigger.dedupeKey) {
-      c.executionCtx.waitUntil(
+      undo.push(
         db
           .prepare('DELETE FROM ingest_keys WHERE workflow_id = ? AND key = ? AND run_id = ?')
-          .bind(workflow.id, trigger.dedupeKey, runId)
-          .run(),
+          .bind(workflow.id, trigger.dedupeKey, runId),
       )
     }
+    c.executionCtx.waitUntil(db.batch(undo).catch(() => undefined))
     throw new AutomateError('QUEUE_UNAVAILABLE', 'The run could not be queued; try again', {
       status: 503,
       cause: error,
     })
   }
-  c.executionCtx.waitUntil(
-    insertQueuedRun(db, {
-      id: runId,
-      workflowId: workflow.id,
-      workflowVersion: workflow.version,
-      trigger,
-      input: input.text,
-      createdAt: now,
-    })
-      .run()
-      .catch((error: unknown) => {
+  if (!recordFirst) {
+    c.executionCtx.waitUntil(
+      record.run().catch((error: unknown) => {
         // The queue still has the run; the Engine creates the row when it takes the message.
         console.error(
           JSON.stringify({
@@ -88,7 +94,8 @@ export async function acceptRun(
           }),
         )
       }),
-  )
+    )
+  }
   return { runId, statusUrl, duplicate: false }
 }
 

@@ -191,3 +191,48 @@ describe('delivery dedupe', () => {
     expect([a.status, b.status]).toEqual([202, 202])
   })
 })
+
+describe('recording the run', () => {
+  /** env.DB, noting when the ingest path's INSERT of the run has completed. */
+  function watchedDb() {
+    const seen = { recorded: false }
+    const db = new Proxy(env.DB, {
+      get(target, key) {
+        if (key !== 'prepare') return Reflect.get(target, key).bind(target)
+        return (sql: string) => {
+          const statement = target.prepare(sql)
+          if (!sql.includes('INSERT OR IGNORE INTO runs')) return statement
+          return new Proxy(statement, {
+            get(st, k) {
+              if (k !== 'bind') return Reflect.get(st, k).bind(st)
+              return (...args: unknown[]) => {
+                const bound = st.bind(...args)
+                return { run: () => bound.run().then((r) => ((seen.recorded = true), r)) }
+              }
+            },
+          })
+        }
+      },
+    })
+    return { db, seen }
+  }
+
+  for (const recordFirst of [true, false]) {
+    it(`INGEST_RECORD_FIRST=${recordFirst}: the run is recorded ${recordFirst ? 'before' : 'after'} the answer`, async () => {
+      const { app } = await import('../app')
+      const { createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test')
+      const workflow = await createWorkflow(echo)
+      const { db, seen } = watchedDb()
+      const ctx = createExecutionContext()
+      const response = await app.fetch(
+        new Request(workflow.webhookUrl, { method: 'POST', body: '{"a":1}' }),
+        { ...env, DB: db, INGEST_RECORD_FIRST: String(recordFirst) },
+        ctx,
+      )
+      expect(response.status).toBe(202)
+      expect(seen.recorded).toBe(recordFirst)
+      await waitOnExecutionContext(ctx)
+      expect(seen.recorded).toBe(true)
+    })
+  }
+})

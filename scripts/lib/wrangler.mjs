@@ -1,0 +1,33 @@
+// Runs the project's own wrangler (node_modules), with the current Node, without npx in between.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+
+const bin = (root) => join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+
+/**
+ * Starts `wrangler <args>` with its output on this terminal; stdin is not passed on.
+ * `detached`: in its own process group, so a Ctrl-C in the terminal reaches only the caller.
+ */
+export function startWrangler(root, args, { env = process.env, detached = false } = {}) {
+  return spawn(process.execPath, [bin(root), ...args], {
+    cwd: root,
+    env,
+    detached,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+}
+
+/** Runs `wrangler <args>` to the end; rejects when it fails. */
+export function runWrangler(root, args, env) {
+  return new Promise((resolve, reject) => {
+    startWrangler(root, args, { env })
+      .on('error', reject)
+      .on('exit', (code, signal) =>
+        code === 0
+          ? resolve()
+          : reject(
+              new Error(`wrangler ${args.join(' ')} failed (${signal ?? `exit code ${code}`})`),
+            ),
+      )
+  })
+}

@@ -1,4 +1,8 @@
 import type { ErrorInfo } from '../errors'
+import type { WorkflowNode } from '../workflow/definition'
+import type { RunEnd } from './step-verdict'
+
+export type RunLease = { runId: string; leaseId: string }
 
 export type StepRow = {
   index: number
@@ -56,20 +60,51 @@ export function insertStep(
 /** Ends the run; a no-op for a consumer that lost its lease. */
 export function finishRun(
   db: D1Database,
-  runId: string,
-  leaseId: string,
-  status: 'succeeded' | 'failed' | 'completed_with_errors',
+  run: RunLease,
+  end: RunEnd,
   outputText: string | null,
-  error: unknown,
   now: number,
-): D1PreparedStatement {
+) {
   return db
     .prepare(
       `UPDATE runs SET status = ?3, output = ?4, error = ?5, finished_at = ?6,
-           lease_id = NULL, lease_until = NULL, pending_retry = NULL
-         WHERE id = ?1 AND lease_id = ?2`,
+         lease_id = NULL, lease_until = NULL, pending_retry = NULL
+       WHERE id = ?1 AND lease_id = ?2`,
     )
-    .bind(runId, leaseId, status, outputText, error === null ? null : JSON.stringify(error), now)
+    .bind(
+      run.runId,
+      run.leaseId,
+      end.status,
+      outputText,
+      end.error === null ? null : JSON.stringify(end.error),
+      now,
+    )
+}
+
+/** The steps a run will not reach, recorded as skipped with the reason. */
+export function skipSteps(
+  db: D1Database,
+  run: RunLease,
+  nodes: WorkflowNode[],
+  from: number,
+  reason: string,
+  now: number,
+) {
+  return nodes.slice(from).map((node, offset) =>
+    insertStep(db, run.runId, run.leaseId, {
+      index: from + offset,
+      nodeId: node.id,
+      nodeType: node.type,
+      nodeName: node.name ?? null,
+      status: 'skipped',
+      inputText: null,
+      outputText: null,
+      error: { message: `skipped: ${reason}`, code: 'SKIPPED' },
+      attempts: 0,
+      startedAt: null,
+      finishedAt: now,
+    }),
+  )
 }
 
 /** Lets go of the run until `wakeAt`, when a queued message (or the sweeper) picks it up. */

@@ -1,13 +1,10 @@
 import type { ErrorInfo } from '../errors'
 import { decodePayload, encodeText } from '../store/payloads'
-import {
-  DEFAULT_NODE_TIMEOUT_MS,
-  type WorkflowDefinition,
-  type WorkflowNode,
-} from '../workflow/definition'
+import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import { LEASE_MS, claimRun, type ClaimedRun } from './claim'
 import type { RunMessage } from './messages'
-import { finishRun, insertStep, releaseRun, renewLease, type StepRow } from './record'
+import { finishRun, insertStep, releaseRun, renewLease, skipSteps } from './record'
+import { judgeStep, stepRef } from './step-verdict'
 import { getNode } from '../nodes/registry'
 import { runNode, type NodeLookup } from './run-node'
 
@@ -57,7 +54,8 @@ export async function runWorkflow(
       message: `Workflow ${claim.workflowId} version ${claim.workflowVersion} was not found`,
       code: 'WORKFLOW_VERSION_MISSING',
     }
-    await finishRun(db, message.runId, claim.leaseId, 'failed', null, error, Date.now()).run()
+    const lease = { runId: message.runId, leaseId: claim.leaseId }
+    await finishRun(db, lease, { status: 'failed', error }, null, Date.now()).run()
     return ACK
   }
   return runClaimed(deps, claim, budget, startedAt)
@@ -78,15 +76,8 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
 
   if (first >= nodes.length) {
     // Every step is recorded but the run was not closed: close it now.
-    await finishRun(
-      db,
-      run.runId,
-      run.leaseId,
-      failures ? 'completed_with_errors' : 'succeeded',
-      currentText,
-      null,
-      Date.now(),
-    ).run()
+    const end = { status: failures ? 'completed_with_errors' : 'succeeded', error: null } as const
+    await finishRun(db, run, end, currentText, Date.now()).run()
     return ACK
   }
 
@@ -115,99 +106,53 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       mustFinishBy: leaseUntil - LEASE_MARGIN_MS,
     })
     const finishedAt = Date.now()
-
     if (outcome.kind === 'retry-later') {
       const pending = { index, attempts: outcome.attempts, error: outcome.error }
       return continueLater(db, queue, run, finishedAt + outcome.delayMs, outcome.delayMs, pending)
     }
 
-    const row: StepRow = {
+    const verdict = judgeStep(definition, index, outcome, failures)
+    failures = verdict.failures
+    const inputText = currentText
+    const blobs: D1PreparedStatement[] = []
+    if (outcome.kind === 'succeeded') {
+      const encoded = encodeText(db, outcome.outputText)
+      blobs.push(...encoded.statements)
+      currentText = encoded.text
+      current = outcome.output
+    } else {
+      logFailure(run, node, index, verdict.error!)
+    }
+    const step = insertStep(db, run.runId, run.leaseId, {
       index,
       nodeId: node.id,
       nodeType: node.type,
       nodeName: node.name ?? null,
       status: outcome.kind,
-      inputText: currentText,
-      outputText: null,
-      error: null,
+      inputText,
+      outputText: outcome.kind === 'succeeded' ? currentText : null,
+      error: verdict.error,
       attempts: outcome.attempts,
       startedAt: stepStartedAt,
       finishedAt,
-    }
-    const statements: D1PreparedStatement[] = []
-    let ends: D1PreparedStatement[] = []
-
-    if (outcome.kind === 'succeeded') {
-      const encoded = encodeText(db, outcome.outputText)
-      statements.push(...encoded.statements)
-      row.outputText = encoded.text
-      currentText = encoded.text
-      current = outcome.output
-      if (outcome.halted !== undefined) {
-        ends = [
-          ...skipRest(db, run, nodes, index + 1, finishedAt, `skipped: ${outcome.halted}`),
-          finishRun(
-            db,
-            run.runId,
-            run.leaseId,
-            failures ? 'completed_with_errors' : 'succeeded',
-            currentText,
-            null,
-            finishedAt,
-          ),
+    })
+    const end = verdict.end
+      ? [
+          ...(verdict.end.skipReason
+            ? skipSteps(db, run, nodes, index + 1, verdict.end.skipReason, finishedAt)
+            : []),
+          finishRun(db, run, verdict.end, currentText, finishedAt),
         ]
-      }
-    } else {
-      failures += 1
-      row.error = nameNode(outcome.error, node, index)
-      logFailure(run, node, index, row.error)
-      if ((node.onError ?? definition.onError) === 'stop') {
-        const runError = { ...row.error, step: stepRef(node, index) }
-        ends = [
-          ...skipRest(
-            db,
-            run,
-            nodes,
-            index + 1,
-            finishedAt,
-            `skipped: step ${index} ('${node.id}') failed`,
-          ),
-          finishRun(db, run.runId, run.leaseId, 'failed', currentText, runError, finishedAt),
-        ]
-      }
-    }
-    if (ends.length === 0 && index === nodes.length - 1) {
-      const runError = failures
-        ? {
-            message: `${failures} step(s) failed and were passed over (onError: continue)`,
-            code: 'STEPS_FAILED',
-          }
-        : null
-      ends = [
-        finishRun(
-          db,
-          run.runId,
-          run.leaseId,
-          failures ? 'completed_with_errors' : 'succeeded',
-          currentText,
-          runError,
-          finishedAt,
-        ),
-      ]
-    }
+      : []
 
-    const stepAt = statements.length
-    const results = await db.batch([
-      ...statements,
-      insertStep(db, run.runId, run.leaseId, row),
-      ...ends,
-    ])
-    if (results[stepAt]!.meta.changes !== 1) {
+    // One round trip: the step, and when the run ends here, the skipped steps and the run.
+    const results = await db.batch([...blobs, step, ...end])
+    if (results[blobs.length]!.meta.changes !== 1) {
       // The lease passed to another consumer (we were too slow); it owns the run now.
       console.warn(JSON.stringify({ event: 'lease_lost', runId: run.runId, step: index }))
       return ACK
     }
-    if (ends.length > 0) return ACK
+    if (verdict.end) return ACK
   }
   return ACK
 }
@@ -225,44 +170,6 @@ async function continueLater(
   const delaySeconds = Math.min(MAX_QUEUE_DELAY_S, Math.ceil(delayMs / 1000))
   await queue.send({ v: 1, runId: run.runId }, delaySeconds > 0 ? { delaySeconds } : undefined)
   return ACK
-}
-
-function skipRest(
-  db: D1Database,
-  run: ClaimedRun,
-  nodes: WorkflowDefinition['nodes'],
-  from: number,
-  at: number,
-  reason: string,
-) {
-  return nodes.slice(from).map((node, offset) =>
-    insertStep(db, run.runId, run.leaseId, {
-      index: from + offset,
-      nodeId: node.id,
-      nodeType: node.type,
-      nodeName: node.name ?? null,
-      status: 'skipped',
-      inputText: null,
-      outputText: null,
-      error: { message: reason, code: 'SKIPPED' },
-      attempts: 0,
-      startedAt: null,
-      finishedAt: at,
-    }),
-  )
-}
-
-function stepRef(node: WorkflowNode, index: number) {
-  return { index, id: node.id, type: node.type, ...(node.name ? { name: node.name } : {}) }
-}
-
-/** Says which node failed in the message itself, so any log line or alert is enough to act on. */
-function nameNode(error: ErrorInfo, node: WorkflowNode, index: number): ErrorInfo {
-  const name = node.name ? `, "${node.name}"` : ''
-  return {
-    ...error,
-    message: `Step ${index} '${node.id}' (${node.type}${name}) failed: ${error.message}`,
-  }
 }
 
 function logFailure(run: ClaimedRun, node: WorkflowNode, index: number, error: ErrorInfo) {

@@ -1,0 +1,83 @@
+import type { ErrorInfo } from '../errors'
+import type { WorkflowDefinition, WorkflowNode } from '../workflow/definition'
+import type { NodeOutcome } from './run-node'
+
+export type FinalStatus = 'succeeded' | 'failed' | 'completed_with_errors'
+
+/** How the run ends after this step, and why any later steps are skipped. */
+export type RunEnd = { status: FinalStatus; error: unknown; skipReason?: string }
+
+export type StepVerdict = {
+  /** The error recorded on the step, naming the node. */
+  error: ErrorInfo | null
+  /** Failed steps in the run so far, this one included. */
+  failures: number
+  end: RunEnd | null
+}
+
+/**
+ * What one finished node means for its run: stop or continue on failure (the node's own
+ * onError over the workflow's), a filter's early end, or the end of the list.
+ */
+export function judgeStep(
+  definition: WorkflowDefinition,
+  index: number,
+  outcome: Exclude<NodeOutcome, { kind: 'retry-later' }>,
+  failuresBefore: number,
+): StepVerdict {
+  const node = definition.nodes[index]!
+  const isLast = index === definition.nodes.length - 1
+  const settled = (failures: number): FinalStatus =>
+    failures ? 'completed_with_errors' : 'succeeded'
+
+  if (outcome.kind === 'succeeded') {
+    const failures = failuresBefore
+    if (outcome.halted !== undefined) {
+      return {
+        error: null,
+        failures,
+        end: { status: settled(failures), error: null, skipReason: outcome.halted },
+      }
+    }
+    return { error: null, failures, end: isLast ? endOfList(failures) : null }
+  }
+
+  const failures = failuresBefore + 1
+  const error = nameNode(outcome.error, node, index)
+  if ((node.onError ?? definition.onError) === 'stop') {
+    return {
+      error,
+      failures,
+      end: {
+        status: 'failed',
+        error: { ...error, step: stepRef(node, index) },
+        skipReason: `step ${index} ('${node.id}') failed`,
+      },
+    }
+  }
+  return { error, failures, end: isLast ? endOfList(failures) : null }
+}
+
+function endOfList(failures: number): RunEnd {
+  if (!failures) return { status: 'succeeded', error: null }
+  return {
+    status: 'completed_with_errors',
+    error: {
+      message: `${failures} step(s) failed and were passed over (onError: continue)`,
+      code: 'STEPS_FAILED',
+    },
+  }
+}
+
+export function stepRef(node: WorkflowNode, index: number) {
+  return { index, id: node.id, type: node.type, ...(node.name ? { name: node.name } : {}) }
+}
+
+/** Says which node failed in the message itself, so any log line or alert is enough to act on. */
+function nameNode(error: ErrorInfo, node: WorkflowNode, index: number): ErrorInfo {
+  const name = node.name ? `, "${node.name}"` : ''
+  return {
+    ...error,
+    message: `Step ${index} '${node.id}' (${node.type}${name}) failed: ${error.message}`,
+  }
+}

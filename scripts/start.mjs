@@ -64,7 +64,7 @@ const wrangler = startWrangler(
 let stopping = false
 let ready = false
 let sweepTimer
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, async () => {
     if (stopping) return wrangler.kill('SIGTERM') // asked twice: stop now
     stopping = true

@@ -12,6 +12,9 @@ export function holdingQueue() {
     async send(body, options) {
       sent.push({ body, delaySeconds: options?.delaySeconds })
     },
+    async sendBatch(messages) {
+      for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds })
+    },
   }
   return { queue, sent }
 }

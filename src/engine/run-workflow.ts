@@ -17,8 +17,11 @@ export type Budget = {
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
 
-/** The part of the runs queue the Engine uses: sending a run on to a later message. */
-export type RunsQueue = { send(message: RunMessage, options?: QueueSendOptions): Promise<unknown> }
+/** The part of the runs queue the Engine and the sweeper use. */
+export type RunsQueue = {
+  send(message: RunMessage, options?: QueueSendOptions): Promise<unknown>
+  sendBatch(messages: Iterable<MessageSendRequest<RunMessage>>): Promise<unknown>
+}
 
 /** What the Engine works with; `nodes` defaults to the generated registry. */
 export type EngineDeps = { db: D1Database; queue: RunsQueue; nodes?: NodeLookup }

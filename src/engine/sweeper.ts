@@ -1,7 +1,9 @@
 import { numberVar, type Env } from '../env'
 import type { RunsQueue } from './run-workflow'
 
-const SWEEP_BATCH = 200
+const SWEEP_BATCH = 500
+/** Cloudflare Queues take at most 100 messages per sendBatch. */
+const SEND_BATCH = 100
 
 /**
  * No run stays queued or running forever. A run nobody has touched for SWEEP_AFTER_SECONDS past
@@ -50,7 +52,12 @@ export async function sweepStuckRuns(
     if (status === 'failed') failed += 1
     else if (status) toRequeue.push(results[i]!.id)
   })
-  for (const runId of toRequeue) await env.RUNS.send({ v: 1, runId })
+  for (let i = 0; i < toRequeue.length; i += SEND_BATCH) {
+    const chunk = toRequeue
+      .slice(i, i + SEND_BATCH)
+      .map((runId) => ({ body: { v: 1 as const, runId } }))
+    await env.RUNS.sendBatch(chunk)
+  }
   const requeued = toRequeue.length
   if (results.length) console.log(JSON.stringify({ event: 'sweep', requeued, failed }))
   return { requeued, failed }

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto'
+import { startWorker } from './wrangler.mjs'
+
+/**
+ * AutomateOS itself under `wrangler dev`, on a fresh migrated state dir and with an admin token
+ * of its own, so neither the user's data nor their .dev.vars is involved.
+ */
+export async function startAutomateOS(name, port = 8788) {
+  const token = randomBytes(24).toString('hex')
+  const api = (url, path, init = {}) =>
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    })
+  const server = await startWorker({
+    name,
+    config: 'wrangler.toml',
+    port,
+    d1: true,
+    vars: { ADMIN_TOKEN: token },
+    // Only our instance accepts our token.
+    isOurs: async (url) => (await api(url, '/api/nodes')).status === 200,
+  })
+  return {
+    ...server,
+    api: (path, init) => api(server.url, path, init),
+    async createWorkflow(definition) {
+      const response = await api(server.url, '/api/workflows', {
+        method: 'POST',
+        body: JSON.stringify(definition),
+      })
+      if (response.status !== 201)
+        throw new Error(`POST /api/workflows: ${response.status} ${await response.text()}`)
+      return response.json()
+    },
+  }
+}

@@ -1,0 +1,51 @@
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const root = join(benchDir, '..', '..')
+export const wranglerBin = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+
+/** .bench/ is git-ignored: the snapshot, state dirs and logs of one bench run live there. */
+export const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+export const workDir = join(root, '.bench')
+export const logDir = join(workDir, `logs-${stamp}`)
+export const snapshotDir = join(workDir, `snapshot-${stamp}`)
+
+// What the Workers under test are built from. `wrangler dev` rebuilds and restarts on every
+// change to its sources, dropping local queue messages, so it runs on this copy: edits made
+// while the bench runs neither reload it nor mix two versions into one result.
+const SNAPSHOT = [
+  'src',
+  'nodes',
+  'migrations',
+  'wrangler.toml',
+  'package.json',
+  'tsconfig.json',
+  'scripts/bench/bare-worker',
+  'scripts/bench/engine-worker',
+]
+
+export function takeSnapshot() {
+  for (const path of SNAPSHOT)
+    cpSync(join(root, path), join(snapshotDir, path), {
+      recursive: true,
+      filter: (source) => !source.endsWith('.test.ts'),
+    })
+}
+
+/** Removes this run's snapshot and state dirs (logs stay when something failed). */
+export function cleanWorkDir() {
+  for (const entry of readdirSync(workDir))
+    if (entry === `snapshot-${stamp}` || entry.startsWith(`state-${stamp}-`))
+      rmSync(join(workDir, entry), { recursive: true, force: true })
+}
+
+export function statePath(name) {
+  return join(workDir, `state-${stamp}-${name}`)
+}
+
+export function logPath(name) {
+  mkdirSync(logDir, { recursive: true })
+  return join(logDir, `${name}.log`)
+}

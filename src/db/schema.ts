@@ -53,10 +53,11 @@ export const runs = sqliteTable(
     // Run ids are UUIDv7, so id order is creation order: newest-first pages need no other index.
     index('runs_workflow').on(t.workflowId, t.id),
     // Partial: finished runs leave it, so the sweeper's scan stays small and finished runs
-    // cost no index writes.
-    index('runs_active_wake')
+    // cost no index writes. Keyed on finished_at rather than status, so that claiming a run
+    // (queued to running) does not rewrite its entry: D1 bills every index write as a row.
+    index('runs_unfinished_wake')
       .on(t.wakeAt)
-      .where(sql`status in ('queued', 'running')`),
+      .where(sql`finished_at is null`),
   ],
 )
 

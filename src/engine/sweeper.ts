@@ -18,7 +18,8 @@ export async function sweepStuckRuns(
   const maxSweeps = numberVar(env.SWEEP_MAX_ATTEMPTS, 3)
   const { results } = await env.DB.prepare(
     `SELECT id, sweeps, wake_at FROM runs
-     WHERE status IN ('queued', 'running') AND wake_at < ?1 AND (lease_until IS NULL OR lease_until < ?2)
+     WHERE finished_at IS NULL AND status IN ('queued', 'running') AND wake_at < ?1
+       AND (lease_until IS NULL OR lease_until < ?2)
      ORDER BY wake_at LIMIT ?3`,
   )
     .bind(threshold, now, SWEEP_BATCH)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineNode, haltRun } from '../src/nodes/define-node'
-import { evaluateExpression, expressionError } from '../src/lib/jsonata'
+import { evaluateExpression, jsonataSource } from '../src/lib/jsonata'
 
 export default defineNode({
   type: 'filter',
@@ -9,15 +9,7 @@ export default defineNode({
     'Continues only when a JSONata condition over the input is true; otherwise the run ends ' +
     'successfully here and the remaining nodes are skipped. Passes its input on unchanged.',
   config: z.object({
-    condition: z
-      .string()
-      .min(1)
-      .superRefine((source, ctx) => {
-        // An empty one already fails min(1): one issue is enough.
-        const error = source ? expressionError(source) : undefined
-        if (error) ctx.addIssue({ code: 'custom', message: `invalid JSONata: ${error}` })
-      })
-      .describe('JSONata condition, e.g. amount > 100 and status = "paid"'),
+    condition: jsonataSource().describe('JSONata condition, e.g. amount > 100 and status = "paid"'),
   }),
   async run(input, { config }) {
     const result = await evaluateExpression(config.condition, input)

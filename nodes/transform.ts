@@ -1,21 +1,15 @@
 import { z } from 'zod'
 import { defineNode } from '../src/nodes/define-node'
-import { evaluateExpression, expressionError } from '../src/lib/jsonata'
+import { evaluateExpression, jsonataSource } from '../src/lib/jsonata'
 
 export default defineNode({
   type: 'transform',
   title: 'Transform',
   description: 'Reshapes the input with a JSONata expression; the result is the output.',
   config: z.object({
-    expression: z
-      .string()
-      .min(1)
-      .superRefine((source, ctx) => {
-        // An empty one already fails min(1): one issue is enough.
-        const error = source ? expressionError(source) : undefined
-        if (error) ctx.addIssue({ code: 'custom', message: `invalid JSONata: ${error}` })
-      })
-      .describe('JSONata expression evaluated over the input, e.g. { "text": "Hi " & name }'),
+    expression: jsonataSource().describe(
+      'JSONata expression evaluated over the input, e.g. { "text": "Hi " & name }',
+    ),
   }),
   async run(input, { config }) {
     // JSONata yields undefined for "no match"; JSON has no undefined, so it becomes null.

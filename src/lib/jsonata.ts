@@ -1,4 +1,5 @@
 import jsonata from 'jsonata'
+import { z } from 'zod'
 import { AutomateError } from '../errors'
 
 type Expression = ReturnType<typeof jsonata>
@@ -66,4 +67,16 @@ function messageOf(error: unknown) {
   return error instanceof Error
     ? error.message
     : String((error as { message?: unknown })?.message ?? error)
+}
+
+/** A config field holding a JSONata expression: checked when the workflow is saved. */
+export function jsonataSource() {
+  return z
+    .string()
+    .min(1)
+    .superRefine((source, ctx) => {
+      // An empty one already fails min(1): one issue is enough.
+      const error = source ? expressionError(source) : undefined
+      if (error) ctx.addIssue({ code: 'custom', message: `invalid JSONata: ${error}` })
+    })
 }

@@ -14,6 +14,12 @@ export type StoredWorkflow = WorkflowDefinition & {
 
 type WorkflowRow = typeof workflows.$inferSelect
 
+/** Joins a workflow to the definition of its current version. */
+const currentVersion = and(
+  eq(workflowVersions.workflowId, workflows.id),
+  eq(workflowVersions.version, workflows.version),
+)
+
 function toStored(row: WorkflowRow, definition: string): StoredWorkflow {
   return {
     ...(JSON.parse(definition) as WorkflowDefinition),
@@ -97,13 +103,7 @@ export async function getWorkflow(d1: D1Database, id: string): Promise<StoredWor
   const [found] = await db
     .select({ row: workflows, definition: workflowVersions.definition })
     .from(workflows)
-    .innerJoin(
-      workflowVersions,
-      and(
-        eq(workflowVersions.workflowId, workflows.id),
-        eq(workflowVersions.version, workflows.version),
-      ),
-    )
+    .innerJoin(workflowVersions, currentVersion)
     .where(eq(workflows.id, id))
   return found ? toStored(found.row, found.definition) : undefined
 }
@@ -113,13 +113,7 @@ export async function listWorkflows(d1: D1Database): Promise<StoredWorkflow[]> {
   const rows = await db
     .select({ row: workflows, definition: workflowVersions.definition })
     .from(workflows)
-    .innerJoin(
-      workflowVersions,
-      and(
-        eq(workflowVersions.workflowId, workflows.id),
-        eq(workflowVersions.version, workflows.version),
-      ),
-    )
+    .innerJoin(workflowVersions, currentVersion)
     .orderBy(desc(workflows.createdAt))
   return rows.map((r) => toStored(r.row, r.definition))
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jsonataSource } from '../lib/jsonata'
 import { getNode, hasNode } from '../nodes/registry'
 
 export const NODE_ID = /^[a-z][a-z0-9_-]{0,63}$/
@@ -46,7 +47,7 @@ const dedupe = z
       .max(100)
       .optional()
       .describe('a delivery id header, e.g. X-GitHub-Delivery'),
-    path: z.string().min(1).max(500).optional().describe('a JSONata path into the body, e.g. id'),
+    path: jsonataSource().optional().describe('a JSONata path into the body, e.g. id'),
   })
   .strict()
   .refine((d) => d.header || d.path, 'give a header or a path')

@@ -225,11 +225,19 @@ describe('retries and timeouts', () => {
     const waiting = await getRun(message.runId)
     expect(waiting.status).toBe('running')
     expect(waiting.steps).toHaveLength(0)
+    expect(waiting.waitingForRetry).toMatchObject({
+      stepIndex: 0,
+      attemptsSoFar: 1,
+      lastError: { code: 'HTTP_ERROR' },
+    })
+    const next = Date.parse((waiting.waitingForRetry as { nextAttemptAt: string }).nextAttemptAt)
+    expect(next - Date.now()).toBeGreaterThan(60_000)
 
     // The delayed message arrives: the attempt count carries on from where it stopped.
     await runWorkflow({ db: env.DB, queue: held.queue }, held.sent[0]!.body, BIG_BUDGET)
     const run = await getRun(message.runId)
     expect(run.status).toBe('succeeded')
+    expect(run.waitingForRetry).toBeUndefined()
     expect(run.steps[0]!.attempts).toBe(2)
     expect((await upstream.received()).requests).toHaveLength(2)
   })

@@ -21,6 +21,9 @@ type RunRow = {
   created_at: number
   started_at: number | null
   finished_at: number | null
+  pending_retry?: string | null
+  wake_at?: number
+  lease_until?: number | null
 }
 
 type StepRow = {
@@ -137,6 +140,20 @@ export async function getRun(db: D1Database, id: string) {
     createdAt: iso(row.created_at),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
+    // A node waiting for a delayed retry (no consumer holds the run) has no step yet: say
+    // which, and until when.
+    ...(row.pending_retry && !((row.lease_until ?? 0) > Date.now())
+      ? { waitingForRetry: retryWait(row.pending_retry, row.wake_at!) }
+      : {}),
     steps,
   }
+}
+
+function retryWait(pending: string, wakeAt: number) {
+  const { index, attempts, error } = JSON.parse(pending) as {
+    index: number
+    attempts: number
+    error: unknown
+  }
+  return { stepIndex: index, attemptsSoFar: attempts, lastError: error, nextAttemptAt: iso(wakeAt) }
 }

@@ -115,13 +115,15 @@ describe('checkpoint and resume', () => {
   it('a consumer whose lease was taken over cannot record a step', async () => {
     const upstream = fakeUpstream()
     await upstream.program([
-      { path: '/effect/0', responses: [{ status: 200, body: {}, delayMs: 300 }] },
+      { path: '/effect/0', responses: [{ status: 200, body: {}, delayMs: 500 }] },
     ])
     const workflowId = await sideEffectWorkflow(upstream.url)
     const message = startMessage(workflowId, {})
     const slow = runWorkflow({ db: env.DB, queue: holdingQueue().queue }, message, BIG_BUDGET)
-    // While step 0 is in flight, the lease is handed to another consumer.
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    // Once step 0 is in flight, the lease is handed to another consumer.
+    while ((await upstream.received()).requests.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
     await env.DB.prepare("UPDATE runs SET lease_id = 'usurper', lease_until = ?2 WHERE id = ?1")
       .bind(message.runId, Date.now() + 60_000)
       .run()

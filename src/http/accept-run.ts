@@ -61,10 +61,12 @@ export async function acceptRun(
     createdAt: now,
   })
   // Where the queue itself is not durable (wrangler dev keeps it in memory), the run is recorded
-  // before the answer, so the sweeper finds it after a restart.
+  // before it is queued and answered, so the sweeper finds it after a restart; and when that
+  // write fails, nothing was queued.
   const recordFirst = c.env.INGEST_RECORD_FIRST === 'true'
   try {
-    await Promise.all([c.env.RUNS.send(message), recordFirst ? record.run() : undefined])
+    if (recordFirst) await record.run()
+    await c.env.RUNS.send(message)
   } catch (error) {
     // Not accepted after all: undo what was written, so nothing runs and the sender's retry
     // with the same delivery id gets through.

@@ -236,3 +236,39 @@ describe('recording the run', () => {
     })
   }
 })
+
+describe('when the queue is unavailable', () => {
+  it("answers 503, keeps no run and frees the delivery id for the sender's retry", async () => {
+    const { app } = await import('../app')
+    const { createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test')
+    const workflow = await createWorkflow(echo)
+    const down = {
+      send: async () => {
+        throw new Error('Queue send failed: internal error')
+      },
+    }
+    const ctx = createExecutionContext()
+    const response = await app.fetch(
+      new Request(workflow.webhookUrl, {
+        method: 'POST',
+        headers: { 'idempotency-key': 'retry-me' },
+        body: '{"a":1}',
+      }),
+      { ...env, RUNS: down, INGEST_RECORD_FIRST: 'true' } as unknown as typeof env,
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(response.status).toBe(503)
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'QUEUE_UNAVAILABLE',
+    )
+    const runs = (await (await admin(`/api/runs?workflowId=${workflow.id}`)).json()) as {
+      runs: unknown[]
+    }
+    expect(runs.runs).toHaveLength(0)
+
+    const retry = await postWebhook(workflow, { a: 1 }, { 'idempotency-key': 'retry-me' })
+    expect(retry.status).toBe(202)
+    await waitForRun(((await retry.json()) as { runId: string }).runId)
+  })
+})

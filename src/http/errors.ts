@@ -27,6 +27,13 @@ export function validationError(
 /** Every error leaves as `{ error: { code, message, details? } }`; unexpected ones hide their inside. */
 export function handleError(error: Error, c: Context) {
   if (error instanceof AutomateError) {
+    if (error.status >= 500) {
+      // The client gets the code; the operator needs the cause as well.
+      const cause = error.cause instanceof Error ? error.cause.message : undefined
+      console.error(
+        JSON.stringify({ event: 'http_error', path: c.req.path, code: error.code, cause }),
+      )
+    }
     return c.json(
       errorBody(error.code, error.message, error.details),
       error.status as ContentfulStatusCode,

@@ -31,7 +31,12 @@ export function handleError(error: Error, c: Context) {
       // The client gets the code; the operator needs the cause as well.
       const cause = error.cause instanceof Error ? error.cause.message : undefined
       console.error(
-        JSON.stringify({ event: 'http_error', path: c.req.path, code: error.code, cause }),
+        JSON.stringify({
+          event: 'http_error',
+          path: loggablePath(c.req.path),
+          code: error.code,
+          cause,
+        }),
       )
     }
     return c.json(
@@ -42,7 +47,7 @@ export function handleError(error: Error, c: Context) {
   console.error(
     JSON.stringify({
       event: 'http_error',
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       message: error.message,
       stack: error.stack,
     }),
@@ -55,4 +60,9 @@ export function handleError(error: Error, c: Context) {
 
 export function notFound(c: Context) {
   return c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404)
+}
+
+/** The path without a webhook's token: it is a credential, and logs are not a place for those. */
+export function loggablePath(path: string) {
+  return path.replace(/^(\/hooks\/[^/]+\/)[^/]+/, '$1***')
 }

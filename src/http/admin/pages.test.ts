@@ -1,5 +1,8 @@
+import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { admin, createWorkflow, postWebhook, waitForRun } from '../../../test/helpers'
+import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../../test/helpers'
+import { BIG_BUDGET, holdingQueue, startMessage } from '../../../test/engine-fixtures'
+import { runWorkflow } from '../../engine/run-workflow'
 import { login, page } from './test-session'
 
 async function finishedRun(name: string, payload: unknown) {
@@ -54,6 +57,29 @@ describe('admin pages', () => {
     expect(steps[1]![2]).toContain('badge badge-skipped')
     expect(steps[0]![2]).toContain('&quot;plan&quot;: &quot;free&quot;')
     expect(html).not.toContain('http-equiv="refresh"')
+  })
+
+  it('says when a step waits for a delayed retry, and why', async () => {
+    const upstream = fakeUpstream()
+    await upstream.program([
+      { path: '/busy', responses: [{ status: 503, body: { message: 'try later' } }] },
+    ])
+    const workflow = await createWorkflow({
+      name: 'Waits',
+      nodes: [
+        {
+          id: 'call',
+          type: 'http-request',
+          config: { method: 'POST', url: upstream.url('/busy') },
+          retry: { maxAttempts: 3, delayMs: 60_000 },
+        },
+      ],
+    })
+    const message = startMessage(workflow.id, {})
+    await runWorkflow({ db: env.DB, queue: holdingQueue().queue }, message, BIG_BUDGET)
+    const { html } = await page(`/admin/runs/${message.runId}`, await login())
+    expect(html).toContain('Step 0 failed 1 time(s) and is tried again at')
+    expect(html).toContain('try later')
   })
 
   it('keeps the name of a deleted workflow on its runs', async () => {

@@ -44,6 +44,7 @@ export function RunPage({ run, workflow }: { run: Run; workflow: WorkflowLabel |
               <Timestamp iso={run.finishedAt} />
             </Fact>
           </dl>
+          {run.waitingForRetry ? <RetryNote wait={run.waitingForRetry} /> : null}
           {error ? (
             <ErrorBox
               error={error}
@@ -74,6 +75,20 @@ export function RunPage({ run, workflow }: { run: Run; workflow: WorkflowLabel |
         )}
       </section>
     </Layout>
+  )
+}
+
+/** A node waiting for a delayed retry has no step row yet; without this the run looks stuck. */
+function RetryNote({ wait }: { wait: NonNullable<Run['waitingForRetry']> }) {
+  const lastError = wait.lastError as ErrorInfo | null
+  return (
+    <>
+      <div class="note-box">
+        Step {wait.stepIndex} failed {wait.attemptsSoFar} time(s) and is tried again at{' '}
+        <Timestamp iso={wait.nextAttemptAt} /> (UTC).
+      </div>
+      {lastError ? <ErrorBox error={lastError} tone="warn" /> : null}
+    </>
   )
 }
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { startWorker } from './wrangler.mjs'
 
 /**
- * AutomateOS itself under `wrangler dev`, on a fresh migrated state dir and with an admin token
- * of its own, so neither the user's data nor their .dev.vars is involved.
+ * AutomateOS itself under `wrangler dev`, as `npm start` runs it, on a fresh migrated state dir
+ * and with an admin token of its own, so neither the user's data nor their .dev.vars is involved.
  */
 export async function startAutomateOS(name, port = 8788) {
   const token = randomBytes(24).toString('hex')
@@ -17,7 +17,8 @@ export async function startAutomateOS(name, port = 8788) {
     config: 'wrangler.toml',
     port,
     d1: true,
-    vars: { ADMIN_TOKEN: token },
+    // The settings `npm start` runs with (scripts/start.mjs), so the bench measures what users run.
+    vars: { ADMIN_TOKEN: token, INGEST_RECORD_FIRST: 'true', SWEEP_AFTER_SECONDS: '30' },
     // Only our instance accepts our token.
     isOurs: async (url) => (await api(url, '/api/nodes')).status === 200,
   })

@@ -3,7 +3,7 @@ import type { Env } from '../env'
 import { AutomateError } from '../errors'
 import type { RunMessage, TriggerInfo } from '../engine/messages'
 import { uuidv7 } from '../lib/ids'
-import { MESSAGE_INLINE_LIMIT, encodePayload } from '../store/payloads'
+import { encodeForMessage, utf8Length } from '../store/payloads'
 import { DEDUPE_WINDOW_MS } from '../store/expire-delivery-keys'
 import { insertQueuedRun } from '../store/runs'
 import type { StoredWorkflow } from '../store/workflows'
@@ -38,7 +38,7 @@ export async function acceptRun(
       }
   }
 
-  const input = encodePayload(db, payload, MESSAGE_INLINE_LIMIT)
+  const input = encodeForMessage(db, payload, utf8Length(JSON.stringify(trigger)))
   if (input.statements.length) await db.batch(input.statements)
 
   const message: RunMessage = {

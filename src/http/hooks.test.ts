@@ -272,3 +272,29 @@ describe('when the queue is unavailable', () => {
     await waitForRun(((await retry.json()) as { runId: string }).runId)
   })
 })
+
+describe('queue message size', () => {
+  it('counts bytes, not characters: a body of multi-byte text under 1 MiB still runs', async () => {
+    const workflow = await createWorkflow({
+      name: 'wide text',
+      nodes: [{ id: 'size', type: 'transform', config: { expression: '$length(text)' } }],
+    })
+    // 60,000 characters of 3 bytes each: 180 KB of UTF-8, over a queue message's 128 KB.
+    const text = '漢'.repeat(60_000)
+    const response = await postWebhook(workflow, { text })
+    expect(response.status).toBe(202)
+    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    expect(run.output).toBe(60_000)
+  })
+
+  it('leaves room for large trigger headers next to the body', async () => {
+    const workflow = await createWorkflow(echo)
+    const headers = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [`x-big-${i}`, 'h'.repeat(6000)]),
+    )
+    const response = await postWebhook(workflow, { blob: 'b'.repeat(95_000) }, headers)
+    expect(response.status).toBe(202)
+    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    expect(run.status).toBe('succeeded')
+  })
+})

@@ -7,22 +7,30 @@ import { uuidv7 } from '../lib/ids'
 const REF_PREFIX = 'blob:'
 /** Characters of JSON kept inline in a D1 column (a UTF-16 unit is at most 3 bytes of UTF-8). */
 export const COLUMN_INLINE_LIMIT = 256 * 1024
-/** Characters of JSON kept inline in a queue message, leaving room for the envelope. */
-export const MESSAGE_INLINE_LIMIT = 96 * 1024
+/** Bytes a queue message may hold (128 KB), less room for the envelope around the payload. */
+const MESSAGE_BYTES = 124 * 1024
 const CHUNK = 512 * 1024
 
 export type Encoded = { text: string; statements: D1PreparedStatement[] }
 
-/** JSON text for a column, or a blob reference plus the statements that write the blob. */
-export function encodePayload(
-  db: D1Database,
-  value: unknown,
-  inlineLimit = COLUMN_INLINE_LIMIT,
-): Encoded {
+/**
+ * For a queue message: inline while the payload and what travels with it (`besideBytes`) fit the
+ * message limit, which counts UTF-8 bytes, not characters.
+ */
+export function encodeForMessage(db: D1Database, value: unknown, besideBytes: number): Encoded {
   const text = JSON.stringify(value === undefined ? null : value)
-  return encodeText(db, text, inlineLimit)
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most payloads need no exact count.
+  const fits =
+    text.length * 3 + besideBytes <= MESSAGE_BYTES ||
+    utf8Length(text) + besideBytes <= MESSAGE_BYTES
+  return fits ? { text, statements: [] } : encodeText(db, text, 0)
 }
 
+export function utf8Length(text: string) {
+  return new TextEncoder().encode(text).byteLength
+}
+
+/** JSON text for a column, or a blob reference plus the statements that write the blob. */
 export function encodeText(
   db: D1Database,
   text: string,

@@ -9,6 +9,7 @@ import type { StoredWorkflow } from '../store/workflows'
 import { acceptRun, acceptedResponse } from './accept-run'
 import { errorBody } from './errors'
 import { parseWebhookBody } from './webhook-body'
+import { readLimited } from './read-limited'
 import { verifySignature } from './webhook-signature'
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -32,10 +33,7 @@ hooks.post('/:workflowId/:token', async (c) => {
     return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
   }
 
-  const declared = Number(c.req.header('content-length') ?? 0)
-  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge(declared)
-  const raw = await c.req.arrayBuffer()
-  if (raw.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge(raw.byteLength)
+  const raw = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
   if (workflow.trigger.signature) {
     await verifySignature(workflow.trigger.signature, c.env, c.req.raw.headers, raw)
   }
@@ -54,17 +52,6 @@ hooks.post('/:workflowId/:token', async (c) => {
 
   return acceptedResponse(c, await acceptRun(c, workflow, payload, trigger))
 })
-
-function tooLarge(bytes: number) {
-  return new AutomateError(
-    'PAYLOAD_TOO_LARGE',
-    `Webhook body is ${bytes} bytes; the limit is ${MAX_WEBHOOK_BYTES}`,
-    {
-      status: 413,
-      details: { limit: MAX_WEBHOOK_BYTES, size: bytes },
-    },
-  )
-}
 
 function visibleHeaders(headers: Headers) {
   const result: Record<string, string> = {}

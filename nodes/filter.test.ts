@@ -1,25 +1,12 @@
 import jsonata from 'jsonata'
 import { describe, expect, it } from 'vitest'
-import type { z } from 'zod'
 import { AutomateError } from '../src/errors'
-import { isHalt, type NodeContext } from '../src/nodes/define-node'
+import { isHalt } from '../src/nodes/define-node'
+import { nodeContext } from '../test/node-context'
 import filter from './filter'
 
-type Config = z.infer<typeof filter.config>
-
-function contextFor(condition: string): NodeContext<Config> {
-  return {
-    config: filter.config.parse({ condition }),
-    signal: new AbortController().signal,
-    idempotencyKey: 'run-1:only-paid',
-    runId: 'run-1',
-    workflowId: 'wf-1',
-    step: { index: 1, id: 'only-paid' },
-    attempt: 1,
-  }
-}
-
-const runFilter = (condition: string, input: unknown) => filter.run(input, contextFor(condition))
+const runFilter = (condition: string, input: unknown) =>
+  filter.run(input, nodeContext(filter, { condition }))
 
 const order = { status: 'paid', amount: 250, tags: ['vip'], notes: [], meta: {} }
 

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { AutomateError } from '../src/errors'
 import type { NodeContext } from '../src/nodes/define-node'
 import { createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../test/helpers'
+import { nodeContext } from '../test/node-context'
 import httpRequest from './http-request'
 
 type Config = z.infer<typeof httpRequest.config>
@@ -10,21 +11,14 @@ type Result = { status: number; headers: Record<string, string>; body: unknown }
 
 const IDEMPOTENCY_KEY = 'run-7f3a:call-api'
 
-/** The context the engine would hand the node, with its config parsed by the node's schema. */
-function contextFor(
-  config: Record<string, unknown>,
-  overrides: Partial<NodeContext<Config>> = {},
-): NodeContext<Config> {
-  return {
-    config: httpRequest.config.parse(config),
-    signal: new AbortController().signal,
+/** The engine's context for this node, with this test's idempotency key. */
+function contextFor(config: Record<string, unknown>, overrides: Partial<NodeContext<Config>> = {}) {
+  return nodeContext(httpRequest, config, {
     idempotencyKey: IDEMPOTENCY_KEY,
     runId: 'run-7f3a',
-    workflowId: 'wf-1',
     step: { index: 0, id: 'call-api' },
-    attempt: 1,
     ...overrides,
-  }
+  })
 }
 
 async function call(

@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import type { z } from 'zod'
 import { AutomateError } from '../src/errors'
-import type { NodeContext } from '../src/nodes/define-node'
+import { nodeContext } from '../test/node-context'
 import { admin } from '../test/helpers'
 import transform from './transform'
 
-type Config = z.infer<typeof transform.config>
-
-function contextFor(expression: string): NodeContext<Config> {
-  return {
-    config: transform.config.parse({ expression }),
-    signal: new AbortController().signal,
-    idempotencyKey: 'run-1:shape',
-    runId: 'run-1',
-    workflowId: 'wf-1',
-    step: { index: 0, id: 'shape' },
-    attempt: 1,
-  }
-}
-
 async function evaluate(expression: string, input: unknown) {
   // Through JSON, as the engine records it: JSONata marks its result arrays with extra fields.
-  return JSON.parse(JSON.stringify(await transform.run(input, contextFor(expression))))
+  return JSON.parse(
+    JSON.stringify(await transform.run(input, nodeContext(transform, { expression }))),
+  )
 }
 
 const order = {
@@ -76,7 +63,10 @@ describe('transform', () => {
   })
 
   it('returns null, not undefined, when the expression matches nothing', async () => {
-    const result = await transform.run(order, contextFor('customer.phone'))
+    const result = await transform.run(
+      order,
+      nodeContext(transform, { expression: 'customer.phone' }),
+    )
     expect(result).toBeNull()
   })
 
@@ -115,7 +105,7 @@ describe('transform', () => {
     ['a function that does not exist', '$nope()'],
     ['a number added to a string', 'id + customer.name'],
   ])('fails with EXPRESSION_FAILED on %s, for good', async (_, expression) => {
-    const run = transform.run(order, contextFor(expression))
+    const run = transform.run(order, nodeContext(transform, { expression }))
     await expect(run).rejects.toBeInstanceOf(AutomateError)
     await expect(run).rejects.toMatchObject({
       code: 'EXPRESSION_FAILED',

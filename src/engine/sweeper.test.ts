@@ -79,3 +79,18 @@ describe('sweeper', () => {
     expect(held.sent.filter((s) => s.body.runId === runId)).toHaveLength(1)
   })
 })
+
+describe('the cron', () => {
+  it('runs the sweeper: a lost run is re-enqueued on the real queue and completes', async () => {
+    const { createExecutionContext, createScheduledController, waitOnExecutionContext } =
+      await import('cloudflare:test')
+    const worker = (await import('../index')).default
+    const runId = await stuckRun('queued', 10 * MINUTE)
+    const ctx = createExecutionContext()
+    await worker.scheduled(createScheduledController({ cron: '* * * * *' }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    const run = await waitForRun(runId)
+    expect(run.status).toBe('succeeded')
+    expect(run.output).toEqual({ swept: true })
+  })
+})

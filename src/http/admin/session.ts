@@ -10,14 +10,15 @@ export const SESSION_COOKIE = 'automateos_admin'
 const SESSION_PURPOSE = 'automateos admin session v1'
 const SESSION_MAX_AGE_SECONDS = 7 * 24 * 3600
 
-let memo: { token: string; value: Promise<string> } | undefined
+// The settled value, not a promise: a promise made in one request must not be awaited by another.
+let memo: { token: string; value: string } | undefined
 
 /**
  * What the cookie holds: an HMAC keyed by ADMIN_TOKEN, so the token never travels back to the
  * browser, nothing needs storing, and rotating the token ends every session.
  */
-export function sessionValue(token: string): Promise<string> {
-  if (memo?.token !== token) memo = { token, value: hmacHex(token, SESSION_PURPOSE) }
+export async function sessionValue(token: string): Promise<string> {
+  if (memo?.token !== token) memo = { token, value: await hmacHex(token, SESSION_PURPOSE) }
   return memo.value
 }
 

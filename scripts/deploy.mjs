@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomSecret } from './lib/dev-vars.mjs'
+import { wranglerBin } from './lib/wrangler.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const configPath = join(root, 'wrangler.toml')
@@ -16,11 +17,12 @@ const QUEUES = ['automateos-runs', 'automateos-runs-dlq']
 
 /** Runs wrangler and returns its output; `show` passes it through to the terminal as well. */
 function wrangler(args, { show = true, input } = {}) {
-  const result = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), ...args],
-    { cwd: root, encoding: 'utf8', input, env: { ...process.env, CI: '1' } },
-  )
+  const result = spawnSync(process.execPath, [wranglerBin(root), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, CI: '1' },
+  })
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   if (show) process.stdout.write(output)
   return { ok: result.status === 0, output }

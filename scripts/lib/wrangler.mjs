@@ -2,14 +2,15 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
-const bin = (root) => join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+/** The project's own wrangler entry point, run with the current Node. */
+export const wranglerBin = (root) => join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
 /**
  * Starts `wrangler <args>` with its output on this terminal; stdin is not passed on.
  * `detached`: in its own process group, so a Ctrl-C in the terminal reaches only the caller.
  */
 export function startWrangler(root, args, { env = process.env, detached = false } = {}) {
-  return spawn(process.execPath, [bin(root), ...args], {
+  return spawn(process.execPath, [wranglerBin(root), ...args], {
     cwd: root,
     env,
     detached,

@@ -1,10 +1,11 @@
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { wranglerBin as projectWranglerBin } from '../../lib/wrangler.mjs'
 
 export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const root = join(benchDir, '..', '..')
-export const wranglerBin = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+export const wranglerBin = projectWranglerBin(root)
 
 /** .bench/ is git-ignored: the snapshot, state dirs and logs of one bench run live there. */
 export const stamp = new Date().toISOString().replace(/[:.]/g, '-')

@@ -4,7 +4,7 @@ import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definiti
 import { LEASE_MS, claimRun, type ClaimedRun } from './claim'
 import type { RunMessage } from './messages'
 import { finishRun, insertStep, releaseRun, renewLease, skipSteps } from './record'
-import { judgeStep, stepRef } from './step-verdict'
+import { endOfList, judgeStep, stepRef } from './step-verdict'
 import { getNode } from '../nodes/registry'
 import { runNode, type NodeLookup } from './run-node'
 
@@ -78,9 +78,8 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
   let leaseUntil = run.leaseUntil
 
   if (first >= nodes.length) {
-    // Every step is recorded but the run was not closed: close it now.
-    const end = { status: failures ? 'completed_with_errors' : 'succeeded', error: null } as const
-    await finishRun(db, run, end, currentText, Date.now()).run()
+    // Every step is recorded but the run was not closed: close it as the last step would have.
+    await finishRun(db, run, endOfList(failures), currentText, Date.now()).run()
     return ACK
   }
 

@@ -58,7 +58,8 @@ export function judgeStep(
   return { error, failures, end: isLast ? endOfList(failures) : null }
 }
 
-function endOfList(failures: number): RunEnd {
+/** How a run that reached the end of its node list ends. */
+export function endOfList(failures: number): RunEnd {
   if (!failures) return { status: 'succeeded', error: null }
   return {
     status: 'completed_with_errors',

@@ -38,7 +38,8 @@ export async function acceptRun(
       }
   }
 
-  const input = encodeForMessage(db, payload, utf8Length(JSON.stringify(trigger)))
+  const triggerText = JSON.stringify(trigger)
+  const input = encodeForMessage(db, payload, utf8Length(triggerText))
   if (input.statements.length) await db.batch(input.statements)
 
   const message: RunMessage = {
@@ -56,7 +57,7 @@ export async function acceptRun(
     id: runId,
     workflowId: workflow.id,
     workflowVersion: workflow.version,
-    trigger,
+    triggerText,
     input: input.text,
     createdAt: now,
   })

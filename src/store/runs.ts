@@ -1,5 +1,4 @@
 import { decodePayload } from './payloads'
-import type { TriggerInfo } from '../engine/messages'
 
 export const RUN_STATUSES = [
   'queued',
@@ -51,7 +50,8 @@ export function insertQueuedRun(
     id: string
     workflowId: string
     workflowVersion: number
-    trigger: TriggerInfo
+    /** JSON text, as the caller already has it for sizing the queue message. */
+    triggerText: string
     input: string
     createdAt: number
   },
@@ -62,14 +62,7 @@ export function insertQueuedRun(
       `INSERT OR IGNORE INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at)
        VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?6)`,
     )
-    .bind(
-      run.id,
-      run.workflowId,
-      run.workflowVersion,
-      JSON.stringify(run.trigger),
-      run.input,
-      run.createdAt,
-    )
+    .bind(run.id, run.workflowId, run.workflowVersion, run.triggerText, run.input, run.createdAt)
 }
 
 export async function listRuns(

@@ -66,3 +66,36 @@ const fixtureNodes: Record<string, NodeDefinition> = {
 export const withFixtureNodes = (type: string) => fixtureNodes[type] ?? getNode(type)
 
 export const BIG_BUDGET = { steps: 1000, wallMs: 600_000 }
+
+/** A runs row as some earlier moment left it (ingest, a consumer, a finished run). */
+export async function seedRun(
+  message: RunMessage,
+  row: {
+    status: 'queued' | 'running' | 'succeeded'
+    at?: number
+    sweeps?: number
+    leaseId?: string | null
+    leaseUntil?: number | null
+    finishedAt?: number | null
+  },
+) {
+  const at = row.at ?? Date.now()
+  await env.DB.prepare(
+    `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at,
+       sweeps, lease_id, lease_until, finished_at)
+     VALUES (?1, ?2, ?3, ?4, '{}', ?5, ?6, ?6, ?7, ?8, ?9, ?10)`,
+  )
+    .bind(
+      message.runId,
+      message.start!.workflowId,
+      message.start!.workflowVersion,
+      row.status,
+      message.start!.input,
+      at,
+      row.sweeps ?? 0,
+      row.leaseId ?? null,
+      row.leaseUntil ?? null,
+      row.finishedAt ?? null,
+    )
+    .run()
+}

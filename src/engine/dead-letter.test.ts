@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import worker from '../index'
 import type { RunMessage } from './messages'
 import { getRun } from '../../test/helpers'
-import { startMessage, storeWorkflow } from '../../test/engine-fixtures'
+import { seedRun, startMessage, storeWorkflow } from '../../test/engine-fixtures'
 
 async function deadLetter(body: RunMessage) {
   const batch = createMessageBatch<RunMessage>('automateos-runs-dlq', [
@@ -20,12 +20,7 @@ describe('dead-letter queue', () => {
     })
     const message = startMessage(workflowId, { x: 1 })
     // The ingest path had recorded the run as queued.
-    await env.DB.prepare(
-      `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at)
-       VALUES (?, ?, 1, 'queued', '{}', '{"x":1}', ?, ?)`,
-    )
-      .bind(message.runId, workflowId, Date.now(), Date.now())
-      .run()
+    await seedRun(message, { status: 'queued' })
 
     const result = await deadLetter(message)
     expect(result.explicitAcks).toEqual(['dead-1'])
@@ -51,12 +46,7 @@ describe('dead-letter queue', () => {
       nodes: [{ id: 'a', type: 'transform', config: { expression: '1' } }],
     })
     const message = startMessage(workflowId, {})
-    await env.DB.prepare(
-      `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at, finished_at)
-       VALUES (?, ?, 1, 'succeeded', '{}', '{}', ?, ?, ?)`,
-    )
-      .bind(message.runId, workflowId, Date.now(), Date.now(), Date.now())
-      .run()
+    await seedRun(message, { status: 'succeeded', finishedAt: Date.now() })
     await deadLetter(message)
     expect((await getRun(message.runId)).status).toBe('succeeded')
   })
@@ -68,13 +58,7 @@ describe('dead-letter queue and live runs', () => {
       nodes: [{ id: 'a', type: 'transform', config: { expression: '1' } }],
     })
     const message = startMessage(workflowId, {})
-    await env.DB.prepare(
-      `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at,
-         lease_id, lease_until)
-       VALUES (?1, ?2, 1, 'running', '{}', '{}', ?3, ?4, 'live', ?4)`,
-    )
-      .bind(message.runId, workflowId, Date.now(), Date.now() + 60_000)
-      .run()
+    await seedRun(message, { status: 'running', leaseId: 'live', leaseUntil: Date.now() + 60_000 })
     await deadLetter(message)
     expect((await getRun(message.runId)).status).toBe('running')
   })

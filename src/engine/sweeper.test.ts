@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { getRun, waitForRun } from '../../test/helpers'
-import { holdingQueue, startMessage, storeWorkflow } from '../../test/engine-fixtures'
+import { holdingQueue, seedRun, startMessage, storeWorkflow } from '../../test/engine-fixtures'
 import { sweepStuckRuns } from './sweeper'
 
 const MINUTE = 60_000
@@ -12,21 +12,14 @@ async function stuckRun(status: 'queued' | 'running', quietForMs: number, sweeps
   })
   const message = startMessage(workflowId, { x: 1 })
   const then = Date.now() - quietForMs
-  await env.DB.prepare(
-    `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at,
-       sweeps, lease_id, lease_until)
-     VALUES (?1, ?2, 1, ?3, '{}', '{"x":1}', ?4, ?4, ?5, ?6, ?7)`,
-  )
-    .bind(
-      message.runId,
-      workflowId,
-      status,
-      then,
-      sweeps,
-      status === 'running' ? 'dead' : null,
-      status === 'running' ? then : null,
-    )
-    .run()
+  const dead = status === 'running'
+  await seedRun(message, {
+    status,
+    at: then,
+    sweeps,
+    leaseId: dead ? 'dead' : null,
+    leaseUntil: dead ? then : null,
+  })
   return message.runId
 }
 

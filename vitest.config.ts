@@ -36,6 +36,11 @@ export default defineConfig(async () => {
             name: 'worker',
             include: ['src/**/*.test.ts', 'nodes/**/*.test.ts', 'test/**/*.test.ts'],
             setupFiles: ['./test/apply-migrations.ts'],
+            // Tests wait for queue deliveries (waitForRun: 15 s; durability: 30 s). The limit sits
+            // above the longest of those waits, so on a loaded machine the test's own deadline,
+            // with its clear message, fires first, never vitest's 5 s default.
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
           },
         },
         {

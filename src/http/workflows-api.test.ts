@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { admin, createWorkflow, postWebhook, waitForRun } from '../../test/helpers'
+import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../test/helpers'
 
 type ErrorBody = {
   error: { code: string; message: string; details?: { path: string; message: string }[] }
@@ -110,15 +110,25 @@ describe('workflow CRUD and versions', () => {
   })
 
   it('runs on the version it started with, even after an edit', async () => {
-    const workflow = await createWorkflow({
+    // Version 1's first step waits at a gate, so the edit surely lands while the run is in flight.
+    const upstream = fakeUpstream()
+    await upstream.program([{ path: '/hold', responses: [{ body: {}, gate: 'edit-done' }] }])
+    const version = (text: string) => ({
       name: 'v',
-      nodes: [{ id: 'a', type: 'transform', config: { expression: '"v1"' } }],
+      nodes: [
+        { id: 'hold', type: 'http-request', config: { url: upstream.url('/hold') } },
+        { id: 'a', type: 'transform', config: { expression: `"${text}"` } },
+      ],
     })
+    const workflow = await createWorkflow(version('v1'))
     const response = await postWebhook(workflow, {})
-    await admin(`/api/workflows/${workflow.id}`, {
+    await upstream.waitForRequests(1)
+    const edit = await admin(`/api/workflows/${workflow.id}`, {
       method: 'PUT',
-      json: { name: 'v', nodes: [{ id: 'a', type: 'transform', config: { expression: '"v2"' } }] },
+      json: version('v2'),
     })
+    expect(edit.status).toBe(200)
+    await upstream.release('edit-done')
     const run = await waitForRun(((await response.json()) as { runId: string }).runId)
     expect(run.workflowVersion).toBe(1)
     expect(run.output).toBe('v1')

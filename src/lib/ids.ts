@@ -1,15 +1,38 @@
 /**
- * UUIDv7: time-ordered, so ids sort like creation time and runs page newest-first by id.
- * Random bits come from the platform CSPRNG.
+ * UUIDv7 (RFC 9562): time-ordered, so ids sort like creation time and runs page newest-first by
+ * id. Within one millisecond the 12 `rand_a` bits are a counter (RFC 9562 §6.2, method 1), so ids
+ * made by one isolate are strictly increasing even when many are made in the same millisecond;
+ * the rest of the bits come from the platform CSPRNG.
  */
+let lastMs = -1
+let counter = 0
+
+const COUNTER_MAX = 0xfff
+
 export function uuidv7(now = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
   let ms = now
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = ms % 256
-    ms = Math.floor(ms / 256)
+  if (ms > lastMs) {
+    // A fresh millisecond: seed the counter in its lower half, leaving room to count up.
+    counter = crypto.getRandomValues(new Uint16Array(1))[0]! & 0x7ff
+  } else {
+    // Same millisecond, or the clock stepped back: keep counting from the last id.
+    ms = lastMs
+    counter += 1
+    if (counter > COUNTER_MAX) {
+      ms += 1
+      counter = crypto.getRandomValues(new Uint16Array(1))[0]! & 0x7ff
+    }
   }
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70
+  lastMs = ms
+
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  let rest = ms
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = rest % 256
+    rest = Math.floor(rest / 256)
+  }
+  bytes[6] = 0x70 | (counter >> 8)
+  bytes[7] = counter & 0xff
   bytes[8] = (bytes[8]! & 0x3f) | 0x80
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`

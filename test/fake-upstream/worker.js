@@ -7,6 +7,9 @@
 //                     whole answer; bodyDelayMs sends the headers at once and the body that much
 //                     later, like an API that starts answering and then stalls.
 //   GET  /__requests  { requests: [{ method, path, query, headers, body }], effects }
+//   POST /__release   { gate } opens a gate: a response programmed with `gate: "<name>"` is held
+//                     until then (at most 30 s), so a test can act while a call is in flight
+//                     without guessing how long that takes.
 //
 // Any other request is recorded and answered by its route, or with 200 { ok: true, echo }.
 // A request with an Idempotency-Key already seen gets the first answer again and is not counted
@@ -17,7 +20,7 @@ const hosts = new Map()
 function stateOf(host) {
   let state = hosts.get(host)
   if (!state) {
-    state = { routes: [], requests: [], effects: [], seenKeys: new Map() }
+    state = { routes: [], requests: [], effects: [], seenKeys: new Map(), openGates: new Set() }
     hosts.set(host, state)
   }
   return state
@@ -32,6 +35,17 @@ function findRoute(state, method, path) {
 // 204 and 304 answers may not carry a body at all, not even an empty one.
 function bodyOf(answer) {
   return answer.body === '' && [204, 205, 304].includes(answer.status) ? null : answer.body
+}
+
+const GATE_MAX_HOLD_MS = 30_000
+
+// Polls rather than awaiting a promise resolved by the releasing request: workerd ties promises
+// to the request that made them.
+async function heldAtGate(state, gate) {
+  const deadline = Date.now() + GATE_MAX_HOLD_MS
+  while (!state.openGates.has(gate) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
 }
 
 function stalled(text, delayMs) {
@@ -56,6 +70,11 @@ export default {
     if (url.pathname === '/__program' && request.method === 'POST') {
       const program = await request.json()
       state.routes = (program.routes ?? []).map((r) => ({ ...r, served: 0 }))
+      return Response.json({ ok: true })
+    }
+    if (url.pathname === '/__release' && request.method === 'POST') {
+      const { gate } = await request.json()
+      state.openGates.add(gate)
       return Response.json({ ok: true })
     }
     if (url.pathname === '/__requests') {
@@ -97,6 +116,7 @@ export default {
       const response = route.responses[Math.min(route.served, route.responses.length - 1)]
       stallMs = response.bodyDelayMs ?? 0
       route.served += 1
+      if (response.gate) await heldAtGate(state, response.gate)
       if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs))
       const isText = typeof response.body === 'string'
       answer = {

@@ -1,14 +1,16 @@
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Env } from './env'
 import { adminAuth } from './http/admin-auth'
 import { adminPage } from './http/admin-page'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks'
 import { nodesApi } from './http/nodes-api'
+import { openApiDocument, openApiRoute } from './http/openapi-document'
 import { runsApi } from './http/runs-api'
 import { workflowsApi } from './http/workflows-api'
 
-export const app = new Hono<{ Bindings: Env }>()
+// An OpenAPIHono, so the /api routers mounted below bring their route descriptions with them.
+export const app = new OpenAPIHono<{ Bindings: Env }>()
 
 app.get('/healthz', (c) => c.json({ ok: true }))
 app.route('/hooks', hooks)
@@ -18,6 +20,7 @@ app.use('/api/*', adminAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/runs', runsApi)
+app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, new URL(c.req.url).origin), 200))
 
 app.get('/', (c) => c.redirect('/admin'))
 app.notFound(notFound)

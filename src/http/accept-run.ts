@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
@@ -9,6 +10,17 @@ import { insertQueuedRun } from '../store/runs'
 import type { StoredWorkflow } from '../store/workflows'
 
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
+
+export const acceptedSchema = z
+  .object({
+    runId: z.string(),
+    statusUrl: z.url().meta({ description: 'GET it (admin auth) for the run and its steps' }),
+    duplicate: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'a repeated delivery: the first run' }),
+  })
+  .meta({ id: 'AcceptedRun' })
 
 /**
  * Puts a run on the queue and answers at once. The run row is written after the response

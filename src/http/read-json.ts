@@ -1,7 +1,5 @@
 import type { Context } from 'hono'
-import type { z } from 'zod'
 import { AutomateError } from '../errors'
-import { validationError } from './errors'
 import { readLimited } from './read-limited'
 
 /** Admin API bodies: a workflow of 500 nodes fits with room to spare. */
@@ -27,10 +25,4 @@ export async function readJson(c: Context, optional = false): Promise<unknown> {
       },
     )
   }
-}
-
-export async function readValid<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const parsed = schema.safeParse(await readJson(c))
-  if (!parsed.success) throw validationError(parsed.error.issues)
-  return parsed.data
 }

@@ -1,11 +1,68 @@
-import { Hono } from 'hono'
-import { z } from 'zod'
-import type { Env } from '../env'
+import { z } from '@hono/zod-openapi'
 import { AutomateError } from '../errors'
 import { RUN_STATUSES, getRun, listRuns } from '../store/runs'
-import { validationError } from './errors'
+import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 
-export const runsApi = new Hono<{ Bindings: Env }>()
+export const runsApi = apiRouter()
+
+const time = z.iso.datetime().nullable()
+const errorInfo = z
+  .object({ message: z.string(), code: z.string().optional(), details: z.unknown().optional() })
+  .passthrough()
+  .nullable()
+
+const runSummary = {
+  id: z.string(),
+  workflowId: z.string(),
+  workflowVersion: z.number().int(),
+  status: z.enum(RUN_STATUSES),
+  trigger: z.record(z.string(), z.unknown()),
+  error: errorInfo,
+  createdAt: z.iso.datetime(),
+  startedAt: time,
+  finishedAt: time,
+}
+
+export const stepSchema = z
+  .object({
+    index: z.number().int(),
+    nodeId: z.string(),
+    nodeType: z.string(),
+    nodeName: z.string().nullable(),
+    status: z.enum(['succeeded', 'failed', 'skipped']),
+    input: z.unknown(),
+    output: z.unknown(),
+    error: errorInfo,
+    attempts: z.number().int(),
+    startedAt: time,
+    finishedAt: time,
+    durationMs: z.number().nullable(),
+  })
+  .meta({ id: 'Step' })
+
+export const runSchema = z
+  .object({
+    ...runSummary,
+    input: z.unknown(),
+    output: z.unknown(),
+    waitingForRetry: z
+      .object({
+        stepIndex: z.number().int(),
+        attemptsSoFar: z.number().int(),
+        lastError: z.unknown(),
+        nextAttemptAt: z.iso.datetime(),
+      })
+      .optional(),
+    steps: z.array(stepSchema),
+  })
+  .meta({ id: 'Run' })
+
+export const runListSchema = z
+  .object({
+    runs: z.array(z.object(runSummary)),
+    nextCursor: z.string().nullable().meta({ description: 'pass as ?cursor= for the next page' }),
+  })
+  .meta({ id: 'RunList' })
 
 const listQuery = z.object({
   workflowId: z.string().min(1).optional(),
@@ -14,15 +71,28 @@ const listQuery = z.object({
   cursor: z.string().min(1).optional(),
 })
 
-runsApi.get('/', async (c) => {
-  const parsed = listQuery.safeParse(c.req.query())
-  if (!parsed.success) throw validationError(parsed.error.issues, ['query'])
-  return c.json(await listRuns(c.env.DB, parsed.data))
+const list = apiRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List runs, newest first',
+  request: { query: listQuery },
+  responses: { 200: jsonResponse('A page of runs', runListSchema) },
 })
+runsApi.openapi(list, async (c) => c.json(await listRuns(c.env.DB, c.req.valid('query')), 200))
 
-runsApi.get('/:id', async (c) => {
-  const run = await getRun(c.env.DB, c.req.param('id'))
-  if (!run)
-    throw new AutomateError('NOT_FOUND', `Run ${c.req.param('id')} was not found`, { status: 404 })
-  return c.json(run)
+const read = apiRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'Read a run with its steps',
+  request: { params: z.object({ id: z.string().min(1) }) },
+  responses: {
+    200: jsonResponse('The run', runSchema),
+    404: errorResponse('No run with this id'),
+  },
+})
+runsApi.openapi(read, async (c) => {
+  const { id } = c.req.valid('param')
+  const run = await getRun(c.env.DB, id)
+  if (!run) throw new AutomateError('NOT_FOUND', `Run ${id} was not found`, { status: 404 })
+  return c.json(run, 200)
 })

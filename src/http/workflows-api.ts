@@ -1,6 +1,5 @@
-import { Hono } from 'hono'
+import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { Env } from '../env'
 import { AutomateError } from '../errors'
 import { workflowSchema } from '../workflow/definition'
 import { forgetWorkflow } from '../store/workflow-cache'
@@ -12,10 +11,10 @@ import {
   replaceWorkflow,
   type StoredWorkflow,
 } from '../store/workflows'
-import { acceptRun, acceptedResponse } from './accept-run'
-import { readJson, readValid } from './read-json'
+import { acceptRun, acceptedResponse, acceptedSchema } from './accept-run'
+import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
 
-export const workflowsApi = new Hono<{ Bindings: Env }>()
+export const workflowsApi = apiRouter()
 
 export function publicWorkflow(workflow: StoredWorkflow, origin: string) {
   const { hookToken, createdAt, updatedAt, ...definition } = workflow
@@ -27,52 +26,111 @@ export function publicWorkflow(workflow: StoredWorkflow, origin: string) {
   }
 }
 
+/** What the API answers for a workflow: its definition as stored, plus what the server adds. */
+export const storedWorkflowSchema = workflowSchema
+  .safeExtend({
+    id: z.string().meta({ example: 'wf_tKUia42gbwjbGGeG' }),
+    version: z.number().int().min(1).meta({ description: 'a new one on every PUT' }),
+    webhookUrl: z.url().meta({ description: 'POST here to start a run; the token is the auth' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'StoredWorkflow' })
+
 const origin = (c: Context) => new URL(c.req.url).origin
+const idParam = z.object({ id: z.string().min(1).meta({ example: 'wf_tKUia42gbwjbGGeG' }) })
+const notFound = errorResponse('No workflow with this id')
 
 function workflowNotFound(id: string) {
   return new AutomateError('NOT_FOUND', `Workflow ${id} was not found`, { status: 404 })
 }
 
-workflowsApi.get('/', async (c) => {
+const list = apiRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List workflows',
+  responses: {
+    200: jsonResponse('Every workflow', z.object({ workflows: z.array(storedWorkflowSchema) })),
+  },
+})
+workflowsApi.openapi(list, async (c) => {
   const workflows = await listWorkflows(c.env.DB)
-  return c.json({ workflows: workflows.map((w) => publicWorkflow(w, origin(c))) })
+  return c.json({ workflows: workflows.map((w) => publicWorkflow(w, origin(c))) }, 200)
 })
 
-workflowsApi.post('/', async (c) => {
-  const definition = await readValid(c, workflowSchema)
-  const created = await createWorkflow(c.env.DB, definition)
+const create = apiRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Create a workflow',
+  request: { body: jsonBody(workflowSchema) },
+  responses: { 201: jsonResponse('Created, as version 1', storedWorkflowSchema) },
+})
+workflowsApi.openapi(create, async (c) => {
+  const created = await createWorkflow(c.env.DB, c.req.valid('json'))
   c.header('Location', `${origin(c)}/api/workflows/${created.id}`)
   return c.json(publicWorkflow(created, origin(c)), 201)
 })
 
-workflowsApi.get('/:id', async (c) => {
-  const workflow = await getWorkflow(c.env.DB, c.req.param('id'))
-  if (!workflow) throw workflowNotFound(c.req.param('id'))
-  return c.json(publicWorkflow(workflow, origin(c)))
+const read = apiRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'Read a workflow',
+  request: { params: idParam },
+  responses: { 200: jsonResponse('The workflow', storedWorkflowSchema), 404: notFound },
+})
+workflowsApi.openapi(read, async (c) => {
+  const { id } = c.req.valid('param')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) throw workflowNotFound(id)
+  return c.json(publicWorkflow(workflow, origin(c)), 200)
 })
 
-workflowsApi.put('/:id', async (c) => {
-  const id = c.req.param('id')
-  const definition = await readValid(c, workflowSchema)
-  const updated = await replaceWorkflow(c.env.DB, id, definition)
+const replace = apiRoute({
+  method: 'put',
+  path: '/{id}',
+  summary: 'Replace a workflow (a new immutable version)',
+  request: { params: idParam, body: jsonBody(workflowSchema) },
+  responses: { 200: jsonResponse('The new version', storedWorkflowSchema), 404: notFound },
+})
+workflowsApi.openapi(replace, async (c) => {
+  const { id } = c.req.valid('param')
+  const updated = await replaceWorkflow(c.env.DB, id, c.req.valid('json'))
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
-  return c.json(publicWorkflow(updated, origin(c)))
+  return c.json(publicWorkflow(updated, origin(c)), 200)
 })
 
-workflowsApi.delete('/:id', async (c) => {
-  const id = c.req.param('id')
+const remove = apiRoute({
+  method: 'delete',
+  path: '/{id}',
+  summary: 'Delete a workflow',
+  request: { params: idParam },
+  responses: { 204: { description: 'Deleted' }, 404: notFound },
+})
+workflowsApi.openapi(remove, async (c) => {
+  const { id } = c.req.valid('param')
   if (!(await deleteWorkflow(c.env.DB, id))) throw workflowNotFound(id)
   forgetWorkflow(id)
   return c.body(null, 204)
 })
 
-/** A run started by hand, with the JSON body as its input; it runs even while the workflow is disabled. */
-workflowsApi.post('/:id/runs', async (c) => {
-  const id = c.req.param('id')
-  const input = await readJson(c, true)
+const startRun = apiRoute({
+  method: 'post',
+  path: '/{id}/runs',
+  summary: 'Start a run by hand',
+  description:
+    'The JSON body (any value; empty means {}) is the run input. It runs even while the workflow is disabled.',
+  request: {
+    params: idParam,
+    body: jsonBody(z.unknown().meta({ description: 'the run input' }), { optional: true }),
+  },
+  responses: { 202: jsonResponse('Queued', acceptedSchema), 404: notFound },
+})
+workflowsApi.openapi(startRun, async (c) => {
+  const { id } = c.req.valid('param')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) throw workflowNotFound(id)
-  const accepted = await acceptRun(c, workflow, input, { type: 'manual', receivedAt: Date.now() })
+  const trigger = { type: 'manual' as const, receivedAt: Date.now() }
+  const accepted = await acceptRun(c, workflow, c.req.valid('json'), trigger)
   return acceptedResponse(c, accepted)
 })

@@ -121,6 +121,11 @@ export const workflowSchema = z
       }
     })
   })
+  .meta({
+    id: 'Workflow',
+    description:
+      "A workflow definition: its nodes run in order, each node's input is the previous one's output. Each node's `config` must match its type's `configSchema` (GET /api/nodes).",
+  })
 
 export type WorkflowDefinition = z.output<typeof workflowSchema>
 export type WorkflowNode = WorkflowDefinition['nodes'][number]

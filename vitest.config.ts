@@ -17,6 +17,8 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: 'test-admin-token',
                   ENGINE_STEPS_PER_MESSAGE: '40',
+                  // A test key only: credentials stored by the tests are encrypted under it.
+                  ENCRYPTION_KEY: 'test-encryption-key-0123456789-abcdefghijklmnop',
                   // GitHub's documented example secret, for the signature tests.
                   GITHUB_WEBHOOK_SECRET: "It's a Secret to Everybody",
                 },

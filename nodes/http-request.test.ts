@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import type { z } from 'zod'
 import { AutomateError } from '../src/errors'
-import type { NodeContext } from '../src/nodes/define-node'
 import { createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../test/helpers'
 import { nodeContext } from '../test/node-context'
 import httpRequest from './http-request'
 
-type Config = z.infer<typeof httpRequest.config>
+type Context = Parameters<typeof httpRequest.run>[1]
 type Result = { status: number; headers: Record<string, string>; body: unknown }
 
 const IDEMPOTENCY_KEY = 'run-7f3a:call-api'
 
 /** The engine's context for this node, with this test's idempotency key. */
-function contextFor(config: Record<string, unknown>, overrides: Partial<NodeContext<Config>> = {}) {
+function contextFor(config: Record<string, unknown>, overrides: Partial<Context> = {}) {
   return nodeContext(httpRequest, config, {
     idempotencyKey: IDEMPOTENCY_KEY,
     runId: 'run-7f3a',
@@ -24,7 +22,7 @@ function contextFor(config: Record<string, unknown>, overrides: Partial<NodeCont
 async function call(
   config: Record<string, unknown>,
   input: unknown = null,
-  overrides: Partial<NodeContext<Config>> = {},
+  overrides: Partial<Context> = {},
 ) {
   return (await httpRequest.run(input, contextFor(config, overrides))) as Result
 }
@@ -32,7 +30,7 @@ async function call(
 async function failure(
   config: Record<string, unknown>,
   input: unknown = null,
-  overrides: Partial<NodeContext<Config>> = {},
+  overrides: Partial<Context> = {},
 ): Promise<AutomateError> {
   try {
     await httpRequest.run(input, contextFor(config, overrides))

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run deploy`: AutomateOS in your own Cloudflare account. Creates what is missing (the D1
-// database, the two queues, the ADMIN_TOKEN secret), applies the D1 migrations, then deploys.
+// database, the two queues, the ADMIN_TOKEN and ENCRYPTION_KEY secrets), applies the D1 migrations, then deploys.
 // Safe to run again: each step skips what already exists.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -71,18 +71,23 @@ for (const queue of QUEUES) {
 // 3. Migrations before code, so the new Worker never meets an old schema.
 if (!wrangler(['d1', 'migrations', 'apply', 'DB', '--remote']).ok) fail('migrations failed')
 
-// 4. Deploy; on the first deploy, with a new ADMIN_TOKEN secret printed once, here only.
+// 4. Deploy; on the first deploy, with a new ADMIN_TOKEN secret printed once, here only, and a new
+// ENCRYPTION_KEY (never printed, never replaced: stored credentials are encrypted under it).
 const secrets = wrangler(['secret', 'list', '--format', 'json'], { show: false })
-const hasToken = secrets.ok && secrets.output.includes('"ADMIN_TOKEN"')
+// A Worker not deployed yet has no secrets to list. Any other failure stops here: guessing "no
+// ENCRYPTION_KEY" would replace the key and leave every stored credential unreadable.
+if (!secrets.ok && !/not found|does not exist|10007/i.test(secrets.output))
+  fail(`could not list the Worker's secrets:\n${secrets.output}`)
+const has = (name) => secrets.ok && secrets.output.includes(`"${name}"`)
 const args = ['deploy']
+const newSecrets = {}
 let token
+if (!has('ADMIN_TOKEN')) newSecrets.ADMIN_TOKEN = token = randomSecret()
+if (!has('ENCRYPTION_KEY')) newSecrets.ENCRYPTION_KEY = randomSecret()
 let secretsDir
-if (!hasToken) {
-  token = randomSecret()
+if (Object.keys(newSecrets).length) {
   secretsDir = mkdtempSync(join(tmpdir(), 'automateos-'))
-  writeFileSync(join(secretsDir, 'secrets.json'), JSON.stringify({ ADMIN_TOKEN: token }), {
-    mode: 0o600,
-  })
+  writeFileSync(join(secretsDir, 'secrets.json'), JSON.stringify(newSecrets), { mode: 0o600 })
   args.push('--secrets-file', join(secretsDir, 'secrets.json'))
 }
 const deployed = wrangler(args)

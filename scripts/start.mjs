@@ -30,7 +30,12 @@ if (!(await portIsFree(port, '127.0.0.1'))) {
   process.exit(1)
 }
 
-const { values, added } = ensureDevVars(join(root, '.dev.vars'), { ADMIN_TOKEN: randomSecret })
+// ENCRYPTION_KEY encrypts stored credentials: replacing it would make them unreadable, so an
+// existing one is never changed.
+const { values, added } = ensureDevVars(join(root, '.dev.vars'), {
+  ADMIN_TOKEN: randomSecret,
+  ENCRYPTION_KEY: randomSecret,
+})
 if (added.length) console.log(`start: wrote a new ${added.join(' and ')} to .dev.vars`)
 const token = values.ADMIN_TOKEN
 

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Env } from './env'
 import { adminAuth } from './http/admin-auth'
 import { adminPage } from './http/admin-page'
+import { credentialsApi } from './http/credentials-api'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks'
 import { nodesApi } from './http/nodes-api'
@@ -20,6 +21,7 @@ app.use('/api/*', adminAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/runs', runsApi)
+app.route('/api/credentials', credentialsApi)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, new URL(c.req.url).origin), 200))
 
 app.get('/', (c) => c.redirect('/admin'))

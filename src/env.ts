@@ -4,6 +4,8 @@ export type Env = {
   DB: D1Database
   RUNS: Queue<RunMessage>
   ADMIN_TOKEN?: string
+  /** Encrypts stored credentials (AES-GCM); a secret, at least 32 random characters. */
+  ENCRYPTION_KEY?: string
   SWEEP_AFTER_SECONDS?: string
   SWEEP_MAX_ATTEMPTS?: string
   /** A long workflow continues in a new queue message after this many steps. */

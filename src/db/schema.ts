@@ -110,3 +110,16 @@ export const blobs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.id, t.seq] })],
 )
+
+// Credentials: `ciphertext` is the AES-GCM encrypted `data` (src/credentials/crypto.ts); nothing
+// secret is stored in clear. The name, type and base URL are bound to it as additional data.
+export const credentials = sqliteTable('credentials', {
+  name: text('name').primaryKey(),
+  type: text('type').notNull(),
+  baseUrl: text('base_url'),
+  keyId: text('key_id').notNull(),
+  iv: text('iv').notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})

@@ -1,5 +1,7 @@
 import { numberVar, type Env } from '../env'
 import { describeError } from '../errors'
+import type { CredentialType } from '../credentials/types'
+import { readCredential } from '../credentials/read-credential'
 import type { RunMessage } from './messages'
 import { runWorkflow, type Budget } from './run-workflow'
 
@@ -27,7 +29,13 @@ export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Pr
         return
       }
       try {
-        const outcome = await runWorkflow({ db: env.DB, queue: env.RUNS }, message.body, budget)
+        const deps = {
+          db: env.DB,
+          queue: env.RUNS,
+          credentials: (name: string, types: readonly CredentialType[]) =>
+            readCredential(env, name, types),
+        }
+        const outcome = await runWorkflow(deps, message.body, budget)
         if (outcome.action === 'retry') message.retry({ delaySeconds: outcome.delaySeconds })
         else message.ack()
       } catch (error) {

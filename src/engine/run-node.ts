@@ -1,4 +1,5 @@
 import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../errors'
+import { nodeCredential, type CredentialReader } from '../credentials/node-credential'
 import { isHalt, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
@@ -20,6 +21,8 @@ export type NodeCall = {
   attemptsSoFar: number
   /** The latest time this call may still be running, from the run's lease. */
   mustFinishBy: number
+  /** Behind `ctx.credential()`: decrypts a stored credential when the node asks for it. */
+  credentials?: CredentialReader
 }
 
 export type NodeOutcome =
@@ -97,6 +100,7 @@ async function attemptNode(
           workflowId: call.workflowId,
           step: { index: call.index, id: node.id, name: node.name },
           attempt,
+          credential: () => nodeCredential(call.credentials, definition, parsed.data),
         }),
       ),
       timeout,

@@ -7,6 +7,7 @@ import { finishRun, insertStep, releaseRun, renewLease, skipSteps } from './reco
 import { endOfList, judgeStep, stepRef } from './step-verdict'
 import { getNode } from '../nodes/registry'
 import { runNode, type NodeLookup } from './run-node'
+import type { CredentialReader } from '../credentials/node-credential'
 
 export type Budget = {
   /** Steps one message may run before the run continues in a new message. */
@@ -24,7 +25,12 @@ export type RunsQueue = {
 }
 
 /** What the Engine works with; `nodes` defaults to the generated registry. */
-export type EngineDeps = { db: D1Database; queue: RunsQueue; nodes?: NodeLookup }
+export type EngineDeps = {
+  db: D1Database
+  queue: RunsQueue
+  nodes?: NodeLookup
+  credentials?: CredentialReader
+}
 
 const ACK: Outcome = { action: 'ack' }
 /** Room left in the lease after a node's timeout, for recording its step. */
@@ -106,6 +112,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       workflowId: run.workflowId,
       attemptsSoFar: run.pendingRetry?.index === index ? run.pendingRetry.attempts : 0,
       mustFinishBy: leaseUntil - LEASE_MARGIN_MS,
+      credentials: deps.credentials,
     })
     const finishedAt = Date.now()
     if (outcome.kind === 'retry-later') {

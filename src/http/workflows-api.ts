@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { AutomateError } from '../errors'
 import { workflowSchema } from '../workflow/definition'
+import { checkWorkflowCredentials } from '../credentials/check-workflow'
 import { forgetWorkflow } from '../store/workflow-cache'
 import {
   createWorkflow,
@@ -66,7 +67,9 @@ const create = apiRoute({
   responses: { 201: jsonResponse('Created, as version 1', storedWorkflowSchema) },
 })
 workflowsApi.openapi(create, async (c) => {
-  const created = await createWorkflow(c.env.DB, c.req.valid('json'))
+  const definition = c.req.valid('json')
+  await checkWorkflowCredentials(c.env.DB, definition)
+  const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${origin(c)}/api/workflows/${created.id}`)
   return c.json(publicWorkflow(created, origin(c)), 201)
 })
@@ -94,7 +97,9 @@ const replace = apiRoute({
 })
 workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
-  const updated = await replaceWorkflow(c.env.DB, id, c.req.valid('json'))
+  const definition = c.req.valid('json')
+  await checkWorkflowCredentials(c.env.DB, definition)
+  const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
   return c.json(publicWorkflow(updated, origin(c)), 200)

@@ -1,7 +1,8 @@
 import type { z } from 'zod'
+import type { Credential, CredentialType } from '../credentials/types'
 
 /** What the engine hands a node: its parsed config and what it needs to be a good citizen. */
-export type NodeContext<Config> = {
+export type NodeContext<Config, Types extends CredentialType = CredentialType> = {
   config: Config
   /** Aborted when the node's timeout passes: hand it to fetch. */
   signal: AbortSignal
@@ -11,19 +12,34 @@ export type NodeContext<Config> = {
   workflowId: string
   step: { index: number; id: string; name?: string }
   attempt: number
+  /**
+   * The credential named in `config.credential`, decrypted now, checked to be one of the node's
+   * `credentialTypes`. Never put it (or anything holding its secrets) in the output or an error.
+   */
+  credential(): Promise<Credential<Types>>
 }
 
-export type NodeDefinition<Schema extends z.ZodObject = z.ZodObject> = {
+export type NodeDefinition<
+  Schema extends z.ZodObject = z.ZodObject,
+  Types extends CredentialType = CredentialType,
+> = {
   /** Equal to the node's file name in nodes/. */
   type: string
   title: string
   description: string
   config: Schema
-  run(input: unknown, ctx: NodeContext<z.infer<Schema>>): unknown
+  /**
+   * The credential types the node accepts in `config.credential`: saving a workflow that names a
+   * stored credential of another type is refused, and `ctx.credential()` checks it again.
+   */
+  credentialTypes?: readonly Types[]
+  run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 
-/** Identity: exists so a node's config schema types `ctx.config` in its `run`. */
-export function defineNode<Schema extends z.ZodObject>(node: NodeDefinition<Schema>) {
+/** Identity: exists so a node's config schema types `ctx.config` (and its credential) in `run`. */
+export function defineNode<Schema extends z.ZodObject, Types extends CredentialType = never>(
+  node: NodeDefinition<Schema, Types>,
+) {
   return node
 }
 

@@ -1,0 +1,108 @@
+import { AutomateError } from '../errors'
+
+/** Shorter keys are refused: `npm start` and `npm run deploy` make 43-character ones. */
+export const MIN_KEY_LENGTH = 32
+
+export type Sealed = { keyId: string; iv: string; ciphertext: string }
+
+type Key = { id: string; aes: CryptoKey }
+
+const encoder = new TextEncoder()
+// One derivation per key per isolate: HKDF and importKey are cheap, but not free on every step.
+const keys = new Map<string, Promise<Key>>()
+
+/**
+ * The AES-256-GCM key behind ENCRYPTION_KEY. Derived with HKDF rather than decoded, so any long
+ * random string works (a password manager's, `openssl rand -base64 32`, ours).
+ */
+export function encryptionKey(secret: string | undefined): Promise<Key> {
+  if (!secret) {
+    throw new AutomateError(
+      'ENCRYPTION_KEY_MISSING',
+      'Credentials need the ENCRYPTION_KEY secret, which is not set: `npm start` adds one to ' +
+        '.dev.vars, `npm run deploy` sets one, or run `npx wrangler secret put ENCRYPTION_KEY`',
+      { status: 503, retryable: false },
+    )
+  }
+  if (secret.length < MIN_KEY_LENGTH) {
+    throw new AutomateError(
+      'ENCRYPTION_KEY_TOO_SHORT',
+      `ENCRYPTION_KEY must be at least ${MIN_KEY_LENGTH} characters of random text`,
+      { status: 503, retryable: false },
+    )
+  }
+  let key = keys.get(secret)
+  if (!key) {
+    key = deriveKey(secret)
+    keys.set(secret, key)
+  }
+  return key
+}
+
+async function deriveKey(secret: string): Promise<Key> {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, [
+    'deriveKey',
+    'deriveBits',
+  ])
+  const params = (info: string) => ({
+    name: 'HKDF',
+    hash: 'SHA-256',
+    salt: encoder.encode('automateos'),
+    info: encoder.encode(info),
+  })
+  const aes = await crypto.subtle.deriveKey(
+    params('credentials/aes-gcm/v1'),
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  )
+  // A short public fingerprint of the key, to tell which key wrote a row during a rotation.
+  const idBits = await crypto.subtle.deriveBits(params('credentials/key-id/v1'), material, 48)
+  return { id: toBase64Url(new Uint8Array(idBits)), aes }
+}
+
+/** Encrypts `plaintext` with a fresh random IV; `bound` must be given again to decrypt. */
+export async function seal(key: Key, plaintext: string, bound: string): Promise<Sealed> {
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: encoder.encode(bound) },
+    key.aes,
+    encoder.encode(plaintext),
+  )
+  return { keyId: key.id, iv: toBase64Url(iv), ciphertext: toBase64Url(new Uint8Array(ciphertext)) }
+}
+
+/** The plaintext, or a coded error when the key or the bound data differ from the sealing. */
+export async function open(key: Key, sealed: Sealed, bound: string, what: string): Promise<string> {
+  try {
+    const plaintext = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: fromBase64Url(sealed.iv), additionalData: encoder.encode(bound) },
+      key.aes,
+      fromBase64Url(sealed.ciphertext),
+    )
+    return new TextDecoder().decode(plaintext)
+  } catch (error) {
+    const otherKey = sealed.keyId !== key.id
+    throw new AutomateError(
+      'CREDENTIAL_UNREADABLE',
+      otherKey
+        ? `${what} was encrypted under another ENCRYPTION_KEY; set that key again or re-create it`
+        : `${what} does not decrypt: its stored row was changed outside AutomateOS; re-create it`,
+      { status: 500, retryable: false, cause: error },
+    )
+  }
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let text = ''
+  for (const byte of bytes) text += String.fromCharCode(byte)
+  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  const raw = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+  const bytes = new Uint8Array(raw.length)
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i)
+  return bytes
+}

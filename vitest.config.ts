@@ -21,6 +21,8 @@ export default defineConfig(async () => {
                   ENCRYPTION_KEY: 'test-encryption-key-0123456789-abcdefghijklmnop',
                   // GitHub's documented example secret, for the signature tests.
                   GITHUB_WEBHOOK_SECRET: "It's a Secret to Everybody",
+                  // The key of the RFC 2202 / RFC 4231 HMAC test vectors.
+                  RFC_HMAC_SECRET: 'Jefe',
                 },
                 // Outbound fetches from the Worker go to the fake upstream, never to the network.
                 outboundService: 'fake-upstream',

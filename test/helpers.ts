@@ -7,6 +7,7 @@ import {
 } from 'cloudflare:test'
 import worker from '../src/index'
 import type { RunMessage } from '../src/engine/messages'
+import type { Env } from '../src/env'
 
 export const ADMIN_TOKEN = 'test-admin-token'
 
@@ -89,20 +90,42 @@ export async function waitForRun(runId: string, timeoutMs = 15_000): Promise<Run
   }
 }
 
-/** Hands messages straight to the Worker's queue handler, as the Queues runtime would. */
-export async function deliver(messages: RunMessage[], attempts = 1) {
+/** Posts a webhook, checks it was accepted, and waits for its run to finish. */
+export async function postAndWait(
+  workflow: { webhookUrl: string },
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<RunView> {
+  const response = await postWebhook(workflow, body, headers)
+  if (response.status !== 202)
+    throw new Error(`webhook not accepted: ${response.status} ${await response.text()}`)
+  return waitForRun(((await response.json()) as { runId: string }).runId)
+}
+
+export const RUNS_QUEUE = 'automateos-runs'
+export const DEAD_LETTER_QUEUE = 'automateos-runs-dlq'
+
+/**
+ * Hands messages straight to the Worker's queue handler, as the Queues runtime would: to the runs
+ * queue by default, or to another queue, as a later delivery (`attempts`), or with other bindings.
+ * Bodies are `unknown` so a test can deliver a malformed message too.
+ */
+export async function deliver(
+  messages: unknown[],
+  options: { attempts?: number; queue?: string; env?: Env } = {},
+) {
   const batch = createMessageBatch<RunMessage>(
-    'automateos-runs',
+    options.queue ?? RUNS_QUEUE,
     messages.map((body, i) => ({
       id: `msg-${crypto.randomUUID()}-${i}`,
       timestamp: new Date(),
-      attempts,
-      body,
+      attempts: options.attempts ?? 1,
+      body: body as RunMessage,
     })),
   )
   const ctx = createExecutionContext()
-  await worker.queue(batch, env)
-  return getQueueResult(batch, ctx)
+  await worker.queue(batch, options.env ?? (env as Env))
+  return { ...(await getQueueResult(batch, ctx)), ids: batch.messages.map((m) => m.id) }
 }
 
 /** A fake upstream of its own for one test: program its answers, then read what it received. */

@@ -1,17 +1,9 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import worker from '../index'
 import type { RunMessage } from './messages'
-import { getRun } from '../../test/helpers'
+import { DEAD_LETTER_QUEUE, deliver, getRun } from '../../test/helpers'
 import { seedRun, startMessage, storeWorkflow } from '../../test/engine-fixtures'
 
-async function deadLetter(body: RunMessage) {
-  const batch = createMessageBatch<RunMessage>('automateos-runs-dlq', [
-    { id: 'dead-1', timestamp: new Date(), attempts: 6, body },
-  ])
-  await worker.queue(batch, env)
-  return getQueueResult(batch, createExecutionContext())
-}
+const deadLetter = (body: RunMessage) => deliver([body], { queue: DEAD_LETTER_QUEUE, attempts: 6 })
 
 describe('dead-letter queue', () => {
   it('marks a run whose message was dead-lettered as failed, with the reason', async () => {
@@ -23,7 +15,7 @@ describe('dead-letter queue', () => {
     await seedRun(message, { status: 'queued' })
 
     const result = await deadLetter(message)
-    expect(result.explicitAcks).toEqual(['dead-1'])
+    expect(result.explicitAcks).toEqual(result.ids)
     const run = await getRun(message.runId)
     expect(run.status).toBe('failed')
     expect(run.error).toMatchObject({ code: 'DEAD_LETTERED' })

@@ -61,7 +61,7 @@ describe('checkpoint and resume', () => {
       }
 
       // The queue redelivers the original message.
-      const result = await deliver([message], 2)
+      const result = await deliver([message], { attempts: 2 })
       expect(result.explicitAcks).toHaveLength(1)
 
       const run = await getRun(message.runId)
@@ -84,7 +84,7 @@ describe('checkpoint and resume', () => {
     expect((await getRun(message.runId)).status).toBe('succeeded')
     const before = (await upstream.received()).requests.length
 
-    const again = await deliver([message], 3)
+    const again = await deliver([message], { attempts: 3 })
     expect(again.explicitAcks).toHaveLength(1)
     expect((await upstream.received()).requests.length).toBe(before)
   })
@@ -192,18 +192,11 @@ describe('infrastructure failures', () => {
         return Reflect.get(target, key)
       },
     })
-    const { consumeRuns } = await import('./consume')
-    const { createMessageBatch, getQueueResult, createExecutionContext } =
-      await import('cloudflare:test')
-    const batch = createMessageBatch('automateos-runs', [
-      { id: 'm1', timestamp: new Date(), attempts: 1, body: message },
-    ])
-    await consumeRuns(batch as MessageBatch<typeof message>, { ...env, DB: unavailable })
-    const result = await getQueueResult(batch, createExecutionContext())
+    const result = await deliver([message], { env: { ...env, DB: unavailable } })
     expect(result.explicitAcks).toHaveLength(0)
-    expect(result.retryMessages).toEqual([{ msgId: 'm1' }])
+    expect(result.retryMessages).toEqual([{ msgId: result.ids[0] }])
 
-    await deliver([message], 2)
+    await deliver([message], { attempts: 2 })
     expect((await getRun(message.runId)).status).toBe('succeeded')
   })
 })

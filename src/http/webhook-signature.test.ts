@@ -63,6 +63,29 @@ describe('webhook signatures', () => {
     expect(response.status).toBe(202)
   })
 
+  // Published vectors: RFC 2202 test case 2 (HMAC-SHA1) and RFC 4231 test case 2 (HMAC-SHA512),
+  // key "Jefe" (the RFC_HMAC_SECRET binding in vitest.config.ts).
+  it.each([
+    ['sha1', 'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79'],
+    [
+      'sha512',
+      '164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737',
+    ],
+  ])('checks %s digests against the RFC test vector', async (algorithm, digest) => {
+    const workflow = await signedWorkflow({
+      header: 'X-Signature',
+      secret: 'RFC_HMAC_SECRET',
+      algorithm,
+      prefix: `${algorithm}=`,
+    })
+    const body = 'what do ya want for nothing?'
+    const good = await send(workflow.webhookUrl, { 'x-signature': `${algorithm}=${digest}` }, body)
+    expect(good.status).toBe(202)
+    const flipped = digest.slice(0, -1) + (digest.endsWith('0') ? '1' : '0')
+    const bad = await send(workflow.webhookUrl, { 'x-signature': `${algorithm}=${flipped}` }, body)
+    expect(bad.status).toBe(401)
+  })
+
   it('says so when the named Worker secret is not set', async () => {
     const workflow = await signedWorkflow({ secret: 'NOT_CONFIGURED_SECRET' })
     const response = await send(workflow.webhookUrl, { 'x-hub-signature-256': GITHUB_SIGNATURE })

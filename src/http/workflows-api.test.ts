@@ -1,4 +1,5 @@
 import { SELF } from 'cloudflare:test'
+import { MAX_NODES } from '../workflow/definition'
 import { describe, expect, it } from 'vitest'
 import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../test/helpers'
 
@@ -76,6 +77,33 @@ describe('workflow validation', () => {
     const body = (await response.json()) as ErrorBody
     expect(body.error.code).toBe('INVALID_JSON')
     expect(body.error.message).toMatch(/^Request body is not valid JSON: /)
+  })
+})
+
+describe('workflow size limits', () => {
+  const nodes = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      id: `n${i}`,
+      type: 'transform',
+      config: { expression: '$' },
+    }))
+
+  it(`accepts ${MAX_NODES} nodes and refuses ${MAX_NODES + 1}, naming the field and the limit`, async () => {
+    const atLimit = await admin('/api/workflows', {
+      method: 'POST',
+      json: { name: 'big', nodes: nodes(MAX_NODES) },
+    })
+    expect(atLimit.status).toBe(201)
+    const over = await admin('/api/workflows', {
+      method: 'POST',
+      json: { name: 'too big', nodes: nodes(MAX_NODES + 1) },
+    })
+    expect(over.status).toBe(400)
+    const body = (await over.json()) as ErrorBody
+    expect(body.error.details).toContainEqual({
+      path: 'nodes',
+      message: expect.stringContaining(String(MAX_NODES)),
+    })
   })
 })
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../../test/helpers'
 import { BIG_BUDGET, holdingQueue, startMessage } from '../../../test/engine-fixtures'
 import { runWorkflow } from '../../engine/run-workflow'
-import { login, page } from './test-session'
+import { login, page } from '../../../test/admin-session'
 
 async function finishedRun(name: string, payload: unknown) {
   const workflow = await createWorkflow({

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN } from '../../../test/helpers'
-import { BASE, login, page, postForm } from './test-session'
+import { BASE, login, page, postForm } from '../../../test/admin-session'
 
 describe('admin sign-in', () => {
   it('shows the login form without a cookie', async () => {

@@ -1,5 +1,5 @@
 import { SELF } from 'cloudflare:test'
-import { ADMIN_TOKEN } from '../../../test/helpers'
+import { ADMIN_TOKEN } from './helpers'
 
 export const BASE = 'http://automateos.test'
 

@@ -58,7 +58,11 @@ describe('admin edges', () => {
 
   it('refuses a sign-out posted from another site, leaving the session alone', async () => {
     const cookie = await login()
-    for (const headers of [{ origin: 'https://evil.test' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const crossSite: Record<string, string>[] = [
+      { origin: 'https://evil.test' },
+      { 'sec-fetch-site': 'cross-site' },
+    ]
+    for (const headers of crossSite) {
       const response = await fetchWith({}, '/admin/logout', form({}, { cookie, ...headers }))
       expect(response.status).toBe(403)
       expect(response.headers.get('set-cookie')).toBeNull()

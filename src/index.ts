@@ -4,6 +4,7 @@ import { consumeRuns } from './engine/consume'
 import { consumeDeadLetters } from './engine/dead-letter'
 import type { RunMessage } from './engine/messages'
 import { sweepStuckRuns } from './engine/sweeper'
+import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
 
 export default {
@@ -16,6 +17,8 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    ctx.waitUntil(Promise.all([sweepStuckRuns(env), expireDeliveryKeys(env.DB)]))
+    ctx.waitUntil(
+      Promise.all([fireDueSchedules(env), sweepStuckRuns(env), expireDeliveryKeys(env.DB)]),
+    )
   },
 } satisfies ExportedHandler<Env, RunMessage>

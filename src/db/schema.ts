@@ -123,3 +123,24 @@ export const credentials = sqliteTable('credentials', {
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+// The schedule of each enabled workflow whose trigger is a cron (migration 0005). A tick claims
+// a fire time with a conditional UPDATE on next_fire_at, so two overlapping ticks fire it once.
+export const schedules = sqliteTable(
+  'schedules',
+  {
+    workflowId: text('workflow_id').primaryKey(),
+    // The version the schedule belongs to: a tick that read an older one cannot claim.
+    workflowVersion: integer('workflow_version').notNull(),
+    cron: text('cron').notNull(),
+    timezone: text('timezone').notNull(),
+    nextFireAt: integer('next_fire_at'),
+    lastFireAt: integer('last_fire_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('schedules_due')
+      .on(t.nextFireAt)
+      .where(sql`next_fire_at is not null`),
+  ],
+)

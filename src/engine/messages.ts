@@ -1,11 +1,17 @@
 /** What the webhook or a manual start recorded about how a run began. */
 export type TriggerInfo = {
-  type: 'webhook' | 'manual'
+  type: 'webhook' | 'manual' | 'schedule'
   receivedAt: number
   contentType?: string
   query?: Record<string, string>
   headers?: Record<string, string>
   dedupeKey?: string
+  /** A schedule's run: the fire time it stands for (ISO 8601), and its cron and time zone. */
+  scheduledAt?: string
+  cron?: string
+  timezone?: string
+  /** Under catchUp `once`: the first of the missed fire times this run also stands for. */
+  missedSince?: string
 }
 
 /**

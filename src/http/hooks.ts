@@ -5,7 +5,7 @@ import type { TriggerInfo } from '../engine/messages'
 import { evaluateExpression } from '../lib/jsonata'
 import { secretsEqual } from '../lib/ids'
 import { lookupWorkflow } from '../store/workflow-cache'
-import type { StoredWorkflow } from '../store/workflows'
+import type { WebhookTrigger } from '../workflow/trigger'
 import { acceptRun, acceptedResponse } from './accept-run'
 import { errorBody } from './errors'
 import { parseWebhookBody } from './webhook-body'
@@ -29,14 +29,18 @@ hooks.post('/:workflowId/:token', async (c) => {
   const { workflowId, token } = c.req.param()
   const workflow = await lookupWorkflow(c.env.DB, workflowId)
   // One answer for unknown, disabled and wrong token: a URL guesser learns nothing.
-  if (!workflow || !workflow.enabled || !(await secretsEqual(token, workflow.hookToken))) {
+  if (
+    !workflow ||
+    !workflow.enabled ||
+    workflow.trigger.type !== 'webhook' ||
+    !(await secretsEqual(token, workflow.hookToken))
+  ) {
     return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
   }
+  const rule = workflow.trigger
 
   const raw = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
-  if (workflow.trigger.signature) {
-    await verifySignature(workflow.trigger.signature, c.env, c.req.raw.headers, raw)
-  }
+  if (rule.signature) await verifySignature(rule.signature, c.env, c.req.raw.headers, raw)
   const payload = await parseWebhookBody(c.req.raw, raw)
 
   const url = new URL(c.req.url)
@@ -47,7 +51,7 @@ hooks.post('/:workflowId/:token', async (c) => {
     query: Object.fromEntries(url.searchParams),
     headers: visibleHeaders(c.req.raw.headers),
   }
-  const dedupeKey = await deliveryKey(c.req.raw.headers, payload, workflow)
+  const dedupeKey = await deliveryKey(c.req.raw.headers, payload, rule)
   if (dedupeKey) trigger.dedupeKey = dedupeKey
 
   return acceptedResponse(c, await acceptRun(c, workflow, payload, trigger))
@@ -64,10 +68,10 @@ function visibleHeaders(headers: Headers) {
  * The id that makes a repeated delivery recognisable: the standard Idempotency-Key header, or
  * the header or body path the workflow's trigger names (X-GitHub-Delivery, Stripe's event id).
  */
-async function deliveryKey(headers: Headers, payload: unknown, workflow: StoredWorkflow) {
+async function deliveryKey(headers: Headers, payload: unknown, rule: WebhookTrigger) {
   const explicit = headers.get('idempotency-key')
   if (explicit) return checkKey(`idempotency-key:${explicit}`)
-  const dedupe = workflow.trigger.dedupe
+  const dedupe = rule.dedupe
   if (dedupe?.header) {
     const value = headers.get(dedupe.header)
     if (value) return checkKey(`header:${dedupe.header.toLowerCase()}:${value}`)

@@ -1,8 +1,6 @@
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
-import type { WorkflowDefinition } from '../workflow/definition'
-
-type SignatureRule = NonNullable<WorkflowDefinition['trigger']['signature']>
+import type { SignatureRule } from '../workflow/trigger'
 
 const HASHES = { sha1: 'SHA-1', sha256: 'SHA-256', sha512: 'SHA-512' } as const
 

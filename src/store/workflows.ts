@@ -3,6 +3,7 @@ import { workflowVersions, workflows } from '../db/schema'
 import { randomToken } from '../lib/ids'
 import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
+import { syncSchedule } from './schedules'
 
 export type StoredWorkflow = WorkflowDefinition & {
   id: string
@@ -52,6 +53,7 @@ export async function createWorkflow(
     db
       .insert(workflowVersions)
       .values({ workflowId: row.id, version: 1, definition: text, createdAt: now }),
+    syncSchedule(db, row.id, definition, now),
   ])
   return toStored(row, text)
 }
@@ -84,6 +86,7 @@ export async function replaceWorkflow(d1: D1Database, id: string, definition: Wo
         .from(workflows)
         .where(eq(workflows.id, id)),
     ),
+    syncSchedule(db, id, definition, now),
   ])
   const row = updated[0]
   return row ? toStored(row, text) : undefined
@@ -91,10 +94,11 @@ export async function replaceWorkflow(d1: D1Database, id: string, definition: Wo
 
 export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolean> {
   // Versions stay: runs in flight finish on theirs, and past runs still show what ran.
-  const result = await database(d1)
-    .delete(workflows)
-    .where(eq(workflows.id, id))
-    .returning({ id: workflows.id })
+  const db = database(d1)
+  const [result] = await db.batch([
+    db.delete(workflows).where(eq(workflows.id, id)).returning({ id: workflows.id }),
+    syncSchedule(db, id, undefined, Date.now()),
+  ])
   return result.length > 0
 }
 

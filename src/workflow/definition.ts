@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { jsonataSource } from '../lib/jsonata'
 import { getNode, hasNode } from '../nodes/registry'
+import { triggerSchema } from './trigger'
 
 export const NODE_ID = /^[a-z][a-z0-9_-]{0,63}$/
 export const DEFAULT_NODE_TIMEOUT_MS = 30_000
@@ -39,52 +39,11 @@ const nodeSchema = z
   })
   .strict()
 
-const dedupe = z
-  .object({
-    header: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('a delivery id header, e.g. X-GitHub-Delivery'),
-    path: jsonataSource().optional().describe('a JSONata path into the body, e.g. id'),
-  })
-  .strict()
-  .refine((d) => d.header || d.path, 'give a header or a path')
-
-const signature = z
-  .object({
-    header: z
-      .string()
-      .min(1)
-      .max(100)
-      .describe('the header carrying the HMAC, e.g. X-Hub-Signature-256'),
-    secret: z
-      .string()
-      .regex(
-        /^[A-Z][A-Z0-9_]{0,63}$/,
-        'must be the name of a Worker secret, e.g. GITHUB_WEBHOOK_SECRET',
-      )
-      .describe('the name of the Worker secret holding the signing key (never the key itself)'),
-    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
-    encoding: z.enum(['hex', 'base64']).default('hex'),
-    prefix: z.string().max(20).default('').describe("text before the digest, e.g. 'sha256='"),
-  })
-  .strict()
-
-const trigger = z
-  .object({
-    type: z.literal('webhook'),
-    dedupe: dedupe.optional(),
-    signature: signature.optional(),
-  })
-  .strict()
-
 export const workflowSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     enabled: z.boolean().default(true),
-    trigger: trigger.default({ type: 'webhook' }),
+    trigger: triggerSchema.default({ type: 'webhook' }),
     onError: onError.default('stop'),
     nodes: z.array(nodeSchema).min(1, 'a workflow needs at least one node').max(MAX_NODES),
   })

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { jsonataSource } from '../lib/jsonata'
+import { cronIssue, timezoneIssue } from '../schedules/cron'
+
+/** Worker secrets a webhook rule must never be pointed at: they would turn the hook into an oracle. */
+export const RESERVED_SECRETS = new Set(['ADMIN_TOKEN', 'ENCRYPTION_KEY'])
+
+const dedupe = z
+  .object({
+    header: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('a delivery id header, e.g. X-GitHub-Delivery'),
+    path: jsonataSource().optional().describe('a JSONata path into the body, e.g. id'),
+  })
+  .strict()
+  .refine((d) => d.header || d.path, 'give a header or a path')
+
+const secretName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
+    'must be the name of a Worker secret (e.g. GITHUB_WEBHOOK_SECRET) or of a webhook-secret credential',
+  )
+  .refine((name) => !RESERVED_SECRETS.has(name), 'names a secret AutomateOS keeps for itself')
+  .describe('the name of the Worker secret or webhook-secret credential (never the key itself)')
+
+const hmacRule = z
+  .object({
+    header: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe('the header carrying the HMAC, e.g. X-Hub-Signature-256'),
+    secret: secretName,
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    prefix: z.string().max(20).default('').describe("text before the digest, e.g. 'sha256='"),
+  })
+  .strict()
+
+export const SIGNATURE_PRESETS = ['github', 'stripe', 'slack', 'shopify'] as const
+
+const presetRule = z
+  .object({
+    preset: z.enum(SIGNATURE_PRESETS).describe("the sender's documented signing scheme"),
+    secret: secretName,
+  })
+  .strict()
+
+export const WEBHOOK_METHODS = ['POST', 'PUT', 'GET'] as const
+
+const webhookTrigger = z
+  .object({
+    type: z.literal('webhook'),
+    dedupe: dedupe.optional(),
+    signature: hmacRule.optional(),
+    respond: z
+      .enum(['async', 'sync'])
+      .optional()
+      .describe('async: 202 at once; sync: wait up to 25 s for the run and answer its output'),
+    methods: z
+      .array(z.enum(WEBHOOK_METHODS))
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('the HTTP methods it accepts (default POST); GET passes the query as the input'),
+  })
+  .strict()
+
+const scheduleTrigger = z
+  .object({
+    type: z.literal('schedule'),
+    cron: z.string().trim().min(1).max(200).describe('five fields: minute hour day month weekday'),
+    timezone: z.string().min(1).max(64).default('UTC').describe('an IANA time zone'),
+    catchUp: z
+      .enum(['none', 'once', 'all'])
+      .default('once')
+      .describe('missed times: skip them, one run for all, or one run each (at most 100)'),
+    input: z.unknown().optional().describe("the run's input (default {})"),
+  })
+  .strict()
+  .superRefine((trigger, ctx) => {
+    const zone = timezoneIssue(trigger.timezone)
+    if (zone) ctx.addIssue({ code: 'custom', path: ['timezone'], message: zone })
+    const cron = zone ? undefined : cronIssue(trigger.cron, trigger.timezone)
+    if (cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: cron })
+  })
+
+export const triggerSchema = z.discriminatedUnion('type', [webhookTrigger, scheduleTrigger])
+
+export type Trigger = z.output<typeof triggerSchema>
+export type WebhookTrigger = z.output<typeof webhookTrigger>
+export type ScheduleTrigger = z.output<typeof scheduleTrigger>
+export type SignatureRule = NonNullable<WebhookTrigger['signature']>

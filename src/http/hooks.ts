@@ -84,7 +84,6 @@ async function deliveryKey(headers: Headers, payload: unknown, rule: WebhookTrig
         console.warn(
           JSON.stringify({
             event: 'dedupe_path_failed',
-            workflowId: workflow.id,
             code: (error as { code?: string }).code,
           }),
         )

@@ -1,6 +1,12 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../../test/helpers'
+import {
+  admin,
+  createWorkflow,
+  fakeUpstream,
+  postAndWait,
+  postWebhook,
+} from '../../../test/helpers'
 import { BIG_BUDGET, holdingQueue, startMessage } from '../../../test/engine-fixtures'
 import { runWorkflow } from '../../engine/run-workflow'
 import { login, page } from '../../../test/admin-session'
@@ -13,8 +19,7 @@ async function finishedRun(name: string, payload: unknown) {
       { id: 'shape', type: 'transform', config: { expression: '{ "text": "Hi " & email }' } },
     ],
   })
-  const { runId } = (await (await postWebhook(workflow, payload)).json()) as { runId: string }
-  return { workflow, run: await waitForRun(runId) }
+  return { workflow, run: await postAndWait(workflow, payload) }
 }
 
 describe('admin pages', () => {

@@ -3,11 +3,13 @@
 import type { NodeDefinition } from '../nodes/define-node'
 import filterNode from '../../nodes/filter'
 import httpRequestNode from '../../nodes/http-request'
+import setNode from '../../nodes/set'
 import transformNode from '../../nodes/transform'
 
 // `satisfies`: the type checker holds every node file to the NodeDefinition contract.
 export const NODE_MODULES = {
   'filter': filterNode,
   'http-request': httpRequestNode,
+  'set': setNode,
   'transform': transformNode,
 } as const satisfies Record<string, NodeDefinition<any, any>>

@@ -26,3 +26,29 @@ export async function page(path: string, cookie?: string) {
   })
   return { status: response.status, headers: response.headers, html: await response.text() }
 }
+
+/** The CSRF token a signed-in page's forms carry. */
+export function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([0-9a-f]+)"/.exec(html)
+  if (!match) throw new Error('no CSRF field on the page')
+  return match[1]!
+}
+
+/** A signed-in browser: reads pages, and posts forms with the session's CSRF token. */
+export async function signedIn() {
+  const cookie = await login()
+  const csrf = csrfOf((await page('/admin/nodes', cookie)).html)
+  return {
+    cookie,
+    csrf,
+    page: (path: string) => page(path, cookie),
+    async post(path: string, fields: Record<string, string> = {}) {
+      const response = await postForm(path, { _csrf: csrf, ...fields }, { cookie })
+      return {
+        status: response.status,
+        location: response.headers.get('location'),
+        html: await response.text(),
+      }
+    },
+  }
+}

@@ -144,3 +144,9 @@ export const schedules = sqliteTable(
       .where(sql`next_fire_at is not null`),
   ],
 )
+
+// Failed runs someone dismissed from the admin inbox (migration 0009; WITHOUT ROWID there).
+export const runDismissals = sqliteTable('run_dismissals', {
+  runId: text('run_id').primaryKey(),
+  dismissedAt: integer('dismissed_at').notNull(),
+})

@@ -1,6 +1,5 @@
 import type { Context } from 'hono'
 import { AutomateError } from '../errors'
-import { parseRequestJson } from './json-depth'
 import { readLimited } from './read-limited'
 
 /** Admin API bodies: a workflow of 500 nodes fits with room to spare. */
@@ -15,5 +14,15 @@ export async function readJson(c: Context, optional = false): Promise<unknown> {
       status: 400,
     })
   }
-  return parseRequestJson(text)
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new AutomateError(
+      'INVALID_JSON',
+      `Request body is not valid JSON: ${(error as Error).message}`,
+      {
+        status: 400,
+      },
+    )
+  }
 }

@@ -1,14 +1,7 @@
 import { SELF } from 'cloudflare:test'
 import { MAX_NODES } from '../workflow/definition'
 import { describe, expect, it } from 'vitest'
-import {
-  admin,
-  createWorkflow,
-  fakeUpstream,
-  postWebhook,
-  waitForAccepted,
-  waitForRun,
-} from '../../test/helpers'
+import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../test/helpers'
 
 type ErrorBody = {
   error: { code: string; message: string; details?: { path: string; message: string }[] }
@@ -164,7 +157,7 @@ describe('workflow CRUD and versions', () => {
     })
     expect(edit.status).toBe(200)
     await upstream.release('edit-done')
-    const run = await waitForAccepted(response)
+    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
     expect(run.workflowVersion).toBe(1)
     expect(run.output).toBe('v1')
     const next = await waitForRun(

@@ -1,4 +1,5 @@
 import { decodePayload } from './payloads'
+import { runIdFloor } from './run-ids'
 
 export const RUN_STATUSES = [
   'queued',
@@ -67,13 +68,24 @@ export function insertQueuedRun(
 
 export async function listRuns(
   db: D1Database,
-  filter: { workflowId?: string; status?: string; limit: number; cursor?: string },
+  filter: {
+    workflowId?: string
+    status?: string
+    limit: number
+    cursor?: string
+    /** Created at or after (epoch ms). */
+    since?: number
+    /** Created before (epoch ms). */
+    until?: number
+  },
 ) {
   const where: string[] = []
   const params: unknown[] = []
   if (filter.workflowId) where.push('workflow_id = ?') && params.push(filter.workflowId)
   if (filter.status) where.push('status = ?') && params.push(filter.status)
   if (filter.cursor) where.push('id < ?') && params.push(filter.cursor)
+  if (filter.since !== undefined) where.push('id >= ?') && params.push(runIdFloor(filter.since))
+  if (filter.until !== undefined) where.push('id < ?') && params.push(runIdFloor(filter.until))
   const { results } = await db
     .prepare(
       `SELECT id, workflow_id, workflow_version, status, trigger, error, created_at, started_at, finished_at

@@ -1,77 +1,99 @@
-import type { StoredWorkflow } from '../../store/workflows'
+import type { CostEstimate } from '../../lib/run-cost'
+import type { Overview } from '../../store/run-stats'
+import { formatDuration } from './format'
 import { Layout } from './layout'
 import type { RunsView } from './load-runs'
-import { RunsTable } from './runs-table'
-import { EnabledBadge } from './status-badge'
-import { WebhookUrl } from './webhook-url'
+import { RunsChart } from './runs-chart'
+import { IN_PROGRESS, RunsTable } from './runs-table'
 
 type DashboardProps = {
-  workflows: (StoredWorkflow & { webhookUrl: string })[]
+  overview: Overview
+  cost: CostEstimate
   runs: RunsView
-  origin: string
+  workflowCount: number
+  inboxCount: number
 }
 
-export function DashboardPage({ workflows, runs, origin }: DashboardProps) {
+export function percent(part: number, whole: number): string {
+  if (whole === 0) return '—'
+  const value = (part / whole) * 100
+  return `${value >= 99.95 || value < 10 ? value.toFixed(1) : value.toFixed(0)}%`.replace(
+    '100.0%',
+    '100%',
+  )
+}
+
+export function usd(value: number): string {
+  if (value === 0) return '$0.00'
+  if (value < 0.01) return `$${value.toFixed(4)}`
+  return `$${value.toFixed(2)}`
+}
+
+export function DashboardPage({ overview, cost, runs, workflowCount, inboxCount }: DashboardProps) {
   return (
     <Layout signedIn>
+      <div class="page-head">
+        <div>
+          <h1>Dashboard</h1>
+          <p class="muted small">The last 24 hours, in UTC hours.</p>
+        </div>
+        <div class="actions">
+          <a class="button primary" href="/admin/workflows/new">
+            New workflow
+          </a>
+        </div>
+      </div>
+      <div class="stats">
+        <Stat label="Runs, 24 h" value={String(overview.runs)} />
+        <Stat
+          label="Success rate"
+          value={percent(overview.succeeded, overview.finished)}
+          hint={`${overview.succeeded} of ${overview.finished} finished`}
+        />
+        <Stat label="p50 duration" value={formatDuration(overview.p50Ms)} />
+        <Stat label="p95 duration" value={formatDuration(overview.p95Ms)} />
+        <Stat
+          label="Cost, 24 h"
+          value={usd(cost.usd)}
+          hint={`list prices of ${cost.pricesReadOn}, before included usage`}
+        />
+        <Stat
+          label="Inbox"
+          value={String(inboxCount)}
+          hint={inboxCount ? 'runs to look at' : 'nothing failed'}
+          href="/admin/inbox"
+        />
+      </div>
       <section class="card">
         <div class="card-head">
-          <h2>Workflows</h2>
-          <span class="muted small">{workflows.length} in total</span>
+          <h2>Runs per hour</h2>
+          <span class="muted small">
+            {workflowCount} workflow{workflowCount === 1 ? '' : 's'} · {overview.steps} steps
+          </span>
         </div>
-        {workflows.length === 0 ? (
-          <div class="empty">
-            No workflows yet. Create one with the API:
-            <pre>{createExample(origin)}</pre>
-          </div>
-        ) : (
-          <div class="table-scroll">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>State</th>
-                  <th class="num">Version</th>
-                  <th class="num">Nodes</th>
-                  <th>Webhook URL</th>
-                </tr>
-              </thead>
-              <tbody>
-                {workflows.map((w) => (
-                  <tr>
-                    <td>
-                      <a href={`/admin/workflows/${encodeURIComponent(w.id)}`}>{w.name}</a>
-                    </td>
-                    <td>
-                      <EnabledBadge enabled={w.enabled} />
-                    </td>
-                    <td class="num">v{w.version}</td>
-                    <td class="num" data-label={w.nodes.length === 1 ? 'node' : 'nodes'}>
-                      {w.nodes.length}
-                    </td>
-                    <td class="wide">
-                      <WebhookUrl url={w.webhookUrl} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <div class="card-body">
+          <RunsChart hours={overview.hours} />
+        </div>
       </section>
-      <RunsTable {...runs} basePath="/admin" title="Recent runs" />
+      <RunsTable
+        runs={runs.runs}
+        labels={runs.labels}
+        title="Latest runs"
+        id="latest-runs"
+        live={runs.runs.some((r) => IN_PROGRESS.has(r.status))}
+        headExtra={<a href="/admin/runs">All runs</a>}
+        emptyText="No runs yet. Create a workflow, then post to its webhook URL or use Run now."
+      />
     </Layout>
   )
 }
 
-function createExample(origin: string) {
-  const body = {
-    name: 'Hello',
-    nodes: [{ id: 'hello', type: 'transform', config: { expression: '$' } }],
-  }
-  return [
-    `curl -X POST ${origin}/api/workflows \\`,
-    `  -H "Authorization: Bearer $ADMIN_TOKEN" -H "Content-Type: application/json" \\`,
-    `  -d '${JSON.stringify(body)}'`,
-  ].join('\n')
+function Stat(props: { label: string; value: string; hint?: string; href?: string }) {
+  return (
+    <div class="stat">
+      <p class="label">{props.label}</p>
+      <div class="value">{props.href ? <a href={props.href}>{props.value}</a> : props.value}</div>
+      {props.hint ? <div class="small muted">{props.hint}</div> : null}
+    </div>
+  )
 }

@@ -1,18 +1,14 @@
 import { prettyJson } from './format'
+import { isSmall } from './run-view'
 
-export function JsonDetails({
-  label,
-  value,
-  open = false,
-}: {
-  label: string
-  value: unknown
-  open?: boolean
-}) {
+/** A payload, pretty-printed and wrapped; open by default when it is short enough to skim. */
+export function JsonDetails(props: { label: string; value: unknown; id?: string; open?: boolean }) {
+  const { label, value, id } = props
+  const text = prettyJson(value)
   return (
-    <details open={open}>
+    <details open={props.open ?? isSmall(text)} id={id}>
       <summary>{label}</summary>
-      <pre>{prettyJson(value)}</pre>
+      <pre>{text}</pre>
     </details>
   )
 }

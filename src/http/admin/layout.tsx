@@ -1,5 +1,9 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { CLIENT_SCRIPT } from './client-script'
+import { CsrfField } from './csrf'
+import { Nav } from './nav'
+import { usePage } from './page-context'
 import { STYLES } from './styles'
 
 // A data: URL, so the browser's favicon request does not end in a JSON 404.
@@ -9,12 +13,16 @@ const FAVICON =
 type LayoutProps = {
   title?: string
   signedIn?: boolean
-  /** Reload every so many seconds: how a page without scripts follows a run in progress. */
+  /**
+   * Reload every so many seconds when scripts are off: how a page without them follows a run in
+   * progress. With scripts, the [data-live] parts of the page refresh in place instead.
+   */
   refreshSeconds?: number
   children?: Child
 }
 
 export function Layout({ title, signedIn = false, refreshSeconds, children }: LayoutProps) {
+  const { nonce } = usePage()
   return (
     <>
       {raw('<!doctype html>')}
@@ -23,25 +31,41 @@ export function Layout({ title, signedIn = false, refreshSeconds, children }: La
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
-          {refreshSeconds ? <meta http-equiv="refresh" content={String(refreshSeconds)} /> : null}
+          {refreshSeconds ? (
+            <noscript>
+              <meta http-equiv="refresh" content={String(refreshSeconds)} />
+            </noscript>
+          ) : null}
           <title>{title ? `${title} · AutomateOS` : 'AutomateOS'}</title>
           <link rel="icon" href={FAVICON} />
           <style>{raw(STYLES)}</style>
         </head>
         <body>
+          <a class="skip" href="#content">
+            Skip to content
+          </a>
           <header class="top">
-            <div class="wrap">
+            <div class="wrap top-row">
               <a class="brand" href="/admin">
                 Automate<span>OS</span>
               </a>
               {signedIn ? (
                 <form method="post" action="/admin/logout">
+                  <CsrfField />
                   <button type="submit">Sign out</button>
                 </form>
               ) : null}
             </div>
+            {signedIn ? (
+              <div class="wrap">
+                <Nav />
+              </div>
+            ) : null}
           </header>
-          <main class="wrap">{children}</main>
+          <main class="wrap" id="content">
+            {children}
+          </main>
+          {nonce ? <script nonce={nonce}>{raw(CLIENT_SCRIPT)}</script> : null}
         </body>
       </html>
     </>

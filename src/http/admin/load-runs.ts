@@ -6,10 +6,21 @@ export const RUNS_PER_PAGE = 50
 export type RunStatus = (typeof RUN_STATUSES)[number]
 export type RunSummary = Awaited<ReturnType<typeof listRuns>>['runs'][number]
 
+/** The time filter's choices: how far back from now. */
+export const SINCE = {
+  '1h': { label: 'last hour', ms: 3_600_000 },
+  '24h': { label: 'last 24 hours', ms: 24 * 3_600_000 },
+  '7d': { label: 'last 7 days', ms: 7 * 24 * 3_600_000 },
+  '30d': { label: 'last 30 days', ms: 30 * 24 * 3_600_000 },
+} as const
+export type Since = keyof typeof SINCE
+
+export type RunsFilter = { workflowId?: string; status?: RunStatus; since?: Since }
+
 export type RunsView = {
   runs: RunSummary[]
   labels: Map<string, WorkflowLabel>
-  status?: RunStatus
+  filter: RunsFilter
   cursor?: string
   nextCursor: string | null
 }
@@ -19,21 +30,42 @@ export function parseStatus(value: string | undefined): RunStatus | undefined {
   return RUN_STATUSES.find((s) => s === value)
 }
 
+export function parseFilter(query: Record<string, string | undefined>): RunsFilter {
+  const since = query.since && query.since in SINCE ? (query.since as Since) : undefined
+  return {
+    workflowId: query.workflowId || undefined,
+    status: parseStatus(query.status),
+    since,
+  }
+}
+
+/** The query string of a filter (and page), for links that keep it. */
+export function filterQuery(filter: RunsFilter, cursor?: string): string {
+  const query = new URLSearchParams()
+  if (filter.workflowId) query.set('workflowId', filter.workflowId)
+  if (filter.status) query.set('status', filter.status)
+  if (filter.since) query.set('since', filter.since)
+  if (cursor) query.set('cursor', cursor)
+  const text = query.toString()
+  return text ? `?${text}` : ''
+}
+
 export async function loadRuns(
   db: D1Database,
-  query: { workflowId?: string; status?: string; cursor?: string },
+  filter: RunsFilter,
+  options: { cursor?: string; limit?: number; now?: number } = {},
 ): Promise<RunsView> {
-  const status = parseStatus(query.status)
-  const cursor = query.cursor || undefined
+  const cursor = options.cursor || undefined
   const { runs, nextCursor } = await listRuns(db, {
-    workflowId: query.workflowId,
-    status,
+    workflowId: filter.workflowId,
+    status: filter.status,
+    since: filter.since ? (options.now ?? Date.now()) - SINCE[filter.since].ms : undefined,
     cursor,
-    limit: RUNS_PER_PAGE,
+    limit: options.limit ?? RUNS_PER_PAGE,
   })
   const labels = await workflowLabels(
     db,
     runs.map((r) => r.workflowId),
   )
-  return { runs, labels, status, cursor, nextCursor }
+  return { runs, labels, filter, cursor, nextCursor }
 }

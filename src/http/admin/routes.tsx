@@ -1,32 +1,34 @@
 import { Hono } from 'hono'
-import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { Env } from '../../env'
+import { estimateRunCost } from '../../lib/run-cost'
 import { workflowLabels } from '../../store/admin-queries'
-import { getRun } from '../../store/runs'
-import { getWorkflow, listWorkflows } from '../../store/workflows'
-import { publicWorkflow } from '../workflows-api'
+import { countInbox, listInbox } from '../../store/inbox'
+import { overview } from '../../store/run-stats'
+import { countWorkflows } from '../../store/workflows'
+import type { AdminEnv } from './admin-env'
+import { apiHas } from './api-routes'
+import { csrfGuard } from './csrf'
 import { DashboardPage } from './dashboard-page'
+import { InboxPage } from './inbox-page'
 import { loadRuns } from './load-runs'
 import { MessagePage } from './message-page'
+import { nodeCatalogue } from './node-catalogue'
+import { NodesPage } from './nodes-page'
+import { render } from './page-context'
 import { pageHeaders } from './page-headers'
-import { RunPage } from './run-page'
+import { runPages } from './run-routes'
 import { isCrossSitePost } from './same-origin'
 import { requireSession, signIn } from './sign-in'
-import { WorkflowPage } from './workflow-page'
+import { workflowPages } from './workflow-routes'
 
-type AdminContext = Context<{ Bindings: Env }>
-
-export const adminPage = new Hono<{ Bindings: Env }>()
-
-const origin = (c: AdminContext) => new URL(c.req.url).origin
+export const adminPage = new Hono<AdminEnv>()
 
 adminPage.use('*', pageHeaders)
 
 adminPage.use('*', async (c, next) => {
   if (!isCrossSitePost(c.req.raw)) return next()
   const message = 'This form was posted from another site, so it was refused.'
-  return c.html(<MessagePage title="Forbidden" message={message} />, 403)
+  return render(c, <MessagePage title="Forbidden" message={message} />, 403)
 })
 
 // /admin/ and /admin/runs/x/ are the same pages as without the slash, which the links use.
@@ -38,36 +40,62 @@ adminPage.get('*', async (c, next) => {
 
 adminPage.route('/', signIn)
 adminPage.use('*', requireSession)
+adminPage.use('*', csrfGuard)
 
 adminPage.get('/', async (c) => {
-  const [workflows, runs] = await Promise.all([
-    listWorkflows(c.env.DB),
-    loadRuns(c.env.DB, c.req.query()),
+  const now = Date.now()
+  const [stats, runs, workflowCount, inboxCount] = await Promise.all([
+    overview(c.env.DB, now),
+    loadRuns(c.env.DB, {}, { limit: 10 }),
+    countWorkflows(c.env.DB),
+    countInbox(c.env.DB, now),
   ])
-  const listed = workflows.map((w) => ({
-    ...w,
-    webhookUrl: publicWorkflow(w, origin(c)).webhookUrl,
-  }))
-  return c.html(<DashboardPage workflows={listed} runs={runs} origin={origin(c)} />)
+  const cost = estimateRunCost(stats.runs, stats.steps)
+  return render(
+    c,
+    <DashboardPage
+      overview={stats}
+      cost={cost}
+      runs={runs}
+      workflowCount={workflowCount}
+      inboxCount={inboxCount}
+    />,
+  )
 })
 
-adminPage.get('/runs/:id', async (c) => {
-  const run = await getRun(c.env.DB, c.req.param('id'))
-  if (!run) return notFound(c, `No run has the id ${c.req.param('id')}.`)
-  const labels = await workflowLabels(c.env.DB, [run.workflowId])
-  return c.html(<RunPage run={run} workflow={labels.get(run.workflowId)} />)
+adminPage.route('/workflows', workflowPages)
+adminPage.route('/runs', runPages)
+
+adminPage.get('/inbox', async (c) => {
+  const cursor = c.req.query('cursor') || undefined
+  const [{ runs, nextCursor }, canResume] = await Promise.all([
+    listInbox(c.env.DB, { cursor }),
+    apiHas('POST', '/api/runs/:id/resume'),
+  ])
+  const labels = await workflowLabels(
+    c.env.DB,
+    runs.map((r) => r.workflowId),
+  )
+  const notice = c.req.query('done') === 'dismissed' ? 'Dismissed.' : undefined
+  return render(
+    c,
+    <InboxPage
+      runs={runs}
+      labels={labels}
+      cursor={cursor}
+      nextCursor={nextCursor}
+      canResume={canResume}
+      notice={notice}
+    />,
+  )
 })
 
-adminPage.get('/workflows/:id', async (c) => {
-  const id = c.req.param('id')
-  const workflow = await getWorkflow(c.env.DB, id)
-  if (!workflow) return notFound(c, `No workflow has the id ${id}; it may have been deleted.`)
-  const runs = await loadRuns(c.env.DB, { ...c.req.query(), workflowId: id })
-  const webhookUrl = publicWorkflow(workflow, origin(c)).webhookUrl
-  return c.html(<WorkflowPage workflow={workflow} webhookUrl={webhookUrl} runs={runs} />)
-})
+adminPage.get('/nodes', (c) => render(c, <NodesPage entries={nodeCatalogue()} />))
 
-adminPage.all('*', (c) => notFound(c, `There is no admin page at ${c.req.path}.`))
+adminPage.all('*', (c) => {
+  const message = `There is no admin page at ${c.req.path}.`
+  return render(c, <MessagePage title="Not found" message={message} signedIn />, 404)
+})
 
 adminPage.onError((error, c) => {
   if (error instanceof HTTPException) return error.getResponse()
@@ -80,9 +108,5 @@ adminPage.onError((error, c) => {
     }),
   )
   const message = 'Something went wrong on our side; the error is in the Worker logs.'
-  return c.html(<MessagePage title="Error" message={message} />, 500)
+  return render(c, <MessagePage title="Error" message={message} />, 500)
 })
-
-function notFound(c: AdminContext, message: string) {
-  return c.html(<MessagePage title="Not found" message={message} signedIn />, 404)
-}

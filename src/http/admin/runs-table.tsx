@@ -1,50 +1,36 @@
-import { formatDuration, runDurationMs, statusLabel } from './format'
+import type { Child } from 'hono/jsx'
+import { formatDuration, runDurationMs } from './format'
 import type { RunsView } from './load-runs'
-import { RUN_STATUSES } from '../../store/runs'
 import { StatusBadge } from './status-badge'
 import { Timestamp } from './timestamp'
 import { WorkflowName } from './workflow-name'
 
-type RunsTableProps = RunsView & {
-  /** The page the filter and pager links go back to. */
-  basePath: string
+type RunsTableProps = Pick<RunsView, 'runs' | 'labels'> & {
   title: string
+  /** An id for the live refresh to find the table by. */
+  id?: string
   showWorkflow?: boolean
+  emptyText?: string
+  /** Links in the card's head, e.g. "All runs". */
+  headExtra?: Child
+  /** Newer and older pages, when there are any. */
+  pager?: { newest?: string; older?: string }
+  /** Whether the table reloads itself: some run on it is still queued or running. */
+  live?: boolean
 }
 
-function href(basePath: string, params: { status?: string; cursor?: string }) {
-  const query = new URLSearchParams()
-  if (params.status) query.set('status', params.status)
-  if (params.cursor) query.set('cursor', params.cursor)
-  const text = query.toString()
-  return text ? `${basePath}?${text}` : basePath
-}
+export const IN_PROGRESS = new Set(['queued', 'running'])
 
 export function RunsTable(props: RunsTableProps) {
-  const { runs, labels, status, cursor, nextCursor, basePath, showWorkflow = true } = props
+  const { runs, labels, showWorkflow = true, pager, id = 'runs' } = props
   return (
-    <section class="card" id="runs">
+    <section class="card" id={id} data-live={props.live ? '' : undefined} aria-live="polite">
       <div class="card-head">
         <h2>{props.title}</h2>
-        <nav class="filters" aria-label="Filter runs by status">
-          <a href={href(basePath, {})} aria-current={status ? undefined : 'page'}>
-            all
-          </a>
-          {RUN_STATUSES.map((s) => (
-            <a
-              href={href(basePath, { status: s })}
-              aria-current={s === status ? 'page' : undefined}
-            >
-              {statusLabel(s)}
-            </a>
-          ))}
-        </nav>
+        {props.headExtra ?? null}
       </div>
       {runs.length === 0 ? (
-        <p class="empty">
-          {status ? `No ${statusLabel(status)} runs.` : 'No runs yet.'}
-          {cursor ? '' : ' Runs appear here once a webhook or a manual start queues one.'}
-        </p>
+        <p class="empty">{props.emptyText ?? 'No runs yet.'}</p>
       ) : (
         <div class="table-scroll">
           <table class="stack">
@@ -59,41 +45,58 @@ export function RunsTable(props: RunsTableProps) {
               </tr>
             </thead>
             <tbody>
-              {runs.map((run) => (
-                <tr>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  {showWorkflow ? (
-                    <td>
-                      <WorkflowName id={run.workflowId} label={labels.get(run.workflowId)} />
-                    </td>
-                  ) : null}
-                  <td class="nowrap">
-                    <a href={`/admin/runs/${encodeURIComponent(run.id)}`} title={run.id}>
-                      <code>{run.id.slice(-12)}</code>
-                    </a>
-                    <span class="muted small"> v{run.workflowVersion}</span>
-                  </td>
-                  <td class="hide-sm muted">{run.trigger?.type ?? '—'}</td>
-                  <td class="nowrap">
-                    <Timestamp iso={run.createdAt} />
-                  </td>
-                  <td class="num nowrap">{formatDuration(runDurationMs(run))}</td>
-                </tr>
-              ))}
+              {runs.map((run) => {
+                const error = run.status !== 'succeeded' ? run.error?.message : undefined
+                return (
+                  <>
+                    <tr class={error ? 'has-error' : undefined}>
+                      <td>
+                        <StatusBadge status={run.status} />
+                      </td>
+                      {showWorkflow ? (
+                        <td>
+                          <WorkflowName id={run.workflowId} label={labels.get(run.workflowId)} />
+                        </td>
+                      ) : null}
+                      <td class="nowrap">
+                        <a href={`/admin/runs/${encodeURIComponent(run.id)}`} title={run.id}>
+                          <code>{run.id.slice(-12)}</code>
+                        </a>
+                        <span class="muted small"> v{run.workflowVersion}</span>
+                      </td>
+                      <td class="hide-sm muted">{run.trigger?.type ?? '—'}</td>
+                      <td class="nowrap">
+                        <Timestamp iso={run.createdAt} />
+                      </td>
+                      <td class="num nowrap">{formatDuration(runDurationMs(run))}</td>
+                    </tr>
+                    {error ? (
+                      <tr class="error-row">
+                        <td colspan={showWorkflow ? 6 : 5} class="wide">
+                          <span class="error-line" title={error}>
+                            {firstLine(error)}
+                          </span>
+                        </td>
+                      </tr>
+                    ) : null}
+                  </>
+                )
+              })}
             </tbody>
           </table>
         </div>
       )}
-      {cursor || nextCursor ? (
-        <nav class="pager">
-          {cursor ? <a href={href(basePath, { status })}>← Newest</a> : null}
-          {nextCursor ? (
-            <a href={href(basePath, { status, cursor: nextCursor })}>Older runs →</a>
-          ) : null}
+      {pager?.newest || pager?.older ? (
+        <nav class="pager" aria-label="Pages of runs">
+          {pager.newest ? <a href={pager.newest}>← Newest</a> : null}
+          {pager.older ? <a href={pager.older}>Older runs →</a> : null}
         </nav>
       ) : null}
     </section>
   )
+}
+
+function firstLine(text: string) {
+  const line = text.split('\n')[0] ?? ''
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line
 }

@@ -1,35 +1,66 @@
-import type { getRun } from '../../store/runs'
 import { ErrorBox, type ErrorInfo } from './error-box'
 import { formatDuration } from './format'
 import { JsonDetails } from './json-details'
+import { type EarlyEnd, type Step, stepReason, timelineSpan } from './run-view'
 import { StatusBadge } from './status-badge'
 
-type Step = NonNullable<Awaited<ReturnType<typeof getRun>>>['steps'][number]
+type StepItemProps = {
+  step: Step
+  axis: { start: number; end: number } | null
+  /** Set on the step whose node ended the run early. */
+  endedRun?: EarlyEnd
+  /** A skipped step whose reason the run's summary already gives (the run stopped or ended). */
+  quietSkip?: boolean
+}
 
-export function StepItem({ step }: { step: Step }) {
+export function StepItem({ step, axis, endedRun, quietSkip }: StepItemProps) {
   const error = step.error as ErrorInfo | null
-  // A skipped node did not go wrong: its "error" is the reason it was passed over.
   const skipped = step.status === 'skipped'
+  const number = step.index + 1
+  const span = axis && !skipped ? timelineSpan(step, axis) : null
   return (
-    <li class="step" id={`step-${step.index}`}>
+    <li class={`step status-${step.status}`} id={`step-${number}`}>
       <div class="step-head">
-        <span class="step-index">#{step.index}</span>
-        <strong>{step.nodeName ?? step.nodeId}</strong>
+        <span class="step-index" aria-label={`Step ${number}`}>
+          {number}
+        </span>
+        <strong class="step-title">{step.nodeName ?? step.nodeId}</strong>
         {step.nodeName ? <code>{step.nodeId}</code> : null}
         <span class="muted">{step.nodeType}</span>
         <StatusBadge status={step.status} />
+        {endedRun ? <span class="badge badge-early">ended the run</span> : null}
         <span class="step-meta">
           {skipped
             ? 'not run'
             : `${step.attempts} ${step.attempts === 1 ? 'attempt' : 'attempts'} · ${formatDuration(step.durationMs)}`}
         </span>
       </div>
-      {error ? <ErrorBox error={error} tone={skipped ? 'note' : 'error'} /> : null}
-      {error?.details !== undefined ? (
-        <JsonDetails label="Error details" value={error.details} />
+      {span ? (
+        <div class="bar" title={`${formatDuration(step.durationMs)} of the run's time line`}>
+          <span style={`left: ${span.left}%; width: ${span.width}%`} />
+        </div>
       ) : null}
-      <JsonDetails label="Input" value={step.input} />
-      <JsonDetails label="Output" value={step.output} />
+      {endedRun ? (
+        <div class="warn-box">
+          Ended the run here: {endedRun.reason}. The {endedRun.skipped} step
+          {endedRun.skipped === 1 ? '' : 's'} after it did not run.
+        </div>
+      ) : null}
+      {error && skipped && !quietSkip ? (
+        <div class="note-box">{(error.message ?? '').replace(/^skipped: /, 'Skipped: ')}</div>
+      ) : null}
+      {error && !skipped ? (
+        <ErrorBox error={{ ...error, message: stepReason(step, error.message ?? '') }} />
+      ) : null}
+      {error?.details !== undefined && !skipped ? (
+        <JsonDetails id={`step-${number}-error`} label="Error details" value={error.details} />
+      ) : null}
+      {skipped ? null : (
+        <>
+          <JsonDetails id={`step-${number}-input`} label="Input" value={step.input} />
+          <JsonDetails id={`step-${number}-output`} label="Output" value={step.output} />
+        </>
+      )}
     </li>
   )
 }

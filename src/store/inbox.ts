@@ -1,0 +1,80 @@
+import { runIdFloor } from './run-ids'
+
+// The inbox looks this far back: failed runs have no index of their own, so the window keeps the
+// scan bounded on a database with millions of succeeded runs.
+export const INBOX_DAYS = 30
+const windowFloor = (now: number) => runIdFloor(now - INBOX_DAYS * 24 * 3_600_000)
+
+const UNDISMISSED = `status = 'failed' AND id >= ?1
+  AND NOT EXISTS (SELECT 1 FROM run_dismissals d WHERE d.run_id = runs.id)`
+
+export type InboxRun = {
+  id: string
+  workflowId: string
+  workflowVersion: number
+  error: { message?: string; code?: string; step?: { index: number; id: string } } | null
+  createdAt: string
+  finishedAt: string | null
+}
+
+/** Failed runs (stopped at a step, dead-lettered or given up by the sweeper) nobody dismissed. */
+export async function listInbox(
+  db: D1Database,
+  options: { now?: number; limit?: number; cursor?: string } = {},
+): Promise<{ runs: InboxRun[]; nextCursor: string | null }> {
+  const limit = options.limit ?? 50
+  const { results } = await db
+    .prepare(
+      `SELECT id, workflow_id, workflow_version, error, created_at, finished_at FROM runs
+       WHERE ${UNDISMISSED} AND id < ?2 ORDER BY id DESC LIMIT ?3`,
+    )
+    .bind(windowFloor(options.now ?? Date.now()), options.cursor ?? '~', limit + 1)
+    .all<{
+      id: string
+      workflow_id: string
+      workflow_version: number
+      error: string | null
+      created_at: number
+      finished_at: number | null
+    }>()
+  const page = results.slice(0, limit)
+  return {
+    runs: page.map((r) => ({
+      id: r.id,
+      workflowId: r.workflow_id,
+      workflowVersion: r.workflow_version,
+      error: r.error ? JSON.parse(r.error) : null,
+      createdAt: new Date(r.created_at).toISOString(),
+      finishedAt: r.finished_at === null ? null : new Date(r.finished_at).toISOString(),
+    })),
+    nextCursor: results.length > limit ? page[page.length - 1]!.id : null,
+  }
+}
+
+export async function countInbox(db: D1Database, now = Date.now()): Promise<number> {
+  const row = await db
+    .prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${UNDISMISSED}`)
+    .bind(windowFloor(now))
+    .first<{ n: number }>()
+  return row?.n ?? 0
+}
+
+/** Takes a failed run out of the inbox; true when it was there. Dismissing twice is harmless. */
+export async function dismissRun(db: D1Database, runId: string, now = Date.now()) {
+  const result = await db
+    .prepare(
+      `INSERT OR IGNORE INTO run_dismissals (run_id, dismissed_at)
+       SELECT id, ?2 FROM runs WHERE id = ?1 AND status = 'failed'`,
+    )
+    .bind(runId, now)
+    .run()
+  return result.meta.changes > 0
+}
+
+export async function isDismissed(db: D1Database, runId: string): Promise<boolean> {
+  const row = await db
+    .prepare('SELECT 1 AS yes FROM run_dismissals WHERE run_id = ?')
+    .bind(runId)
+    .first()
+  return row !== null
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { workflowSchema } from '../src/workflow/definition'
-import { createWorkflow, postWebhook, waitForRun } from './helpers'
+import { createWorkflow, postAndWait } from './helpers'
 
 // The examples npm start loads: they must stay valid as nodes change.
 const examples = import.meta.glob<{ default: Record<string, unknown> }>('../examples/*.json', {
@@ -25,8 +25,7 @@ describe('examples/', () => {
     if (!payload) continue
     it(`${path} succeeds on its sample payload`, async () => {
       const workflow = await createWorkflow(module.default)
-      const response = await postWebhook(workflow, payload.default)
-      const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+      const run = await postAndWait(workflow, payload.default)
       expect(run.error).toBeNull()
       expect(run.status).toBe('succeeded')
       expect(run.steps.every((s) => s.status === 'succeeded')).toBe(true)

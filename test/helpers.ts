@@ -90,16 +90,20 @@ export async function waitForRun(runId: string, timeoutMs = 15_000): Promise<Run
   }
 }
 
-/** Posts a webhook, checks it was accepted, and waits for its run to finish. */
+/** Checks that a webhook or a manual start was accepted (202), and waits for its run to finish. */
+export async function waitForAccepted(response: Response): Promise<RunView> {
+  if (response.status !== 202)
+    throw new Error(`not accepted: ${response.status} ${await response.text()}`)
+  return waitForRun(((await response.json()) as { runId: string }).runId)
+}
+
+/** Posts a webhook and waits for the run it started to finish. */
 export async function postAndWait(
   workflow: { webhookUrl: string },
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<RunView> {
-  const response = await postWebhook(workflow, body, headers)
-  if (response.status !== 202)
-    throw new Error(`webhook not accepted: ${response.status} ${await response.text()}`)
-  return waitForRun(((await response.json()) as { runId: string }).runId)
+  return waitForAccepted(await postWebhook(workflow, body, headers))
 }
 
 export const RUNS_QUEUE = 'automateos-runs'

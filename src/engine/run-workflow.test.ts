@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { createWorkflow, fakeUpstream, getRun, postWebhook, waitForRun } from '../../test/helpers'
+import { createWorkflow, fakeUpstream, getRun, postAndWait, postWebhook } from '../../test/helpers'
 import {
   BIG_BUDGET,
   holdingQueue,
@@ -35,8 +35,7 @@ describe('failures under stop and continue', () => {
         { id: 'after', type: 'transform', config: { expression: '$' } },
       ],
     })
-    const { runId } = (await (await postWebhook(workflow, { n: 1 })).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, { n: 1 })
 
     expect(run.status).toBe('failed')
     expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped'])
@@ -62,8 +61,7 @@ describe('failures under stop and continue', () => {
         { id: 'after', type: 'transform', config: { expression: '{ "seen": n }' } },
       ],
     })
-    const { runId } = (await (await postWebhook(workflow, { n: 4 })).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, { n: 4 })
 
     expect(run.status).toBe('completed_with_errors')
     expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'succeeded'])
@@ -84,8 +82,7 @@ describe('failures under stop and continue', () => {
         { id: 'c', type: 'transform', config: { expression: '"done"' } },
       ],
     })
-    const { runId } = (await (await postWebhook(workflow, { x: 1 })).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, { x: 1 })
     expect(run.status).toBe('completed_with_errors')
     expect(run.steps.map((s) => s.status)).toEqual(['failed', 'failed', 'succeeded'])
     expect(run.steps[1]!.input).toEqual({ x: 1 })
@@ -149,15 +146,14 @@ describe('retries and timeouts', () => {
         },
       ],
     })
-    const { runId } = (await (await postWebhook(workflow, { a: 1 })).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, { a: 1 })
     expect(run.status).toBe('succeeded')
     expect(run.steps[0]!.attempts).toBe(3)
     const { requests } = await upstream.received()
     expect(requests).toHaveLength(3)
     // The same idempotency key on every attempt, so the API can recognise the repeat.
     expect(new Set(requests.map((r) => r.headers['idempotency-key'])).size).toBe(1)
-    expect(requests[0]!.headers['idempotency-key']).toBe(`${runId}:send`)
+    expect(requests[0]!.headers['idempotency-key']).toBe(`${run.id}:send`)
   })
 
   it('does not retry a non-retryable error (a 4xx): one attempt, the last error kept', async () => {
@@ -171,8 +167,7 @@ describe('retries and timeouts', () => {
         { ...post(upstream.url('/bad')), id: 'send', retry: { maxAttempts: 5, delayMs: 10 } },
       ],
     })
-    const { runId } = (await (await postWebhook(workflow, {})).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, {})
     expect(run.status).toBe('failed')
     expect(run.steps[0]!.attempts).toBe(1)
     expect(run.steps[0]!.error!.message).toContain('bad token')
@@ -194,8 +189,7 @@ describe('retries and timeouts', () => {
         },
       ],
     })
-    const { runId } = (await (await postWebhook(workflow, {})).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, {})
     expect(run.status).toBe('failed')
     expect(run.steps[0]!.attempts).toBe(3)
     expect(run.steps[0]!.error!.message).toContain('bad gateway')
@@ -273,8 +267,7 @@ describe('retries and timeouts', () => {
       name: 'slow',
       nodes: [{ ...post(upstream.url('/slow')), id: 'slowpoke', timeoutMs: 200 }],
     })
-    const { runId } = (await (await postWebhook(workflow, {})).json()) as { runId: string }
-    const run = await waitForRun(runId)
+    const run = await postAndWait(workflow, {})
     expect(run.status).toBe('failed')
     expect(run.steps[0]!.error!.code).toBe('NODE_TIMEOUT')
     expect(run.steps[0]!.error!.message).toContain(

@@ -40,6 +40,11 @@ export async function acceptRun(
   const runId = uuidv7(now)
   const statusUrl = `${new URL(c.req.url).origin}/api/runs/${runId}`
 
+  // Serialised before the delivery id is claimed: a payload that cannot be serialised must not
+  // leave the id claimed for a run that never existed.
+  const triggerText = JSON.stringify(trigger)
+  const input = encodeForMessage(db, payload, utf8Length(triggerText))
+
   if (trigger.dedupeKey) {
     const first = await claimDeliveryKey(db, workflow.id, trigger.dedupeKey, runId, now)
     if (first !== runId)
@@ -49,10 +54,6 @@ export async function acceptRun(
         duplicate: true,
       }
   }
-
-  const triggerText = JSON.stringify(trigger)
-  const input = encodeForMessage(db, payload, utf8Length(triggerText))
-  if (input.statements.length) await db.batch(input.statements)
 
   const message: RunMessage = {
     v: 1,
@@ -78,6 +79,8 @@ export async function acceptRun(
   // write fails, nothing was queued.
   const recordFirst = c.env.INGEST_RECORD_FIRST === 'true'
   try {
+    // A large payload's chunks, inside the try: a failed write must give the delivery id back too.
+    if (input.statements.length) await db.batch(input.statements)
     if (recordFirst) await record.run()
     await c.env.RUNS.send(message)
   } catch (error) {

@@ -6,6 +6,7 @@ import {
   fakeUpstream,
   postAndWait,
   postWebhook,
+  waitForAccepted,
   waitForRun,
 } from '../../test/helpers'
 
@@ -64,7 +65,7 @@ describe('webhook bodies', () => {
     form.append('file', new File(['hello'], 'note.txt', { type: 'text/plain' }))
     const response = await SELF.fetch(workflow.webhookUrl, { method: 'POST', body: form })
     expect(response.status).toBe(202)
-    const run = await waitForRun(((await response.json()) as Accepted).runId)
+    const run = await waitForAccepted(response)
     expect(run.input).toEqual({
       email: 'ada@example.com',
       tag: ['a', 'b'],
@@ -76,7 +77,7 @@ describe('webhook bodies', () => {
     const workflow = await createWorkflow(echo)
     const response = await SELF.fetch(workflow.webhookUrl, { method: 'POST' })
     expect(response.status).toBe(202)
-    const run = await waitForRun(((await response.json()) as Accepted).runId)
+    const run = await waitForAccepted(response)
     expect(run.input).toEqual({})
   })
 
@@ -86,10 +87,7 @@ describe('webhook bodies', () => {
       SELF.fetch(workflow.webhookUrl, { method: 'POST', body: new TextEncoder().encode(body) })
     const json = await send('{"a": [1, 2]}')
     const text = await send('plain words')
-    const [jsonRun, textRun] = await Promise.all([
-      waitForRun(((await json.json()) as Accepted).runId),
-      waitForRun(((await text.json()) as Accepted).runId),
-    ])
+    const [jsonRun, textRun] = await Promise.all([waitForAccepted(json), waitForAccepted(text)])
     expect(jsonRun.input).toEqual({ a: [1, 2] })
     expect(textRun.input).toBe('plain words')
   })

@@ -1,6 +1,6 @@
 import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { admin, createWorkflow, postWebhook, waitForRun } from '../../test/helpers'
+import { admin, createWorkflow, postWebhook, waitForAccepted, waitForRun } from '../../test/helpers'
 
 const echo = {
   name: 'echo',
@@ -39,8 +39,8 @@ describe('POST /hooks/:workflowId/:token', () => {
       headers: { 'content-type': 'text/plain' },
       body: 'hello there',
     })
-    const formRun = await waitForRun(((await form.json()) as { runId: string }).runId)
-    const textRun = await waitForRun(((await text.json()) as { runId: string }).runId)
+    const formRun = await waitForAccepted(form)
+    const textRun = await waitForAccepted(text)
     expect(formRun.input).toEqual({ email: 'ada@example.com', tag: ['a', 'b'] })
     expect(textRun.output).toBe('hello there')
   })
@@ -61,7 +61,7 @@ describe('POST /hooks/:workflowId/:token', () => {
       { a: 1 },
       { authorization: 'Bearer secret-of-sender', 'x-github-event': 'push' },
     )
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     const trigger = run.trigger as { type: string; headers: Record<string, string> }
     expect(trigger.type).toBe('webhook')
     expect(trigger.headers['x-github-event']).toBe('push')
@@ -82,7 +82,7 @@ describe('large payloads', () => {
     expect(body.length).toBeLessThanOrEqual(1024 * 1024)
     const response = await postWebhook(workflow, body)
     expect(response.status).toBe(202)
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     expect(run.status).toBe('succeeded')
     expect(run.output).toEqual({ length: blob.length })
     expect((run.input as { blob: string }).blob).toBe(blob)
@@ -98,7 +98,7 @@ describe('large payloads', () => {
     // A webhook accepted after the refused one has been queued, delivered and run: anything the
     // refused one had deferred (a D1 write, a queue message) would have landed by then.
     const later = await postWebhook(workflow, { after: true })
-    const laterRun = await waitForRun(((await later.json()) as { runId: string }).runId)
+    const laterRun = await waitForAccepted(later)
     const runs = (await (await admin(`/api/runs?workflowId=${workflow.id}`)).json()) as {
       runs: { id: string }[]
     }
@@ -118,7 +118,7 @@ describe('large payloads', () => {
       ],
     })
     const response = await postWebhook(workflow, {})
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     expect(run.status).toBe('succeeded')
     expect(run.output).toBe(400_000)
     expect((run.steps[0]!.output as { big: string }).big).toHaveLength(400_000)
@@ -273,7 +273,7 @@ describe('when the queue is unavailable', () => {
 
     const retry = await postWebhook(workflow, { a: 1 }, { 'idempotency-key': 'retry-me' })
     expect(retry.status).toBe(202)
-    await waitForRun(((await retry.json()) as { runId: string }).runId)
+    await waitForAccepted(retry)
   })
 })
 
@@ -287,7 +287,7 @@ describe('queue message size', () => {
     const text = '漢'.repeat(60_000)
     const response = await postWebhook(workflow, { text })
     expect(response.status).toBe(202)
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     expect(run.output).toBe(60_000)
   })
 
@@ -298,7 +298,7 @@ describe('queue message size', () => {
     )
     const response = await postWebhook(workflow, { blob: 'b'.repeat(95_000) }, headers)
     expect(response.status).toBe(202)
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     expect(run.status).toBe('succeeded')
   })
 })

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
 import type { TriggerInfo } from '../engine/messages'
-import { evaluateExpression } from '../lib/jsonata'
+import { INGEST_LIMITS, evaluateExpression } from '../lib/jsonata'
 import { secretsEqual } from '../lib/ids'
 import { lookupWorkflow } from '../store/workflow-cache'
 import type { WebhookTrigger } from '../workflow/trigger'
@@ -77,7 +77,19 @@ async function deliveryKey(headers: Headers, payload: unknown, rule: WebhookTrig
     if (value) return checkKey(`header:${dedupe.header.toLowerCase()}:${value}`)
   }
   if (dedupe?.path) {
-    const value = await evaluateExpression(dedupe.path, payload).catch(() => undefined)
+    // While the sender waits, and within a path's budget: a runaway expression here would hold
+    // the request. A path that fails or runs out gives no key, and the delivery runs undeduped.
+    const value = await evaluateExpression(dedupe.path, payload, undefined, INGEST_LIMITS).catch(
+      (error: unknown) => {
+        console.warn(
+          JSON.stringify({
+            event: 'dedupe_path_failed',
+            code: (error as { code?: string }).code,
+          }),
+        )
+        return undefined
+      },
+    )
     if (typeof value === 'string' || typeof value === 'number')
       return checkKey(`path:${dedupe.path}:${value}`)
   }

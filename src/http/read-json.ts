@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { AutomateError } from '../errors'
+import { parseRequestJson } from './json-depth'
 import { readLimited } from './read-limited'
 
 /** Admin API bodies: a workflow of 500 nodes fits with room to spare. */
@@ -14,15 +15,5 @@ export async function readJson(c: Context, optional = false): Promise<unknown> {
       status: 400,
     })
   }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new AutomateError(
-      'INVALID_JSON',
-      `Request body is not valid JSON: ${(error as Error).message}`,
-      {
-        status: 400,
-      },
-    )
-  }
+  return parseRequestJson(text)
 }

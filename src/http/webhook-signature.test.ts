@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { createWorkflow, waitForRun } from '../../test/helpers'
+import { createWorkflow, waitForAccepted } from '../../test/helpers'
 
 // GitHub's documented test vector: this secret over "Hello, World!" gives this signature.
 const BODY = 'Hello, World!'
@@ -30,7 +30,7 @@ describe('webhook signatures', () => {
     const workflow = await signedWorkflow()
     const response = await send(workflow.webhookUrl, { 'x-hub-signature-256': GITHUB_SIGNATURE })
     expect(response.status).toBe(202)
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     expect(run.output).toBe(BODY)
   })
 

@@ -1,7 +1,14 @@
 import { SELF } from 'cloudflare:test'
 import { MAX_NODES } from '../workflow/definition'
 import { describe, expect, it } from 'vitest'
-import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../test/helpers'
+import {
+  admin,
+  createWorkflow,
+  fakeUpstream,
+  postWebhook,
+  waitForAccepted,
+  waitForRun,
+} from '../../test/helpers'
 
 type ErrorBody = {
   error: { code: string; message: string; details?: { path: string; message: string }[] }
@@ -157,7 +164,7 @@ describe('workflow CRUD and versions', () => {
     })
     expect(edit.status).toBe(200)
     await upstream.release('edit-done')
-    const run = await waitForRun(((await response.json()) as { runId: string }).runId)
+    const run = await waitForAccepted(response)
     expect(run.workflowVersion).toBe(1)
     expect(run.output).toBe('v1')
     const next = await waitForRun(

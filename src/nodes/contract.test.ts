@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import { NODE_MODULES } from '../generated/node-registry'
 import { admin } from '../../test/helpers'
 import type { NodeDefinition } from './define-node'
@@ -23,19 +22,11 @@ function nodeContract(fileName: string, node: NodeDefinition) {
     expect(getNode(node.type)).toBe(node)
   })
 
+  // The types already make title, description, config and run present (the generated registry
+  // `satisfies` NodeDefinition); what they cannot say is that the texts are worth showing.
   it('has a title and a description a catalogue can show', () => {
-    expect(typeof node.title).toBe('string')
     expect(node.title.trim()).not.toBe('')
-    expect(typeof node.description).toBe('string')
     expect(node.description.trim().length).toBeGreaterThanOrEqual(20)
-  })
-
-  it('has a run function', () => {
-    expect(typeof node.run).toBe('function')
-  })
-
-  it('declares its config as a zod object schema', () => {
-    expect(node.config).toBeInstanceOf(z.ZodObject)
   })
 
   it('describes its config as a JSON Schema object naming the same fields', () => {
@@ -47,16 +38,6 @@ function nodeContract(fileName: string, node: NodeDefinition) {
       expect(properties).toHaveProperty(required)
     // The catalogue goes out as JSON: nothing may be lost on the way.
     expect(JSON.parse(JSON.stringify(configSchema))).toEqual(configSchema)
-  })
-
-  it.each([
-    ['a string', 'https://example.com'],
-    ['a number', 42],
-    ['null', null],
-    ['an array', [{}]],
-    ['undefined', undefined],
-  ])('rejects %s as its config', (_, config) => {
-    expect(node.config.safeParse(config).success).toBe(false)
   })
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { getNode, hasNode } from '../nodes/registry'
 import { triggerSchema } from './trigger'
+import { checkNodeTemplates, isTemplated, templatedPaths } from '../templates/check'
+import { FOR_EACH_MAX_LIMIT } from '../templates/for-each-list'
 
 export const NODE_ID = /^[a-z][a-z0-9_-]{0,63}$/
 export const DEFAULT_NODE_TIMEOUT_MS = 30_000
@@ -36,6 +38,25 @@ const nodeSchema = z
     onError: onError.optional(),
     retry: retry.optional(),
     timeoutMs: z.number().int().min(1).max(600_000).optional(),
+    if: z
+      .string()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('JSONata condition over the template context; false skips the node'),
+    forEach: z
+      .string()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('a template yielding an array: the node runs once per element'),
+    forEachLimit: z
+      .number()
+      .int()
+      .min(1)
+      .max(FOR_EACH_MAX_LIMIT)
+      .optional()
+      .describe('most elements forEach may yield (default 1000)'),
   })
   .strict()
 
@@ -68,9 +89,19 @@ export const workflowSchema = z
         })
         return
       }
+      for (const issue of checkNodeTemplates(workflow.nodes, index)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, ...issue.path],
+          message: issue.message,
+        })
+      }
       const parsed = getNode(node.type).config.safeParse(node.config)
       if (!parsed.success) {
+        // A field holding a template is checked once it is filled in, when the node runs.
+        const templated = templatedPaths(node.config)
         for (const issue of parsed.error.issues) {
+          if (isTemplated(issue.path, templated)) continue
           ctx.addIssue({
             code: 'custom',
             path: ['nodes', index, 'config', ...issue.path],

@@ -1,0 +1,29 @@
+/** What a template reads: `{{ input.id }}`, `{{ steps.lookup.output.email }}`, `{{ item.sku }}`. */
+export type TemplateContext = {
+  input: unknown
+  trigger: unknown
+  steps: Record<string, { output: unknown }>
+  run: RunInfo
+  item?: unknown
+  index?: number
+}
+
+export type RunInfo = { id: string; workflowId: string; startedAt: string | null }
+
+/**
+ * The one place the context is assembled, so a new field (a run's resume URL, say) is added
+ * here once and every template, `if` and `forEach` sees it.
+ */
+export function templateContext(parts: {
+  input: unknown
+  trigger: unknown
+  steps: Record<string, { output: unknown }>
+  run: RunInfo
+}): TemplateContext {
+  return { input: parts.input, trigger: parts.trigger, steps: parts.steps, run: parts.run }
+}
+
+/** The same context for one element of a forEach. */
+export function withItem(context: TemplateContext, item: unknown, index: number): TemplateContext {
+  return { ...context, item, index }
+}

@@ -5,21 +5,18 @@ export type ShownError = { path?: string; line?: number; message: string }
 
 /** An API refusal of a JSON text, each error placed at its field path and line in that text. */
 export function locateErrors(text: string, answer: ApiAnswer): ShownError[] {
-  if (answer.fieldErrors.length === 0) {
-    const message = answer.message ?? 'The server refused it.'
-    return [{ message, line: syntaxErrorLine(text) }]
-  }
-  let lines: Map<string, number> | undefined
+  let lines: Map<string, number>
   try {
     lines = jsonValueLines(text)
   } catch {
-    lines = undefined
+    // Not JSON at all: one error, at the line where it stops being JSON.
+    return [{ message: answer.message ?? 'Not valid JSON.', line: syntaxErrorLine(text) }]
   }
-  return answer.fieldErrors.map((e) => ({
-    path: e.path,
-    message: e.message,
-    line: lines ? lineOfPath(lines, e.path === '(body)' ? '' : e.path) : undefined,
-  }))
+  if (answer.fieldErrors.length === 0) return [{ message: answer.message ?? 'Refused.' }]
+  return answer.fieldErrors.map((e) => {
+    const path = e.path === '(body)' ? '' : e.path
+    return { path: path || undefined, message: e.message, line: lineOfPath(lines, path) }
+  })
 }
 
 /** The list of what is wrong, linked to the field it is about (labelled for screen readers). */

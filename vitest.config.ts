@@ -26,6 +26,8 @@ export default defineConfig(async () => {
                 },
                 // Outbound fetches from the Worker go to the fake upstream, never to the network.
                 outboundService: 'fake-upstream',
+                // The code node's Dynamic Workers (wrangler.toml leaves it out: Workers Paid only).
+                workerLoaders: { LOADER: {} },
                 workers: [
                   {
                     name: 'fake-upstream',

@@ -7,6 +7,9 @@ import { sweepStuckRuns } from './engine/sweeper'
 import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
 
+// The code node's allow-list gate, reached by its Dynamic Workers through ctx.exports.
+export { CodeOutboundGate } from './code/outbound-gate'
+
 export default {
   fetch: app.fetch,
 

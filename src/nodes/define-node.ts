@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Credential, CredentialType } from '../credentials/types'
+import type { TemplateContext } from '../templates/context'
 
 /** What the engine hands a node: its parsed config and what it needs to be a good citizen. */
 export type NodeContext<Config, Types extends CredentialType = CredentialType> = {
@@ -17,6 +18,11 @@ export type NodeContext<Config, Types extends CredentialType = CredentialType> =
    * `credentialTypes`. Never put it (or anything holding its secrets) in the output or an error.
    */
   credential(): Promise<Credential<Types>>
+  /**
+   * What this step's templates were filled in from (`input`, `trigger`, `steps`, `run`, and
+   * `item`/`index` in a forEach): for a node such as `code` that hands it on to the user.
+   */
+  templateContext?: TemplateContext
 }
 
 export type NodeDefinition<
@@ -33,6 +39,11 @@ export type NodeDefinition<
    * stored credential of another type is refused, and `ctx.credential()` checks it again.
    */
   credentialTypes?: readonly Types[]
+  /**
+   * Top-level config fields whose strings are never filled in as templates: `code`'s JavaScript,
+   * where data must arrive as `input` and `context`, never spliced into the source.
+   */
+  verbatimFields?: readonly string[]
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 

@@ -12,12 +12,16 @@ type NodeLike = { id: string; config?: unknown; if?: string; forEach?: string }
  * `steps.<id>` must name a node that runs before this one (a later node has no output yet).
  * Paths are relative to the node: ['config', 'headers', 'X-Id'], ['if'].
  */
-export function checkNodeTemplates(nodes: NodeLike[], index: number): TemplateIssue[] {
+export function checkNodeTemplates(
+  nodes: NodeLike[],
+  index: number,
+  verbatim: readonly string[] = [],
+): TemplateIssue[] {
   const node = nodes[index]!
   const issues: TemplateIssue[] = []
   const expressions: { path: FieldPath; raw: string; source: string }[] = []
 
-  for (const { path, text } of templateStrings(node.config ?? {}, ['config'])) {
+  for (const { path, text } of configTemplates(node.config, verbatim, ['config'])) {
     const parsed = parseTemplate(text)
     if (!parsed.ok) {
       issues.push({ path, message: `invalid template: ${parsed.error}` })
@@ -64,8 +68,16 @@ function whyNot(id: string, at: number | undefined, index: number, source: strin
 }
 
 /** Paths of config fields holding a template: their type is only known once filled in. */
-export function templatedPaths(config: unknown): FieldPath[] {
-  return templateStrings(config ?? {}).map((t) => t.path)
+export function templatedPaths(config: unknown, verbatim: readonly string[] = []): FieldPath[] {
+  return configTemplates(config, verbatim, []).map((t) => t.path)
+}
+
+/** The templated strings of a config, less those in the node's verbatim fields. */
+export function configTemplates(config: unknown, verbatim: readonly string[], path: FieldPath) {
+  const depth = path.length
+  return templateStrings(config ?? {}, path).filter(
+    (t) => !verbatim.includes(String(t.path[depth])),
+  )
 }
 
 /** An issue at or inside a templated field is judged at run time, after filling in. */

@@ -33,6 +33,19 @@ export async function fillTemplates(
   return value
 }
 
+/** A node's config filled in, leaving its verbatim fields (code's source) as written. */
+export async function fillConfig(
+  config: Record<string, unknown>,
+  context: TemplateContext,
+  verbatim: readonly string[] = [],
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(config)) {
+    out[key] = verbatim.includes(key) ? value : await fillTemplates(value, context, ['config', key])
+  }
+  return out
+}
+
 async function fillString(text: string, context: TemplateContext, path: FieldPath) {
   const segments = parsedOrThrow(text, path)
   const sole = soleExpression(segments)

@@ -89,7 +89,8 @@ export const workflowSchema = z
         })
         return
       }
-      for (const issue of checkNodeTemplates(workflow.nodes, index)) {
+      const verbatim = getNode(node.type).verbatimFields ?? []
+      for (const issue of checkNodeTemplates(workflow.nodes, index, verbatim)) {
         ctx.addIssue({
           code: 'custom',
           path: ['nodes', index, ...issue.path],
@@ -99,7 +100,7 @@ export const workflowSchema = z
       const parsed = getNode(node.type).config.safeParse(node.config)
       if (!parsed.success) {
         // A field holding a template is checked once it is filled in, when the node runs.
-        const templated = templatedPaths(node.config)
+        const templated = templatedPaths(node.config, verbatim)
         for (const issue of parsed.error.issues) {
           if (isTemplated(issue.path, templated)) continue
           ctx.addIssue({

@@ -40,7 +40,9 @@ hooks.post('/:workflowId/:token', async (c) => {
   const rule = workflow.trigger
 
   const raw = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
-  if (rule.signature) await verifySignature(rule.signature, c.env, c.req.raw.headers, raw)
+  const replayKey = rule.signature
+    ? await verifySignature(rule.signature, c.env, c.req.raw.headers, raw)
+    : undefined
   const payload = await parseWebhookBody(c.req.raw, raw)
 
   const url = new URL(c.req.url)
@@ -51,7 +53,7 @@ hooks.post('/:workflowId/:token', async (c) => {
     query: Object.fromEntries(url.searchParams),
     headers: visibleHeaders(c.req.raw.headers),
   }
-  const dedupeKey = await deliveryKey(c.req.raw.headers, payload, rule)
+  const dedupeKey = await deliveryKey(c.req.raw.headers, payload, rule, replayKey)
   if (dedupeKey) trigger.dedupeKey = dedupeKey
 
   return acceptedResponse(c, await acceptRun(c, workflow, payload, trigger))
@@ -65,12 +67,25 @@ function visibleHeaders(headers: Headers) {
 }
 
 /**
- * The id that makes a repeated delivery recognisable: the standard Idempotency-Key header, or
- * the header or body path the workflow's trigger names (X-GitHub-Delivery, Stripe's event id).
+ * The id that makes a repeated delivery recognisable, first found of: the header or body path
+ * the workflow's trigger names (X-GitHub-Delivery, Stripe's event id); on a signed webhook, the
+ * signature (a replayed delivery carries it unchanged, and an unsigned Idempotency-Key would let
+ * a replay through under a new value); otherwise the standard Idempotency-Key header.
  */
-async function deliveryKey(headers: Headers, payload: unknown, rule: WebhookTrigger) {
+async function deliveryKey(
+  headers: Headers,
+  payload: unknown,
+  rule: WebhookTrigger,
+  replayKey: string | undefined,
+) {
+  const configured = await configuredKey(headers, payload, rule)
+  if (configured) return configured
+  if (replayKey) return replayKey
   const explicit = headers.get('idempotency-key')
-  if (explicit) return checkKey(`idempotency-key:${explicit}`)
+  return explicit ? checkKey(`idempotency-key:${explicit}`) : undefined
+}
+
+async function configuredKey(headers: Headers, payload: unknown, rule: WebhookTrigger) {
   const dedupe = rule.dedupe
   if (dedupe?.header) {
     const value = headers.get(dedupe.header)

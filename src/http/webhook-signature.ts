@@ -1,64 +1,64 @@
+import { readCredential } from '../credentials/read-credential'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
-import type { SignatureRule } from '../workflow/trigger'
-
-const HASHES = { sha1: 'SHA-1', sha256: 'SHA-256', sha512: 'SHA-512' } as const
+import { bytesEqual, fromBase64, fromHex, hmac } from '../lib/hmac'
+import { RESERVED_SECRETS, type SignatureRule } from '../workflow/trigger'
+import { PRESETS, PRESET_HEADERS, signatureRejected } from './signature-presets'
 
 /**
- * Checks the HMAC a sender computed over the raw body (GitHub's X-Hub-Signature-256, Shopify's
- * X-Shopify-Hmac-Sha256, and most others). The secret is a Worker secret named by the trigger,
- * so it never sits in the workflow definition or an API response.
+ * Checks a webhook's signature over the raw body: a sender's preset (GitHub, Stripe, Slack,
+ * Shopify) or the generic HMAC rule. Returns the delivery's replay key: the signature itself,
+ * which a captured and replayed delivery carries unchanged (see deliveryKey in hooks.ts).
  */
 export async function verifySignature(
   rule: SignatureRule,
   env: Env,
   headers: Headers,
   raw: ArrayBuffer,
-) {
-  const secret = (env as unknown as Record<string, unknown>)[rule.secret]
-  if (typeof secret !== 'string' || secret === '') {
-    throw new AutomateError(
-      'SIGNATURE_SECRET_MISSING',
-      `The workflow checks webhook signatures with the Worker secret ${rule.secret}, which is not set`,
-      { status: 500 },
-    )
+  now = Date.now(),
+): Promise<string> {
+  const secret = await signingSecret(rule.secret, env)
+  if ('preset' in rule) {
+    await PRESETS[rule.preset](secret, headers, raw, now)
+    return replayKey(PRESET_HEADERS[rule.preset].map((name) => headers.get(name) ?? ''))
   }
   const sent = headers.get(rule.header)
-  const invalid = (reason: string) =>
-    new AutomateError('SIGNATURE_INVALID', `Webhook signature rejected: ${reason}`, {
-      status: 401,
-      details: [{ path: `headers.${rule.header.toLowerCase()}`, message: reason }],
-    })
-  if (!sent) throw invalid(`the ${rule.header} header is missing`)
+  if (!sent) throw signatureRejected(rule.header, `the ${rule.header} header is missing`)
   if (!sent.startsWith(rule.prefix))
-    throw invalid(`the signature does not start with '${rule.prefix}'`)
+    throw signatureRejected(rule.header, `the signature does not start with '${rule.prefix}'`)
+  const text = sent.slice(rule.prefix.length).trim()
+  const given = rule.encoding === 'hex' ? fromHex(text) : fromBase64(text)
+  if (!bytesEqual(given, await hmac(rule.algorithm, secret, raw)))
+    throw signatureRejected(rule.header, 'the signature does not match the body')
+  return replayKey([sent])
+}
 
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: HASHES[rule.algorithm] },
-    false,
-    ['sign'],
-  )
-  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', key, raw))
-  const given = decode(sent.slice(rule.prefix.length).trim(), rule.encoding)
-  if (
-    !given ||
-    given.length !== expected.length ||
-    !crypto.subtle.timingSafeEqual(given, expected)
-  ) {
-    throw invalid('the signature does not match the body')
+/**
+ * The key: a Worker secret of that name, else a stored webhook-secret credential, so a user can
+ * add one without redeploying. The sender is told only that it is missing, never its name.
+ */
+async function signingSecret(name: string, env: Env): Promise<string> {
+  const missing = (cause?: unknown) => {
+    console.error(JSON.stringify({ event: 'signature_secret_missing', secret: name }))
+    return new AutomateError(
+      'SIGNATURE_SECRET_MISSING',
+      'The workflow checks webhook signatures with a secret that is not set',
+      { status: 500, cause },
+    )
+  }
+  // Checked at save too; here as well for definitions stored before that check existed.
+  if (RESERVED_SECRETS.has(name)) throw missing()
+  const value = (env as unknown as Record<string, unknown>)[name]
+  if (typeof value === 'string' && value !== '') return value
+  try {
+    return (await readCredential(env, name, 'webhook-secret')).data.secret
+  } catch (error) {
+    throw missing(error)
   }
 }
 
-function decode(text: string, encoding: 'hex' | 'base64'): Uint8Array | undefined {
-  try {
-    if (encoding === 'hex') {
-      if (!/^(?:[0-9a-f]{2})+$/i.test(text)) return undefined
-      return Uint8Array.from(text.match(/../g)!.map((byte) => parseInt(byte, 16)))
-    }
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
-  } catch {
-    return undefined
-  }
+async function replayKey(values: string[]) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(values.join('\n')))
+  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `signature:${hex}`
 }

@@ -21,7 +21,7 @@ const dedupe = z
 const secretName = z
   .string()
   .regex(
-    /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
     'must be the name of a Worker secret (e.g. GITHUB_WEBHOOK_SECRET) or of a webhook-secret credential',
   )
   .refine((name) => !RESERVED_SECRETS.has(name), 'names a secret AutomateOS keeps for itself')
@@ -56,7 +56,7 @@ const webhookTrigger = z
   .object({
     type: z.literal('webhook'),
     dedupe: dedupe.optional(),
-    signature: hmacRule.optional(),
+    signature: z.union([presetRule, hmacRule]).optional(),
     respond: z
       .enum(['async', 'sync'])
       .optional()

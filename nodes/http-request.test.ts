@@ -243,7 +243,9 @@ describe('http-request: failures', () => {
     await upstream.program([{ path: '/slow', responses: [{ delayMs: 3000, body: {} }] }])
     const error = await failure({ url: upstream.url('/slow'), timeoutMs: 100 })
     expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', retryable: true })
-    expect(error.message).toContain(upstream.url('/slow'))
+    expect(error.message).toContain(upstream.base)
+    // The origin only: Slack, Discord and Telegram keep secrets in their paths.
+    expect(error.message).not.toContain('/slow')
   })
 
   it('gives up after timeoutMs when the API stalls halfway through its answer', async () => {

@@ -1,30 +1,74 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
+import { HTTP_CREDENTIAL_TYPES, authHeader } from '../src/clients/http-auth'
+import { credentialName } from '../src/credentials/types'
 import { AutomateError } from '../src/errors'
-import { httpError, readBody } from '../src/lib/http'
+import { fetchFollowing } from '../src/lib/follow-redirects'
+import { MAX_RESPONSE_BYTES, httpError, readBody } from '../src/lib/http'
+import { defineNode } from '../src/nodes/define-node'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const INPUT_AS_BODY = new Set(['POST', 'PUT', 'PATCH'])
+
+const isHttpUrl = (url: string) => {
+  try {
+    return /^https?:$/.test(new URL(url).protocol)
+  } catch {
+    return false
+  }
+}
 
 export default defineNode({
   type: 'http-request',
   title: 'HTTP request',
   description:
-    'Calls any HTTP API. Without a body, POST, PUT and PATCH send the input as JSON. Returns ' +
-    'status, headers and the parsed body; a 4xx or 5xx answer fails the step.',
+    'Calls any HTTP API, optionally with a stored credential (bearer, basic or a custom header). ' +
+    'Without a body, POST, PUT and PATCH send the input as JSON (or as a form). Returns status, ' +
+    'headers and the body; a 4xx or 5xx answer fails the step.',
+  credentialTypes: HTTP_CREDENTIAL_TYPES,
   config: z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).default('GET'),
     url: z
       .string()
-      .url()
-      .refine((url) => /^https?:\/\//i.test(url), 'must be an http or https URL')
-      .describe('The URL to call'),
+      .min(1)
+      .max(8000)
+      .refine(
+        (url) => isHttpUrl(url) || url.startsWith('/'),
+        'must be an http or https URL (or a path, with a credential that has a baseUrl)',
+      )
+      .describe("The URL to call; a path is resolved against the credential's baseUrl"),
+    credential: credentialName()
+      .optional()
+      .describe('A stored http-bearer, http-basic or http-header credential'),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers'),
     query: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
       .describe('Query parameters added to the URL'),
-    body: z.unknown().optional().describe('JSON body (a string is sent as it is)'),
+    body: z.unknown().optional().describe('The body (a string is sent as it is)'),
+    bodyFormat: z
+      .enum(['json', 'form'])
+      .default('json')
+      .describe('How an object body is sent: JSON, or application/x-www-form-urlencoded'),
+    responseFormat: z
+      .enum(['auto', 'json', 'text'])
+      .default('auto')
+      .describe('auto: JSON when the answer says or looks so; json: must be JSON; text: as is'),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RESPONSE_BYTES)
+      .default(MAX_RESPONSE_BYTES)
+      .describe('A larger answer fails the step with RESPONSE_TOO_LARGE'),
+    maxRedirects: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(5)
+      .describe(
+        'Redirects followed (credentials go to the original origin only); 0 returns the 3xx',
+      ),
     timeoutMs: z
       .number()
       .int()
@@ -39,8 +83,10 @@ export default defineNode({
         "Send the step's stable Idempotency-Key header, so the API can drop a repeated call",
       ),
   }),
-  async run(input, { config, signal, idempotencyKey }) {
-    const url = new URL(config.url)
+  async run(input, ctx) {
+    const { config, signal, idempotencyKey } = ctx
+    const credential = config.credential ? await ctx.credential() : undefined
+    const url = resolveUrl(config.url, credential?.baseUrl, config.credential)
     for (const [key, value] of Object.entries(config.query ?? {}))
       url.searchParams.set(key, String(value))
 
@@ -48,39 +94,55 @@ export default defineNode({
     if (config.sendIdempotencyKey && !headers.has('idempotency-key')) {
       headers.set('idempotency-key', idempotencyKey)
     }
+    const credentialHeaders: string[] = []
+    if (credential) {
+      const [name, value] = authHeader(credential)
+      headers.set(name, value)
+      credentialHeaders.push(name)
+    }
     const payload =
       config.body !== undefined ? config.body : INPUT_AS_BODY.has(config.method) ? input : undefined
     let body: string | undefined
     if (payload !== undefined && METHODS_WITH_BODY.has(config.method)) {
-      body = typeof payload === 'string' ? payload : JSON.stringify(payload)
-      if (!headers.has('content-type')) {
-        headers.set(
-          'content-type',
-          typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
-        )
-      }
+      const encoded = encodeBody(payload, config.bodyFormat)
+      body = encoded.body
+      if (!headers.has('content-type')) headers.set('content-type', encoded.contentType)
     }
 
     const signals = config.timeoutMs
       ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)])
       : signal
+    // Error messages name the origin only: Slack, Discord and Telegram keep secrets in paths.
+    const where = `${config.method} ${url.origin}`
     let response: Response
     let responseBody: unknown
     try {
-      response = await fetch(url, { method: config.method, headers, body, signal: signals })
+      const followed = await fetchFollowing(
+        url,
+        { method: config.method, headers, body, signal: signals },
+        { maxRedirects: config.maxRedirects, credentialHeaders },
+      )
+      response = followed.response
       // Inside the try: an API can send its headers and then stall, and the timeout covers both.
-      responseBody = config.method === 'HEAD' ? null : await readBody(response)
+      responseBody =
+        config.method === 'HEAD'
+          ? null
+          : await readBody(response, {
+              limit: config.maxResponseBytes,
+              as: response.ok ? config.responseFormat : 'auto',
+            })
     } catch (error) {
+      if (error instanceof AutomateError) throw error
       const timedOut = signals.aborted
       throw new AutomateError(
         timedOut ? 'HTTP_TIMEOUT' : 'HTTP_NETWORK',
         timedOut
-          ? `${config.method} ${url.origin}${url.pathname} did not answer in time`
-          : `${config.method} ${url.origin}${url.pathname} failed: ${(error as Error)?.message ?? error}`,
+          ? `${where} did not answer in time`
+          : `${where} failed: ${(error as Error)?.message ?? error}`,
         { cause: error },
       )
     }
-    if (!response.ok) throw httpError(response, responseBody)
+    if (response.status >= 400) throw httpError(response, responseBody)
     return {
       status: response.status,
       headers: Object.fromEntries(response.headers),
@@ -88,3 +150,54 @@ export default defineNode({
     }
   },
 })
+
+/**
+ * A credential with a baseUrl pins where its secret may go: the URL is resolved against it, and
+ * a URL on another origin is refused rather than sent the credential.
+ */
+function resolveUrl(raw: string, baseUrl: string | undefined, credential: string | undefined) {
+  if (!baseUrl) {
+    if (!isHttpUrl(raw)) {
+      throw new AutomateError(
+        'CONFIG_INVALID',
+        `url ${raw} is a path, which needs a credential with a baseUrl`,
+        { retryable: false, details: [{ path: 'config.url', message: 'must be an absolute URL' }] },
+      )
+    }
+    return new URL(raw)
+  }
+  const base = new URL(baseUrl)
+  const url = isHttpUrl(raw) ? new URL(raw) : new URL(base.pathname.replace(/\/$/, '') + raw, base)
+  if (url.origin !== base.origin) {
+    throw new AutomateError(
+      'CREDENTIAL_ORIGIN',
+      `Credential ${credential} is for ${base.origin}; it is not sent to ${url.origin}`,
+      { retryable: false, details: [{ path: 'config.url', message: `must be on ${base.origin}` }] },
+    )
+  }
+  return url
+}
+
+function encodeBody(payload: unknown, format: 'json' | 'form') {
+  if (typeof payload === 'string')
+    return { body: payload, contentType: 'text/plain; charset=utf-8' }
+  if (format === 'json') return { body: JSON.stringify(payload), contentType: 'application/json' }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new AutomateError('CONFIG_INVALID', 'A form body must be an object of fields', {
+      retryable: false,
+      details: [{ path: 'config.body', message: 'must be an object for bodyFormat form' }],
+    })
+  }
+  const form = new URLSearchParams()
+  for (const [key, value] of Object.entries(payload)) {
+    // A list repeats its key (tags=a&tags=b); an object inside a form field is sent as JSON.
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue
+      form.append(key, typeof item === 'object' ? JSON.stringify(item) : String(item))
+    }
+  }
+  return {
+    body: form.toString(),
+    contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+  }
+}

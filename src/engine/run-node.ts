@@ -119,6 +119,12 @@ async function attemptNode(
 }
 
 /**
+ * The most a step's output may hold, in UTF-16 units of its JSON: beyond the largest answer a node
+ * reads (5 MiB), with room for escaping; past it the output would crowd D1 and every later node.
+ */
+export const MAX_OUTPUT_CHARS = 8 * 1024 * 1024
+
+/**
  * The next node gets exactly what is recorded, so a resumed run sees the same data as one that
  * never stopped: values JSON cannot hold are refused here rather than silently changed later.
  */
@@ -133,6 +139,13 @@ function asJson(value: unknown): { output: unknown; outputText: string } {
     })
   }
   if (text === undefined) return { output: null, outputText: 'null' }
+  if (text.length > MAX_OUTPUT_CHARS) {
+    throw new AutomateError(
+      'OUTPUT_TOO_LARGE',
+      `Output is ${text.length} characters of JSON; a step may output at most ${MAX_OUTPUT_CHARS}`,
+      { retryable: false, details: { length: text.length, limit: MAX_OUTPUT_CHARS } },
+    )
+  }
   return { output: JSON.parse(text), outputText: text }
 }
 

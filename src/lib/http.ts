@@ -1,18 +1,72 @@
 import { AutomateError } from '../errors'
 
-/** Reads a response body as JSON when it says so (or looks like it), otherwise as text. */
-export async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
+/** The most of a response body any node reads: a node may ask for less, never more. */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
+
+export type ReadOptions = {
+  /** Bytes; defaults to MAX_RESPONSE_BYTES and cannot exceed it. */
+  limit?: number
+  /** `auto` parses JSON when it says so (or looks like it), `text` never parses, `json` must parse. */
+  as?: 'auto' | 'json' | 'text'
+}
+
+/**
+ * Reads a response body as JSON when it says so (or looks like it), otherwise as text, never
+ * holding more than `limit` bytes: a larger body fails with RESPONSE_TOO_LARGE.
+ */
+export async function readBody(response: Response, options: ReadOptions = {}): Promise<unknown> {
+  const text = await readText(response, options.limit)
+  const as = options.as ?? 'auto'
+  if (as === 'text') return text
   if (text === '') return null
   const type = response.headers.get('content-type') ?? ''
-  if (type.includes('json') || /^\s*[[{]/.test(text)) {
+  if (as === 'json' || type.includes('json') || /^\s*[[{]/.test(text)) {
     try {
       return JSON.parse(text)
-    } catch {
+    } catch (error) {
+      if (as === 'json') {
+        throw new AutomateError('RESPONSE_NOT_JSON', 'The answer is not JSON', {
+          retryable: false,
+          cause: error,
+          details: { status: response.status, contentType: type, start: text.slice(0, 200) },
+        })
+      }
       return text
     }
   }
   return text
+}
+
+/** The body as UTF-8 text, counted as it streams in, so a huge answer is never buffered whole. */
+export async function readText(response: Response, limit = MAX_RESPONSE_BYTES): Promise<string> {
+  const max = Math.min(limit, MAX_RESPONSE_BYTES)
+  const tooLarge = () =>
+    new AutomateError(
+      'RESPONSE_TOO_LARGE',
+      `The answer is larger than ${max} bytes; raise maxResponseBytes (at most ${MAX_RESPONSE_BYTES}) or ask the API for less`,
+      { retryable: false, details: { limit: max } },
+    )
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => {})
+    throw tooLarge()
+  }
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let size = 0
+  let text = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    text += decoder.decode(value, { stream: true })
+  }
+  return text + decoder.decode()
 }
 
 /** Retry-After is either seconds or an HTTP date; either way, milliseconds from now. */

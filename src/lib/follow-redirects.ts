@@ -1,0 +1,102 @@
+import { AutomateError } from '../errors'
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/** Headers that carry a credential by their name; sent to the original origin only. */
+const SECRET_HEADER = /auth|token|secret|key|signature|cookie|password|session/i
+const NOT_SECRET = new Set(['idempotency-key'])
+
+export type Request = {
+  method: string
+  headers: Headers
+  body?: string
+  signal?: AbortSignal
+}
+
+export type FollowOptions = {
+  /** Redirects followed before giving up; 0 returns the 3xx answer itself. */
+  maxRedirects: number
+  /** Header names set from a stored credential: never sent to another origin. */
+  credentialHeaders?: readonly string[]
+}
+
+export type Followed = { response: Response; url: URL; redirects: number }
+
+/**
+ * fetch with `redirect: 'manual'`, following each hop by hand: every new URL must be http(s), a
+ * 303 (and a 301/302 after a POST) turns into a GET without a body, as browsers do, and headers
+ * that carry credentials (Authorization, Cookie, the credential's own, any named like a secret)
+ * are dropped for good once a hop leaves the original origin.
+ */
+export async function fetchFollowing(
+  start: URL,
+  request: Request,
+  options: FollowOptions,
+): Promise<Followed> {
+  const origin = start.origin
+  const headers = new Headers(request.headers)
+  let { method, body } = request
+  let url = start
+  let leftOrigin = false
+  for (let redirects = 0; ; redirects++) {
+    const response = await fetch(url, {
+      method,
+      headers,
+      body,
+      signal: request.signal,
+      redirect: 'manual',
+    })
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || location === null || options.maxRedirects === 0)
+      return { response, url, redirects }
+    await response.body?.cancel().catch(() => {})
+    if (redirects >= options.maxRedirects) {
+      throw new AutomateError(
+        'TOO_MANY_REDIRECTS',
+        `${request.method} ${origin} redirected more than ${options.maxRedirects} times`,
+        { retryable: false, details: { maxRedirects: options.maxRedirects } },
+      )
+    }
+    const next = parseLocation(location, url)
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    ) {
+      if (method !== 'HEAD') method = 'GET'
+      body = undefined
+      headers.delete('content-type')
+      headers.delete('content-length')
+    }
+    if (!leftOrigin && next.origin !== origin) {
+      leftOrigin = true
+      stripCredentials(headers, options.credentialHeaders ?? [])
+    }
+    url = next
+  }
+}
+
+function parseLocation(location: string, base: URL): URL {
+  let next: URL
+  try {
+    next = new URL(location, base)
+  } catch {
+    throw new AutomateError('REDIRECT_REFUSED', `${base.origin} redirected to an invalid URL`, {
+      retryable: false,
+    })
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new AutomateError(
+      'REDIRECT_REFUSED',
+      `${base.origin} redirected to a ${next.protocol} URL; only http and https are followed`,
+      { retryable: false },
+    )
+  }
+  return next
+}
+
+function stripCredentials(headers: Headers, credentialHeaders: readonly string[]) {
+  const names = new Set(credentialHeaders.map((name) => name.toLowerCase()))
+  for (const name of [...headers.keys()]) {
+    if (names.has(name) || (SECRET_HEADER.test(name) && !NOT_SECRET.has(name))) headers.delete(name)
+  }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: AutomateOS on this machine. Writes .dev.vars (ADMIN_TOKEN) when missing, applies
-// the local D1 migrations, runs `wrangler dev`, loads examples/ into an empty database, prints
+// the local D1 migrations, runs the Worker as `wrangler dev` does, loads examples/ into an empty database, prints
 // how to use it, and runs the sweeper every 30 s (wrangler dev does not fire cron triggers).
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +13,7 @@ import {
   triggerScheduled,
   waitForHealth,
 } from './lib/local-api.mjs'
-import { runWrangler, startWrangler } from './lib/wrangler.mjs'
+import { runWrangler, startDevServer } from './lib/wrangler.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT || 8787)
@@ -51,18 +51,17 @@ await runWrangler(root, ['d1', 'migrations', 'apply', 'DB', '--local'], {
 // The local queue lives in memory: each accepted run is recorded in D1 before the webhook is
 // answered (INGEST_RECORD_FIRST), and one whose message was lost is re-enqueued by the sweeper
 // once it has made no progress for SWEEP_AFTER_SECONDS: 300 s in production, 30 s here.
-// Wrangler gets its own process group, so Ctrl-C reaches this script first: it lets the runs in
-// flight finish, then stops wrangler.
-const wrangler = startWrangler(
+// The server is `wrangler dev` without the DevTools inspector (scripts/lib/dev-server.mjs says
+// why); INSPECTOR_PORT=<port> turns it back on for debugging.
+// It gets its own process group, so Ctrl-C reaches this script first: it lets the runs in
+// flight finish, then stops the server.
+const wrangler = startDevServer(
   root,
-  [
-    'dev',
-    '--ip=127.0.0.1',
-    `--port=${port}`,
-    '--test-scheduled',
-    '--var=SWEEP_AFTER_SECONDS:30',
-    '--var=INGEST_RECORD_FIRST:true',
-  ],
+  {
+    port,
+    vars: { SWEEP_AFTER_SECONDS: '30', INGEST_RECORD_FIRST: 'true' },
+    inspectorPort: Number(process.env.INSPECTOR_PORT) || undefined,
+  },
   { detached: true },
 )
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The local server behind `npm start`: what `wrangler dev` runs (the same build, wrangler.toml,
+// .dev.vars, local D1 and Queues, reload on change, the /cdn-cgi/handler/scheduled route), started
+// through wrangler's own API so that the DevTools inspector can be left off. With it on, every
+// D1 call is a fetch the inspector reports to wrangler's Node process, one local connection and
+// one debug-log entry each: under a burst of webhooks that piled up thousands of open
+// descriptors and gigabytes of log (issue 7 §5). INSPECTOR_PORT=<port> turns it back on.
+//
+// Usage: node dev-server.mjs '<json options>' (see startDevServer in ./wrangler.mjs).
+import { unstable_startWorker } from 'wrangler'
+
+const {
+  port,
+  vars = {},
+  inspectorPort,
+  persistTo,
+  config = 'wrangler.toml',
+  logLevel,
+  watch = true,
+} = JSON.parse(process.argv[2] ?? '{}')
+
+const worker = await unstable_startWorker({
+  config,
+  bindings: Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text', value }]),
+  ),
+  dev: {
+    server: { hostname: '127.0.0.1', port },
+    inspector: inspectorPort ? { hostname: '127.0.0.1', port: inspectorPort } : false,
+    testScheduled: true,
+    watch,
+    ...(persistTo ? { persist: persistTo } : {}),
+    ...(logLevel ? { logLevel } : {}),
+  },
+})
+await worker.ready
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1)
+    stopping = true
+    // Bounded: a stuck dispose must not keep the port; exiting still stops workerd.
+    const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref())
+    await Promise.race([worker.dispose().catch(() => {}), timeout])
+    process.exit(0)
+  })
+}

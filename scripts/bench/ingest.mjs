@@ -1,4 +1,5 @@
-// Scenario 1: webhook ingest throughput, AutomateOS against a bare Worker doing only queue.send.
+// Scenario 1: webhook ingest throughput, AutomateOS (as `npm start` runs it, and in production's
+// mode) against a bare Worker doing only queue.send.
 import autocannon from 'autocannon'
 import { loadavg } from 'node:os'
 import { startAutomateOS } from './lib/automateos.mjs'
@@ -15,7 +16,6 @@ export async function ingest() {
   const bare = await startWorker({
     name: 'ingest-bare',
     config: 'scripts/bench/bare-worker/wrangler.toml',
-    port: 8789,
   })
   let bareResult
   try {
@@ -23,22 +23,28 @@ export async function ingest() {
   } finally {
     await bare.stop()
   }
-
-  const automate = await startAutomateOS('ingest-automateos')
-  let automateResult
-  try {
-    const workflow = await automate.createWorkflow(ingestWorkflow())
-    automateResult = await load(workflow.webhookUrl)
-  } finally {
-    await automate.stop()
-  }
+  // As `npm start` runs it (the run row written before the answer), then as production runs it.
+  const automateResult = await loadAutomateOS('ingest-automateos', { recordFirst: true })
+  const productionResult = await loadAutomateOS('ingest-production', { recordFirst: false })
   return {
     connections: CONNECTIONS,
     seconds: SECONDS,
     bodyBytes: Buffer.byteLength(JSON.stringify(payload())),
     automateos: automateResult,
+    productionMode: productionResult,
     bare: bareResult,
     ratio: round(automateResult.rps / bareResult.rps, 3),
+    productionModeRatio: round(productionResult.rps / bareResult.rps, 3),
+  }
+}
+
+async function loadAutomateOS(name, options) {
+  const automate = await startAutomateOS(name, options)
+  try {
+    const workflow = await automate.createWorkflow(ingestWorkflow())
+    return await load(workflow.webhookUrl)
+  } finally {
+    await automate.stop()
   }
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --only ingest|e2e|engine|cost]`: measures, prints a table and writes
+// `npm run bench [-- --only ingest|e2e|soak|engine|cost]`: measures, prints a table and writes
 // scripts/bench/results.json. It fails only when a scenario cannot run, never on a number.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,8 +12,9 @@ import { machine, versions } from './lib/machine.mjs'
 import { benchDir, cleanWorkDir, logDir, takeSnapshot } from './lib/paths.mjs'
 import { installCleanup, isStopping, stopAll } from './lib/processes.mjs'
 import { printTable } from './lib/table.mjs'
+import { soak } from './soak.mjs'
 
-const SCENARIOS = ['ingest', 'e2e', 'engine', 'cost']
+const SCENARIOS = ['ingest', 'e2e', 'soak', 'engine', 'cost']
 const RESULTS = join(benchDir, 'results.json')
 
 const only = onlyArgument()
@@ -24,11 +25,12 @@ takeSnapshot()
 // A partial run keeps the other scenarios' last results; each section says when it was measured.
 const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {}
 const results = { date: new Date().toISOString(), machine: machine(), versions: versions() }
-for (const key of ['ingest', 'endToEnd', 'engine', 'cost']) results[key] = previous[key]
+for (const key of ['ingest', 'endToEnd', 'soak', 'engine', 'cost']) results[key] = previous[key]
 let failures = 0
 try {
   if (ran.includes('ingest')) await scenario('ingest', 'ingest', ingest)
   if (ran.includes('e2e')) await scenario('endToEnd', 'end to end', endToEnd)
+  if (ran.includes('soak')) await scenario('soak', 'soak', soak)
   if (ran.includes('engine') || ran.includes('cost')) {
     const worker = await startEngineWorker()
     try {

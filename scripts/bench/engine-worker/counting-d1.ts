@@ -1,4 +1,9 @@
-export type StatementCounts = { calls: number; rowsRead: number; rowsWritten: number }
+export type StatementCounts = {
+  calls: number
+  rowsRead: number
+  rowsWritten: number
+  busyMs: number
+}
 
 export type D1Counts = {
   /** Awaited calls that reach D1: one per run/all/first/raw, one per batch. */
@@ -10,6 +15,11 @@ export type D1Counts = {
   unmetered: number
   /** Time spent awaiting D1, in ms. */
   awaitMs: number
+  /**
+   * D1's own time on these statements: the sum of each result's meta.duration, in ms. A database
+   * runs one statement at a time, so this bounds how many runs a second one database can serve.
+   */
+  busyMs: number
   /** The same by statement (its first words), to show where the rows go. */
   bySql: Record<string, StatementCounts>
 }
@@ -21,6 +31,7 @@ export const emptyCounts = (): D1Counts => ({
   rowsWritten: 0,
   unmetered: 0,
   awaitMs: 0,
+  busyMs: 0,
   bySql: {},
 })
 
@@ -94,12 +105,15 @@ async function timed<T>(
     for (const { sql, meta } of metered ?? []) {
       const read = meta?.rows_read ?? 0
       const written = meta?.rows_written ?? 0
+      const busy = meta?.duration ?? 0
       counts.rowsRead += read
       counts.rowsWritten += written
-      const entry = (counts.bySql[sql] ??= { calls: 0, rowsRead: 0, rowsWritten: 0 })
+      counts.busyMs += busy
+      const entry = (counts.bySql[sql] ??= { calls: 0, rowsRead: 0, rowsWritten: 0, busyMs: 0 })
       entry.calls += 1
       entry.rowsRead += read
       entry.rowsWritten += written
+      entry.busyMs += busy
     }
     return result
   } finally {

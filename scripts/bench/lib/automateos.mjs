@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { startWorker } from './wrangler.mjs'
 
 /**
- * AutomateOS itself under `wrangler dev`, as `npm start` runs it, on a fresh migrated state dir
- * and with an admin token of its own, so neither the user's data nor their .dev.vars is involved.
+ * AutomateOS itself, served as `npm start` serves it, on a fresh migrated state dir and with an
+ * admin token of its own, so neither the user's data nor their .dev.vars is involved.
+ * `recordFirst: false` is production's ingest: the answer first, the run row written after it.
  */
-export async function startAutomateOS(name, port = 8788) {
+export async function startAutomateOS(name, { recordFirst = true } = {}) {
   const token = randomBytes(24).toString('hex')
   const api = (url, path, init = {}) =>
     fetch(`${url}${path}`, {
@@ -15,10 +16,13 @@ export async function startAutomateOS(name, port = 8788) {
   const server = await startWorker({
     name,
     config: 'wrangler.toml',
-    port,
     d1: true,
     // The settings `npm start` runs with (scripts/start.mjs), so the bench measures what users run.
-    vars: { ADMIN_TOKEN: token, INGEST_RECORD_FIRST: 'true', SWEEP_AFTER_SECONDS: '30' },
+    vars: {
+      ADMIN_TOKEN: token,
+      INGEST_RECORD_FIRST: String(recordFirst),
+      SWEEP_AFTER_SECONDS: '30',
+    },
     // Only our instance accepts our token.
     isOurs: async (url) => (await api(url, '/api/nodes')).status === 200,
   })

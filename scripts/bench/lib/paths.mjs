@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { wranglerBin as projectWranglerBin } from '../../lib/wrangler.mjs'
@@ -25,6 +25,10 @@ const SNAPSHOT = [
   'tsconfig.json',
   'scripts/bench/bare-worker',
   'scripts/bench/engine-worker',
+  // The soak scenario runs `npm start` itself from here.
+  'scripts/start.mjs',
+  'scripts/lib',
+  'examples',
 ]
 
 export function takeSnapshot() {
@@ -33,6 +37,8 @@ export function takeSnapshot() {
       recursive: true,
       filter: (source) => !source.endsWith('.test.ts'),
     })
+  // start.mjs runs the project's wrangler from <its root>/node_modules.
+  symlinkSync(join(root, 'node_modules'), join(snapshotDir, 'node_modules'), 'dir')
 }
 
 /** Removes this run's snapshot and state dirs (logs stay when something failed). */

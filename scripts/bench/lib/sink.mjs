@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import { freePort } from './ports.mjs'
+import { freePort, releasePort } from './ports.mjs'
 
 /**
  * The http-request node's target: counts calls per Idempotency-Key, so a step that ran twice
@@ -17,7 +17,7 @@ export async function startSink() {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
     })
   })
-  const port = await freePort(8870)
+  const port = await freePort()
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${port}/deliver`,
@@ -25,6 +25,10 @@ export async function startSink() {
       const repeats = [...seen.values()].reduce((n, count) => n + count - 1, 0)
       return { requests, keys: seen.size, repeats, keyless: seen.get('(none)') ?? 0, seen }
     },
-    stop: () => new Promise((resolve) => server.close(resolve)),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve(releasePort(port)))
+      }),
   }
 }

@@ -56,3 +56,14 @@ export const fiveNodeWorkflow = () =>
     transform('format', 3),
     transform('finish', 4),
   ])
+
+/** The soak scenario's workflow, as the burst ran it: transform → http-request. */
+export const soakWorkflow = (sinkUrl) =>
+  workflow('bench soak', [
+    transform('shape', 1),
+    {
+      id: 'deliver',
+      type: 'http-request',
+      config: { method: 'POST', url: sinkUrl, sendIdempotencyKey: true },
+    },
+  ])

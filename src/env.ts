@@ -12,6 +12,8 @@ export type Env = {
   ENGINE_STEPS_PER_MESSAGE?: string
   /** "true" records each accepted run in D1 before answering: for a queue that lives in memory. */
   INGEST_RECORD_FIRST?: string
+  /** Finished runs, their steps and payloads are deleted this many days after they finish (0: never). */
+  RETENTION_DAYS?: string
 }
 
 export function numberVar(value: string | undefined, fallback: number) {

@@ -6,6 +6,7 @@ import type { RunMessage } from './engine/messages'
 import { sweepStuckRuns } from './engine/sweeper'
 import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
+import { pruneRuns } from './store/prune-runs'
 
 // The code node's allow-list gate, reached by its Dynamic Workers through ctx.exports.
 export { CodeOutboundGate } from './code/outbound-gate'
@@ -21,7 +22,12 @@ export default {
 
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(
-      Promise.all([fireDueSchedules(env), sweepStuckRuns(env), expireDeliveryKeys(env.DB)]),
+      Promise.all([
+        fireDueSchedules(env),
+        sweepStuckRuns(env),
+        expireDeliveryKeys(env.DB),
+        pruneRuns(env),
+      ]),
     )
   },
 } satisfies ExportedHandler<Env, RunMessage>

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { AutomateError } from '../errors'
+import { uuidv7Time } from '../lib/uuidv7-time'
+import { DAY_MS, retentionDays } from '../store/prune-runs'
 import { RUN_STATUSES, getRun, listRuns } from '../store/runs'
 import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 
@@ -87,12 +89,25 @@ const read = apiRoute({
   request: { params: z.object({ id: z.string().min(1) }) },
   responses: {
     200: jsonResponse('The run', runSchema),
-    404: errorResponse('No run with this id'),
+    404: errorResponse('No run with this id, or it was deleted by retention (RETENTION_DAYS)'),
   },
 })
 runsApi.openapi(read, async (c) => {
   const { id } = c.req.valid('param')
   const run = await getRun(c.env.DB, id)
-  if (!run) throw new AutomateError('NOT_FOUND', `Run ${id} was not found`, { status: 404 })
+  if (!run) throw runNotFound(id, retentionDays(c.env))
   return c.json(run, 200)
 })
+
+/** Runs are deleted after RETENTION_DAYS: an id that old says so instead of a bare "not found". */
+function runNotFound(id: string, days: number) {
+  const createdAt = uuidv7Time(id)
+  const pruned = days > 0 && createdAt !== undefined && createdAt < Date.now() - days * DAY_MS
+  const message = pruned
+    ? `Run ${id} was not found: it is more than ${days} days old, and finished runs are deleted ${days} days after they finish (RETENTION_DAYS)`
+    : `Run ${id} was not found`
+  return new AutomateError('NOT_FOUND', message, {
+    status: 404,
+    ...(pruned ? { details: { retentionDays: days } } : {}),
+  })
+}

@@ -4,7 +4,7 @@ import { uuidv7 } from '../lib/ids'
 // D1 caps a row at 2 MB and a queue message at 128 KB. Larger JSON is kept in `blobs`, in
 // chunks, and the column or message holds a reference instead. JSON text never starts with
 // "blob:", so a reference cannot be mistaken for data.
-const REF_PREFIX = 'blob:'
+export const REF_PREFIX = 'blob:'
 /** Characters of JSON kept inline in a D1 column (a UTF-16 unit is at most 3 bytes of UTF-8). */
 export const COLUMN_INLINE_LIMIT = 256 * 1024
 /** Bytes a queue message may hold (128 KB), less room for the envelope around the payload. */

@@ -3,26 +3,34 @@
 // database, the two queues, the ADMIN_TOKEN and ENCRYPTION_KEY secrets), applies the D1 migrations, then deploys.
 // Safe to run again: each step skips what already exists.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
+import { createInterface } from 'node:readline/promises'
 import { fileURLToPath } from 'node:url'
 import { randomSecret } from './lib/dev-vars.mjs'
-import { wranglerBin } from './lib/wrangler.mjs'
+import { main as workflows } from './workflows.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const configPath = join(root, 'wrangler.toml')
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000'
 const QUEUES = ['automateos-runs', 'automateos-runs-dlq']
 
-/** Runs wrangler and returns its output; `show` passes it through to the terminal as well. */
+/**
+ * Runs wrangler and returns its output; `show` passes it through to the terminal as well. The
+ * `wrangler` on PATH (npm run puts the project's own first), else the project's node_modules one.
+ */
 function wrangler(args, { show = true, input } = {}) {
-  const result = spawnSync(process.execPath, [wranglerBin(root), ...args], {
+  const PATH = [process.env.PATH, join(root, 'node_modules', '.bin')]
+    .filter(Boolean)
+    .join(delimiter)
+  const result = spawnSync('wrangler', args, {
     cwd: root,
     encoding: 'utf8',
     input,
-    env: { ...process.env, CI: '1' },
+    env: { ...process.env, PATH, CI: '1' },
   })
+  if (result.error) fail(`could not run wrangler: ${result.error.message}`)
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   if (show) process.stdout.write(output)
   return { ok: result.status === 0, output }
@@ -98,3 +106,32 @@ const url = /https:\/\/\S+\.workers\.dev/.exec(deployed.output)?.[0]
 console.log(`\nAutomateOS is deployed${url ? ` at ${url}` : ''}.`)
 if (url) console.log(`Admin page: ${url}/admin`)
 if (token) console.log(`Admin token (shown once; store it in your password manager): ${token}`)
+
+// 5. Workflows kept in git (workflows/*.json, see npm run workflows): offered after a deploy, only
+// to a person at a terminal; CI is never asked, and pushes only with --push-workflows.
+const workflowsDir = join(root, 'workflows')
+const workflowFiles = existsSync(workflowsDir)
+  ? readdirSync(workflowsDir).filter((f) => f.endsWith('.json'))
+  : []
+const target = process.env.AUTOMATEOS_URL ?? url
+if (workflowFiles.length && target) {
+  const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env.CI
+  const hint = `AUTOMATEOS_URL=${target} AUTOMATEOS_TOKEN=<admin token> npm run workflows -- push`
+  let push = process.argv.includes('--push-workflows')
+  let pushToken = process.env.AUTOMATEOS_TOKEN ?? token
+  if (!push && interactive) {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout })
+    const question = `\nPush the ${workflowFiles.length} workflow(s) in workflows/ to ${target}? [y/N] `
+    push = /^y(es)?$/i.test((await prompt.question(question)).trim())
+    if (push && !pushToken) pushToken = (await prompt.question('Admin token: ')).trim()
+    prompt.close()
+  }
+  if (push && pushToken) {
+    const code = await workflows(['push', workflowsDir, '--url', target, '--token', pushToken])
+    if (code !== 0) fail('some workflows were not pushed (above); the Worker itself is deployed')
+  } else if (push) {
+    fail(`no admin token to push workflows/ with: run ${hint}`)
+  } else {
+    console.log(`\nworkflows/ holds ${workflowFiles.length} workflow(s); to push them: ${hint}`)
+  }
+}

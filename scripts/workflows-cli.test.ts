@@ -1,0 +1,215 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deployCopy } from './lib/fake-wrangler'
+
+// A real AutomateOS under wrangler dev, on this suite's own ports (8900-8919) and throw-away state.
+const PORT = 8900
+const INSPECTOR_PORT = 8901
+const URL = `http://127.0.0.1:${PORT}`
+const TOKEN = `workflows-cli-${Math.random().toString(36).slice(2)}`
+const root = join(import.meta.dirname, '..')
+const wranglerJs = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
+
+let state: string
+let work: string
+let server: ChildProcess | undefined
+
+beforeAll(async () => {
+  state = mkdtempSync(join(tmpdir(), 'automateos-cli-state-'))
+  work = mkdtempSync(join(tmpdir(), 'automateos-cli-work-'))
+  const envFile = join(state, 'test.env')
+  writeFileSync(envFile, `ADMIN_TOKEN=${TOKEN}\nENCRYPTION_KEY=${'k'.repeat(43)}\n`)
+  const common = ['--persist-to', state]
+  const migrate = spawnSync(
+    process.execPath,
+    [wranglerJs, 'd1', 'migrations', 'apply', 'DB', '--local', ...common],
+    { cwd: root, env: quiet, encoding: 'utf8' },
+  )
+  if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}${migrate.stdout}`)
+  server = spawn(
+    process.execPath,
+    [
+      wranglerJs,
+      'dev',
+      ...common,
+      '--env-file',
+      envFile,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(PORT),
+      '--inspector-port',
+      String(INSPECTOR_PORT),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
+    { cwd: root, env: quiet, detached: true, stdio: 'ignore' },
+  )
+  const deadline = Date.now() + 100_000
+  for (;;) {
+    const ok = await fetch(`${URL}/api/nodes`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      .then((r) => r.status === 200)
+      .catch(() => false)
+    if (ok) break
+    if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}`)
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer on ${URL}`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}, 150_000)
+
+afterAll(async () => {
+  if (server?.pid && server.exitCode === null) {
+    // Its own process group: this ends the workerd wrangler started as well.
+    process.kill(-server.pid, 'SIGTERM')
+    await once(server, 'exit')
+  }
+  rmSync(state, { recursive: true, force: true })
+  rmSync(work, { recursive: true, force: true })
+})
+
+function cli(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'workflows.mjs'), ...args, '--url', URL, '--token', TOKEN],
+    { cwd: work, encoding: 'utf8', env: quiet },
+  )
+  return { code: result.status, out: result.stdout + result.stderr }
+}
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${URL}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: response.status, body: response.status === 204 ? null : await response.json() }
+}
+
+async function byName(name: string) {
+  const { body } = await api('GET', '/api/workflows')
+  return (
+    body as { workflows: { id: string; name: string; version: number; enabled: boolean }[] }
+  ).workflows.filter((w) => w.name === name)
+}
+
+const alerts = {
+  name: 'Order alerts',
+  nodes: [{ id: 'shape', type: 'transform', config: { expression: '{ "text": "Order " & id }' } }],
+}
+
+describe('npm run workflows against a running AutomateOS', () => {
+  it('push creates each workflow and reports a refused one by file and field path', async () => {
+    mkdirSync(join(work, 'workflows'))
+    writeFileSync(join(work, 'workflows', 'order-alerts.json'), JSON.stringify(alerts))
+    writeFileSync(
+      join(work, 'workflows', 'broken.json'),
+      JSON.stringify({ name: 'Broken', nodes: [{ id: 'x', type: 'teleport', config: {} }] }),
+    )
+    const { code, out } = cli('push')
+    expect(code).toBe(1)
+    expect(out).toContain('+ create     Order alerts  (workflows/order-alerts.json)')
+    expect(out).toContain("! workflows/broken.json: nodes.0.type: unknown node type 'teleport'")
+    expect(out).toContain(`pushed to ${URL}: 1 created, 0 updated, 0 deleted, 1 refused`)
+    const [created] = await byName('Order alerts')
+    expect(created!.version).toBe(1)
+    expect(await byName('Broken')).toEqual([])
+    rmSync(join(work, 'workflows', 'broken.json'))
+  })
+
+  it('push again changes nothing: no new version without a change', async () => {
+    const { code, out } = cli('push')
+    expect(code).toBe(0)
+    expect(out).toContain('0 created, 0 updated, 0 deleted')
+    expect((await byName('Order alerts'))[0]!.version).toBe(1)
+    expect(cli('diff').out).toContain('= unchanged  Order alerts  (workflows/order-alerts.json)')
+  })
+
+  it('diff shows an edit without making it; push then makes one new version', async () => {
+    writeFileSync(
+      join(work, 'workflows', 'order-alerts.json'),
+      JSON.stringify({ ...alerts, enabled: false }),
+    )
+    const [before] = await byName('Order alerts')
+    const diff = cli('diff')
+    expect(diff.code).toBe(0)
+    expect(diff.out).toContain(
+      `~ update     Order alerts  (workflows/order-alerts.json -> ${before!.id})`,
+    )
+    expect(diff.out).toContain('-   "enabled": true,')
+    expect(diff.out).toContain('+   "enabled": false,')
+    expect((await byName('Order alerts'))[0]!.version).toBe(1)
+
+    expect(cli('push').out).toContain('0 created, 1 updated, 0 deleted')
+    const [after] = await byName('Order alerts')
+    expect(after).toMatchObject({ id: before!.id, version: 2, enabled: false })
+  })
+
+  it('pull writes one stable file per workflow; a second pull writes nothing', async () => {
+    const pulled = join(work, 'pulled')
+    expect(cli('pull', 'pulled').code).toBe(0)
+    expect(readdirSync(pulled)).toEqual(['order-alerts.json'])
+    const text = readFileSync(join(pulled, 'order-alerts.json'), 'utf8')
+    expect(text).toBe(
+      JSON.stringify(
+        {
+          name: 'Order alerts',
+          enabled: false,
+          trigger: { type: 'webhook' },
+          onError: 'stop',
+          nodes: alerts.nodes,
+        },
+        null,
+        2,
+      ) + '\n',
+    )
+    expect(cli('pull', 'pulled').out).toContain('0 file(s) written')
+    expect(cli('diff', 'pulled').out).toContain('= unchanged  Order alerts')
+  })
+
+  it('deletes a workflow that has no file only with --prune', async () => {
+    const { status } = await api('POST', '/api/workflows', { ...alerts, name: 'Made in the UI' })
+    expect(status).toBe(201)
+    const plain = cli('push')
+    expect(plain.out).toContain('? server only Made in the UI')
+    expect(await byName('Made in the UI')).toHaveLength(1)
+
+    const pruned = cli('push', '--prune')
+    expect(pruned.code).toBe(0)
+    expect(pruned.out).toContain('- delete     Made in the UI')
+    expect(await byName('Made in the UI')).toEqual([])
+    expect(await byName('Order alerts')).toHaveLength(1)
+  })
+
+  it('npm run deploy --push-workflows pushes workflows/ to AUTOMATEOS_URL after deploying', async () => {
+    const copy = deployCopy()
+    try {
+      mkdirSync(join(copy.dir, 'workflows'))
+      writeFileSync(
+        join(copy.dir, 'workflows', 'deployed.json'),
+        JSON.stringify({ ...alerts, name: 'Pushed by deploy' }),
+      )
+      const result = spawnSync(process.execPath, ['scripts/deploy.mjs', '--push-workflows'], {
+        cwd: copy.dir,
+        encoding: 'utf8',
+        env: copy.env({
+          FAKE_WRANGLER: JSON.stringify({ secrets: ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] }),
+          AUTOMATEOS_URL: URL,
+          AUTOMATEOS_TOKEN: TOKEN,
+        }),
+      })
+      expect(result.stderr).toBe('')
+      expect(result.status).toBe(0)
+      expect(result.stdout).toContain('+ create     Pushed by deploy')
+      expect(copy.calls().at(-1)!.args[0]).toBe('deploy')
+      expect(await byName('Pushed by deploy')).toHaveLength(1)
+    } finally {
+      rmSync(copy.dir, { recursive: true, force: true })
+    }
+  })
+})

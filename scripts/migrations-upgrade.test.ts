@@ -66,7 +66,7 @@ describe('upgrades', () => {
     const files = readdirSync(migrationsDir).filter((f) => f.endsWith('.sql'))
     const migrations = await readD1Migrations(migrationsDir)
     expect(migrations.map((m) => m.name)).toEqual(files.sort())
-    for (const file of files) expect(file).toMatch(/^\d{4}_[a-z0-9-]+\.sql$/)
+    for (const file of files) expect(file).toMatch(/^\d{4}_[a-z0-9_-]+\.sql$/)
   })
 
   it('applies each migration to the schema before it, with data in every table, and loses none of it', async () => {

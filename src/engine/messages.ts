@@ -2,6 +2,8 @@
 export type TriggerInfo = {
   type: 'webhook' | 'manual' | 'schedule'
   receivedAt: number
+  /** A webhook's HTTP method: POST, PUT or GET (when the trigger's `methods` allows them). */
+  method?: string
   contentType?: string
   query?: Record<string, string>
   headers?: Record<string, string>

@@ -4,6 +4,7 @@ import type { NodeDefinition } from '../nodes/define-node'
 import codeNode from '../../nodes/code'
 import filterNode from '../../nodes/filter'
 import httpRequestNode from '../../nodes/http-request'
+import respondNode from '../../nodes/respond'
 import setNode from '../../nodes/set'
 import transformNode from '../../nodes/transform'
 
@@ -12,6 +13,7 @@ export const NODE_MODULES = {
   'code': codeNode,
   'filter': filterNode,
   'http-request': httpRequestNode,
+  'respond': respondNode,
   'set': setNode,
   'transform': transformNode,
 } as const satisfies Record<string, NodeDefinition<any, any>>

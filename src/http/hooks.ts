@@ -8,7 +8,8 @@ import { lookupWorkflow } from '../store/workflow-cache'
 import type { WebhookTrigger } from '../workflow/trigger'
 import { acceptRun, acceptedResponse } from './accept-run'
 import { errorBody } from './errors'
-import { parseWebhookBody } from './webhook-body'
+import { fieldsToObject, parseWebhookBody } from './webhook-body'
+import { syncResponse } from './sync-response'
 import { readLimited } from './read-limited'
 import { verifySignature } from './webhook-signature'
 
@@ -25,7 +26,7 @@ const HIDDEN_HEADERS = new Set([
 
 export const hooks = new Hono<{ Bindings: Env }>()
 
-hooks.post('/:workflowId/:token', async (c) => {
+hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
   const { workflowId, token } = c.req.param()
   const workflow = await lookupWorkflow(c.env.DB, workflowId)
   // One answer for unknown, disabled and wrong token: a URL guesser learns nothing.
@@ -38,17 +39,29 @@ hooks.post('/:workflowId/:token', async (c) => {
     return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
   }
   const rule = workflow.trigger
+  // GET and PUT are opt-in: a link preview or crawler fetching the URL must not start a run.
+  // HEAD reaches this handler as GET in Hono, and never starts one.
+  const methods = rule.methods ?? ['POST']
+  const method = c.req.method as (typeof methods)[number]
+  if (!methods.includes(method)) {
+    c.header('Allow', methods.join(', '))
+    const message = `This webhook accepts ${methods.join(', ')}; set trigger.methods to accept ${c.req.method}`
+    return c.json(errorBody('METHOD_NOT_ALLOWED', message), 405)
+  }
 
-  const raw = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
+  const url = new URL(c.req.url)
+  const query = fieldsToObject(url.searchParams.entries())
+  const raw =
+    method === 'GET' ? new ArrayBuffer(0) : await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
   const replayKey = rule.signature
     ? await verifySignature(rule.signature, c.env, c.req.raw.headers, raw)
     : undefined
-  const payload = await parseWebhookBody(c.req.raw, raw)
+  const payload = method === 'GET' ? query : await parseWebhookBody(c.req.raw, raw)
 
-  const url = new URL(c.req.url)
   const trigger: TriggerInfo = {
     type: 'webhook',
     receivedAt: Date.now(),
+    method,
     contentType: c.req.header('content-type'),
     query: Object.fromEntries(url.searchParams),
     headers: visibleHeaders(c.req.raw.headers),
@@ -56,7 +69,8 @@ hooks.post('/:workflowId/:token', async (c) => {
   const dedupeKey = await deliveryKey(c.req.raw.headers, payload, rule, replayKey)
   if (dedupeKey) trigger.dedupeKey = dedupeKey
 
-  return acceptedResponse(c, await acceptRun(c, workflow, payload, trigger))
+  const accepted = await acceptRun(c, workflow, payload, trigger)
+  return rule.respond === 'sync' ? syncResponse(c, accepted) : acceptedResponse(c, accepted)
 })
 
 function visibleHeaders(headers: Headers) {

@@ -10,6 +10,7 @@ import {
   getWorkflow,
   listWorkflows,
   replaceWorkflow,
+  rotateHookToken,
   type StoredWorkflow,
 } from '../store/workflows'
 import { acceptRun, acceptedResponse, acceptedSchema } from './accept-run'
@@ -138,4 +139,25 @@ workflowsApi.openapi(startRun, async (c) => {
   const trigger = { type: 'manual' as const, receivedAt: Date.now() }
   const accepted = await acceptRun(c, workflow, c.req.valid('json'), trigger)
   return acceptedResponse(c, accepted)
+})
+
+const rotateToken = apiRoute({
+  method: 'post',
+  path: '/{id}/rotate-token',
+  summary: "Rotate the workflow's webhook token",
+  description:
+    'Gives the webhook a new URL. The old URL answers 404 from now on (other Worker instances ' +
+    'stop accepting it within the ingest cache time, 5 s). Run history and the version stay.',
+  request: { params: idParam },
+  responses: {
+    200: jsonResponse('The workflow with its new webhookUrl', storedWorkflowSchema),
+    404: notFound,
+  },
+})
+workflowsApi.openapi(rotateToken, async (c) => {
+  const { id } = c.req.valid('param')
+  const rotated = await rotateHookToken(c.env.DB, id)
+  if (!rotated) throw workflowNotFound(id)
+  forgetWorkflow(id)
+  return c.json(publicWorkflow(rotated, origin(c)), 200)
 })

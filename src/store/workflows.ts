@@ -102,6 +102,17 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
   return result.length > 0
 }
 
+/** A new webhook token; the old URL stops working with this write. Not a new version. */
+export async function rotateHookToken(d1: D1Database, id: string) {
+  const db = database(d1)
+  const [row] = await db
+    .update(workflows)
+    .set({ hookToken: randomToken(24), updatedAt: Date.now() })
+    .where(eq(workflows.id, id))
+    .returning({ id: workflows.id })
+  return row ? getWorkflow(d1, id) : undefined
+}
+
 export async function getWorkflow(d1: D1Database, id: string): Promise<StoredWorkflow | undefined> {
   const db = database(d1)
   const [found] = await db

@@ -13,6 +13,10 @@ export default defineNode({
     'allowedHosts lists the host. Needs the Worker Loader binding (Workers Paid plan).',
   // The source is code: data reaches it as input and context, never spliced in as a template.
   verbatimFields: ['code'],
+  sample: {
+    config: { code: 'return { count: input.items.length }' },
+    input: { items: [1, 2, 3] },
+  },
   config: z.object({
     code: z
       .string()

@@ -25,6 +25,10 @@ export default defineNode({
     'Without a body, POST, PUT and PATCH send the input as JSON (or as a form). Returns status, ' +
     'headers and the body; a 4xx or 5xx answer fails the step.',
   credentialTypes: HTTP_CREDENTIAL_TYPES,
+  sample: {
+    config: { method: 'POST', url: 'https://api.example.com/orders', sendIdempotencyKey: true },
+    input: { orderId: 'A-1001', total: 42 },
+  },
   config: z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).default('GET'),
     url: z

@@ -8,6 +8,10 @@ export default defineNode({
     'Builds an object from named fields, each a value or a template such as ' +
     '"{{ input.customer.email }}" (the "Edit fields" step). With keepInput, the fields are set ' +
     'on a copy of the input object instead.',
+  sample: {
+    config: { fields: { source: 'webhook', priority: 2 }, keepInput: true },
+    input: { email: 'ada@example.com' },
+  },
   config: z.object({
     fields: z
       .record(z.string().min(1).max(200), z.unknown())

@@ -6,6 +6,10 @@ export default defineNode({
   type: 'transform',
   title: 'Transform',
   description: 'Reshapes the input with a JSONata expression; the result is the output.',
+  sample: {
+    config: { expression: '{ "text": "New order from " & customer.name }' },
+    input: { customer: { name: 'Ada' } },
+  },
   config: z.object({
     expression: jsonataSource().describe(
       'JSONata expression evaluated over the input, e.g. { "text": "Hi " & name }',

@@ -57,6 +57,7 @@ const fixtureNodes: Record<string, NodeDefinition> = {
     title: 'Throw a value',
     description: 'Throws its config value, which is not an Error.',
     config: z.object({ value: z.unknown() }),
+    sample: { config: { value: 'boom' }, input: null },
     run(_input, { config }) {
       throw config.value
     },

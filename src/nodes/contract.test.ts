@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { NODE_MODULES } from '../generated/node-registry'
 import { admin } from '../../test/helpers'
-import type { NodeDefinition } from './define-node'
+import { nodeContext } from '../../test/node-context'
+import { isHalt, type NodeDefinition } from './define-node'
 import { describeNode, getNode, listNodes } from './registry'
 
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -27,6 +28,25 @@ function nodeContract(fileName: string, node: NodeDefinition) {
   it('has a title and a description a catalogue can show', () => {
     expect(node.title.trim()).not.toBe('')
     expect(node.description.trim().length).toBeGreaterThanOrEqual(20)
+  })
+
+  it('runs once on its sample input, and returns what JSON can carry', async () => {
+    const { sample } = node
+    let config = sample.config
+    if (sample.credential) {
+      // Stored under a name of its own, so two nodes' samples never collide.
+      const name = `sample-${node.type}`
+      const stored = await admin('/api/credentials', {
+        method: 'POST',
+        json: { name, type: node.credentialTypes![0], ...sample.credential },
+      })
+      expect([201, 409]).toContain(stored.status)
+      config = { ...config, credential: name }
+    }
+    expect(node.config.safeParse(config).success).toBe(true)
+    const result = await node.run(structuredClone(sample.input), nodeContext(node, config))
+    if (isHalt(result)) return
+    expect(JSON.parse(JSON.stringify(result ?? null))).toEqual(result ?? null)
   })
 
   it('describes its config as a JSON Schema object naming the same fields', () => {

@@ -40,11 +40,24 @@ export type NodeDefinition<
    */
   credentialTypes?: readonly Types[]
   /**
+   * A config and an input the node succeeds on. The contract suite (src/nodes/contract.test.ts)
+   * runs every registered node once on it, with outbound calls going to the fake upstream, so no
+   * node is registered untried; the catalogue shows it as an example.
+   */
+  sample: NodeSample
+  /**
    * Top-level config fields whose strings are never filled in as templates: `code`'s JavaScript,
    * where data must arrive as `input` and `context`, never spliced into the source.
    */
   verbatimFields?: readonly string[]
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
+}
+
+export type NodeSample = {
+  config: Record<string, unknown>
+  input: unknown
+  /** For a node with credentialTypes: the data of a credential stored as `config.credential`. */
+  credential?: { data: Record<string, unknown>; baseUrl?: string }
 }
 
 /** Identity: exists so a node's config schema types `ctx.config` (and its credential) in `run`. */

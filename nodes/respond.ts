@@ -11,6 +11,10 @@ export default defineNode({
     'Sets the answer a webhook with "respond": "sync" gives its caller: status, body and ' +
     'headers. The caller gets it as soon as this step is recorded; later nodes run on. ' +
     'Its output is the response { status, headers, body }.',
+  sample: {
+    config: { status: 201, body: { received: true }, headers: { 'x-request-id': 'r-1' } },
+    input: { email: 'ada@example.com' },
+  },
   config: z.object({
     status: z.number().int().min(200).max(599).default(200).describe('HTTP status, 200-599'),
     body: z

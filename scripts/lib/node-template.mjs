@@ -38,6 +38,8 @@ export default defineNode({
     field: z.string().min(1).describe('The field to set'),
     value: z.unknown().describe('Its value'),
   }),
+  // A config and an input the node succeeds on: the contract suite runs every node once on it.
+  sample: { config: { field: 'status', value: 'seen' }, input: { id: 1 } },
   // Return the output (the next node's input). Throw to fail the step; throw
   // new AutomateError(code, message, { retryable: false }) when another attempt cannot help.
   // ctx.signal aborts at the node's timeout (pass it to fetch); ctx.idempotencyKey is the same on

@@ -8,6 +8,7 @@ const PAGES = [
   '/admin/workflows/new',
   '/admin/runs',
   '/admin/inbox',
+  '/admin/credentials',
   '/admin/nodes',
 ]
 
@@ -18,7 +19,13 @@ describe('admin pages', () => {
       const { status, html } = await page(path, cookie)
       expect(status, path).toBe(200)
       expect(html).toContain('<nav class="nav" aria-label="Admin sections">')
-      for (const link of ['/admin/workflows', '/admin/runs', '/admin/inbox', '/admin/nodes'])
+      for (const link of [
+        '/admin/workflows',
+        '/admin/runs',
+        '/admin/inbox',
+        '/admin/credentials',
+        '/admin/nodes',
+      ])
         expect(html).toContain(`href="${link}"`)
     }
     const { html } = await page('/admin/runs', cookie)
@@ -44,7 +51,13 @@ describe('admin pages', () => {
 
   it('labels every form field', async () => {
     const cookie = await login()
-    for (const path of ['/admin/workflows/new', '/admin/runs', '/admin/workflows']) {
+    for (const path of [
+      '/admin/workflows/new',
+      '/admin/runs',
+      '/admin/workflows',
+      '/admin/credentials?type=http-basic',
+      '/admin/credentials?type=google-service-account',
+    ]) {
       const { html } = await page(path, cookie)
       const ids = [...html.matchAll(/<(?:textarea|input(?![^>]*type="hidden")|select)[^>]*>/g)]
       for (const [tag] of ids) {

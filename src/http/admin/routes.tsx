@@ -7,6 +7,7 @@ import { overview } from '../../store/run-stats'
 import { countWorkflows } from '../../store/workflows'
 import type { AdminEnv } from './admin-env'
 import { apiHas } from './api-routes'
+import { credentialPages } from './credential-routes'
 import { csrfGuard } from './csrf'
 import { DashboardPage } from './dashboard-page'
 import { InboxPage } from './inbox-page'
@@ -65,6 +66,7 @@ adminPage.get('/', async (c) => {
 
 adminPage.route('/workflows', workflowPages)
 adminPage.route('/runs', runPages)
+adminPage.route('/credentials', credentialPages)
 
 adminPage.get('/inbox', async (c) => {
   const cursor = c.req.query('cursor') || undefined

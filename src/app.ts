@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Env } from './env'
 import { adminAuth } from './http/admin-auth'
-import { adminPage } from './http/admin-page'
+import { adminPage } from './http/admin/routes'
 import { credentialsApi } from './http/credentials-api'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks'

@@ -1,17 +1,61 @@
 /**
+ * Every code AutomateOS itself gives an error: stable, for clients and alerts to match on. An
+ * ErrorInfo's code may also be a thrown Error's name (TypeError) when the error is not ours.
+ */
+export type ErrorCode =
+  // HTTP API
+  | 'VALIDATION_FAILED'
+  | 'INVALID_JSON'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'IDEMPOTENCY_KEY_TOO_LONG'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_SECRET_MISSING'
+  | 'QUEUE_UNAVAILABLE'
+  | 'INTERNAL'
+  // a step
+  | 'CONFIG_INVALID'
+  | 'NODE_TYPE_UNKNOWN'
+  | 'NODE_TIMEOUT'
+  | 'OUTPUT_NOT_JSON'
+  | 'NON_ERROR_THROWN'
+  | 'EXPRESSION_INVALID'
+  | 'EXPRESSION_FAILED'
+  | 'HTTP_ERROR'
+  | 'HTTP_NETWORK'
+  | 'HTTP_TIMEOUT'
+  | 'PAYLOAD_MISSING'
+  | 'SKIPPED'
+  // credentials
+  | 'CREDENTIAL_EXISTS'
+  | 'CREDENTIAL_NOT_FOUND'
+  | 'CREDENTIAL_WRONG_TYPE'
+  | 'CREDENTIAL_UNREADABLE'
+  | 'CREDENTIAL_NOT_DECLARED'
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'ENCRYPTION_KEY_MISSING'
+  | 'ENCRYPTION_KEY_TOO_SHORT'
+  // a run
+  | 'STEPS_FAILED'
+  | 'WORKFLOW_VERSION_MISSING'
+  | 'DEAD_LETTERED'
+  | 'STUCK'
+
+/**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP
  * status when it reaches a client, `retryable: false` tells the engine that trying the same node
  * again cannot help (a 4xx from an API, a bad config), and `cause` keeps the original error.
  */
 export class AutomateError extends Error {
-  readonly code: string
+  readonly code: ErrorCode
   readonly status: number
   readonly retryable: boolean
   readonly details?: unknown
   readonly retryAfterMs?: number
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       status?: number

@@ -1,7 +1,6 @@
 import { env } from 'cloudflare:test'
 import { z } from 'zod'
-import type { RunMessage } from '../src/engine/messages'
-import type { RunsQueue } from '../src/engine/run-workflow'
+import type { RunMessage, RunsQueue } from '../src/engine/messages'
 import { defineNode, type NodeDefinition } from '../src/nodes/define-node'
 import { getNode } from '../src/nodes/registry'
 

@@ -1,10 +1,7 @@
 import type { WorkflowDefinition } from '../workflow/definition'
-import type { RunMessage } from './messages'
-
-/** How long a consumer owns a run before another delivery may take it over. */
-export const LEASE_MS = 120_000
-
-export type PendingRetry = { index: number; attempts: number }
+import { claimRunRow, isUnfinished, newRunOf, type ClaimedRow } from '../store/run-row'
+import { LEASE_MS } from './lease-guard'
+import type { PendingRetry, RunMessage } from './messages'
 
 export type ClaimedRun = {
   kind: 'claimed'
@@ -29,18 +26,9 @@ export type Claim =
   | { kind: 'missing' }
   | { kind: 'definition-missing'; workflowId: string; workflowVersion: number; leaseId: string }
 
-type ClaimRow = {
-  workflow_id: string
-  workflow_version: number
-  input: string | null
-  pending_retry: string | null
-}
-
 /**
- * Takes the run for this consumer in one D1 round trip: creates it if the ingest path's write
- * has not landed yet, or takes it over when nobody holds a live lease, and reads what the
- * engine needs to resume. The conditional write is the atomic claim: of two deliveries of the
- * same message, only one gets a row back.
+ * Takes the run for this consumer in one D1 round trip (see claimRunRow) and reads what the
+ * engine needs to resume.
  */
 export async function claimRun(
   db: D1Database,
@@ -49,39 +37,8 @@ export async function claimRun(
   now: number,
 ): Promise<Claim> {
   const leaseUntil = now + LEASE_MS
-  // wake_at is left as it is: the sweeper also checks the lease, and not moving wake_at here
-  // saves an index write per run.
-  const take = message.start
-    ? db
-        .prepare(
-          `INSERT INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at,
-             started_at, lease_id, lease_until, wake_at)
-           VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-           ON CONFLICT (id) DO UPDATE SET status = 'running',
-             started_at = coalesce(runs.started_at, excluded.started_at),
-             lease_id = excluded.lease_id, lease_until = excluded.lease_until
-           WHERE runs.status IN ('queued', 'running') AND (runs.lease_until IS NULL OR runs.lease_until < ?7)
-           RETURNING workflow_id, workflow_version, input, pending_retry`,
-        )
-        .bind(
-          message.runId,
-          message.start.workflowId,
-          message.start.workflowVersion,
-          JSON.stringify(message.start.trigger),
-          message.start.input,
-          message.start.createdAt,
-          now,
-          leaseId,
-          leaseUntil,
-        )
-    : db
-        .prepare(
-          `UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?2),
-             lease_id = ?3, lease_until = ?4
-           WHERE id = ?1 AND status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < ?2)
-           RETURNING workflow_id, workflow_version, input, pending_retry`,
-        )
-        .bind(message.runId, now, leaseId, leaseUntil)
+  const start = message.start && newRunOf(message.runId, message.start)
+  const take = claimRunRow(db, message.runId, start, { leaseId, until: leaseUntil }, now)
 
   const [taken, state, definition, statuses, lastOutput] = await db.batch([
     take,
@@ -103,11 +60,11 @@ export async function claimRun(
       .bind(message.runId),
   ])
 
-  const row = (taken!.results as ClaimRow[])[0]
+  const row = (taken!.results as ClaimedRow[])[0]
   if (!row) {
     const current = (state!.results as { status: string; lease_until: number | null }[])[0]
     if (!current) return { kind: 'missing' }
-    if (current.status === 'queued' || current.status === 'running') {
+    if (isUnfinished(current.status)) {
       return { kind: 'leased', until: current.lease_until ?? now }
     }
     return { kind: 'finished', status: current.status }

@@ -2,11 +2,22 @@ import { numberVar, type Env } from '../env'
 import { describeError } from '../errors'
 import type { CredentialType } from '../credentials/types'
 import { readCredential } from '../credentials/read-credential'
-import type { RunMessage } from './messages'
-import { runWorkflow, type Budget } from './run-workflow'
+import { logEvent } from '../lib/log-event'
+import type { RetryPolicy } from '../workflow/definition'
+import { isRunMessage, queueDelaySeconds, type RunMessage } from './messages'
+import { retryDelayMs } from './retry-policy'
+import type { Budget } from './lease-guard'
+import { runWorkflow } from './run-workflow'
 
 export const DEFAULT_STEPS_PER_MESSAGE = 40
 const WALL_BUDGET_MS = 60_000
+/** A message whose run hit a D1 or queue failure: 2 s, 4 s, … up to a minute, until the DLQ. */
+const MESSAGE_RETRY: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  delayMs: 2_000,
+  backoff: 'exponential',
+  maxDelayMs: 60_000,
+}
 
 export function engineBudget(env: Env): Budget {
   return {
@@ -24,7 +35,7 @@ export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Pr
   await Promise.all(
     batch.messages.map(async (message) => {
       if (!isRunMessage(message.body)) {
-        console.error(JSON.stringify({ event: 'message_malformed', id: message.id }))
+        logEvent('error', 'message_malformed', { id: message.id })
         message.ack()
         return
       }
@@ -39,20 +50,14 @@ export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Pr
         if (outcome.action === 'retry') message.retry({ delaySeconds: outcome.delaySeconds })
         else message.ack()
       } catch (error) {
-        console.error(
-          JSON.stringify({
-            event: 'message_retry',
-            runId: message.body.runId,
-            attempts: message.attempts,
-            error: describeError(error),
-          }),
-        )
-        message.retry({ delaySeconds: Math.min(60, 2 ** Math.min(message.attempts, 6)) })
+        logEvent('error', 'message_retry', {
+          runId: message.body.runId,
+          attempts: message.attempts,
+          error: describeError(error),
+        })
+        const delayMs = retryDelayMs(MESSAGE_RETRY, message.attempts)
+        message.retry({ delaySeconds: queueDelaySeconds(delayMs) })
       }
     }),
   )
-}
-
-export function isRunMessage(body: unknown): body is RunMessage {
-  return typeof body === 'object' && body !== null && typeof (body as RunMessage).runId === 'string'
 }

@@ -1,7 +1,8 @@
 import type { Env } from '../env'
 import { describeError } from '../errors'
-import { isRunMessage } from './consume'
-import type { RunMessage } from './messages'
+import { logEvent } from '../lib/log-event'
+import { failIdleRun, insertRun, newRunOf } from '../store/run-row'
+import { isRunMessage, type RunMessage } from './messages'
 
 /**
  * A message that used up its queue retries: its run can no longer make progress on its own, so
@@ -16,47 +17,22 @@ export async function consumeDeadLetters(batch: MessageBatch<RunMessage>, env: E
       message.ack()
       continue
     }
-    const error = JSON.stringify({
+    const error = {
       message: `The run's queue message failed ${message.attempts} deliveries and was dead-lettered`,
       code: 'DEAD_LETTERED',
-    })
+    }
     try {
-      const statements = [
-        env.DB.prepare(
-          // A run a live consumer holds is making progress (this was a duplicate message): leave it.
-          `UPDATE runs SET status = 'failed', error = ?2, finished_at = ?3, lease_id = NULL, lease_until = NULL
-           WHERE id = ?1 AND status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < ?3)`,
-        ).bind(body.runId, error, now),
-      ]
+      // A run a live consumer holds is making progress (this was a duplicate message): left alone.
+      const statements = [failIdleRun(env.DB, body.runId, error, now)]
       if (body.start) {
-        statements.push(
-          env.DB.prepare(
-            `INSERT OR IGNORE INTO runs (id, workflow_id, workflow_version, status, trigger, input, error,
-               created_at, finished_at, wake_at)
-             VALUES (?, ?, ?, 'failed', ?, ?, ?, ?, ?, ?)`,
-          ).bind(
-            body.runId,
-            body.start.workflowId,
-            body.start.workflowVersion,
-            JSON.stringify(body.start.trigger),
-            body.start.input,
-            error,
-            body.start.createdAt,
-            now,
-            now,
-          ),
-        )
+        const run = newRunOf(body.runId, body.start)
+        const errorText = JSON.stringify(error)
+        statements.push(insertRun(env.DB, run, { status: 'failed', errorText, finishedAt: now }))
       }
       await env.DB.batch(statements)
       message.ack()
     } catch (thrown) {
-      console.error(
-        JSON.stringify({
-          event: 'dead_letter_retry',
-          runId: body.runId,
-          error: describeError(thrown),
-        }),
-      )
+      logEvent('error', 'dead_letter_retry', { runId: body.runId, error: describeError(thrown) })
       message.retry({ delaySeconds: 30 })
     }
   }

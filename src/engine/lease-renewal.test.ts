@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { fakeUpstream, getRun } from '../../test/helpers'
 import { BIG_BUDGET, holdingQueue, startMessage, storeWorkflow } from '../../test/engine-fixtures'
-import { LEASE_MS } from './claim'
+import { LEASE_MS } from './lease-guard'
 import { runWorkflow } from './run-workflow'
 
 describe('lease renewal', () => {

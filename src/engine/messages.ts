@@ -1,3 +1,5 @@
+import type { ErrorInfo } from '../errors'
+
 /** What the webhook or a manual start recorded about how a run began. */
 export type TriggerInfo = {
   type: 'webhook' | 'manual' | 'schedule'
@@ -33,3 +35,27 @@ export type RunMessage = {
     createdAt: number
   }
 }
+
+export function isRunMessage(body: unknown): body is RunMessage {
+  return typeof body === 'object' && body !== null && typeof (body as RunMessage).runId === 'string'
+}
+
+/** The part of the runs queue the Engine, the sweeper and the dead-letter consumer use. */
+export type RunsQueue = {
+  send(message: RunMessage, options?: QueueSendOptions): Promise<unknown>
+  sendBatch(messages: Iterable<MessageSendRequest<RunMessage>>): Promise<unknown>
+}
+
+/** A message that resumes a run already in D1. */
+export const resumeMessage = (runId: string): RunMessage => ({ v: 1, runId })
+
+/** Cloudflare Queues delay a message by at most 12 hours; a longer wait is delayed again. */
+export const MAX_QUEUE_DELAY_MS = 12 * 3600_000
+
+/** The queue's delaySeconds for a wait, within the ceiling (0: no delay). */
+export function queueDelaySeconds(delayMs: number) {
+  return Math.min(MAX_QUEUE_DELAY_MS / 1000, Math.max(0, Math.ceil(delayMs / 1000)))
+}
+
+/** A node waiting for a delayed retry: the attempts so far carry on when the run wakes. */
+export type PendingRetry = { index: number; attempts: number; error: ErrorInfo }

@@ -1,135 +1,73 @@
-import type { ErrorInfo } from '../errors'
 import type { WorkflowNode } from '../workflow/definition'
-import type { RunEnd } from './step-verdict'
-
-export type RunLease = { runId: string; leaseId: string }
-
-export type StepRow = {
-  index: number
-  nodeId: string
-  nodeType: string
-  nodeName: string | null
-  status: 'succeeded' | 'failed' | 'skipped'
-  inputText: string | null
-  outputText: string | null
-  error: ErrorInfo | null
-  attempts: number
-  startedAt: number | null
-  finishedAt: number | null
-}
+import type { RunLease } from '../store/run-row'
+import { insertStep, type StepRow } from '../store/step-row'
 
 /**
- * The step row, written only while this consumer still holds the run's lease, and never over a
- * row already there: a stale consumer cannot record a step, and no step is recorded twice.
- * Input and output are column texts already (inline JSON or a blob reference).
+ * The statements a consumer has still to send for its run, sent as one `db.batch`: one round
+ * trip records a step (and, when the run ends there, its skipped steps and the run's end).
  */
-export function insertStep(
-  db: D1Database,
-  runId: string,
-  leaseId: string,
-  step: StepRow,
-): D1PreparedStatement {
-  const duration =
-    step.startedAt !== null && step.finishedAt !== null ? step.finishedAt - step.startedAt : null
-  return db
-    .prepare(
-      `INSERT INTO steps (run_id, step_index, node_id, node_type, node_name, status, input, output,
-           error, attempts, started_at, finished_at, duration_ms)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
-         WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND lease_id = ?14)
-         ON CONFLICT DO NOTHING`,
-    )
-    .bind(
-      runId,
-      step.index,
-      step.nodeId,
-      step.nodeType,
-      step.nodeName,
-      step.status,
-      step.inputText,
-      step.outputText,
-      step.error ? JSON.stringify(step.error) : null,
-      step.attempts,
-      step.startedAt,
-      step.finishedAt,
-      duration,
-      leaseId,
-    )
+export type StepLog = {
+  /** Queues a step row, after any statements it depends on (its output's blob chunks). */
+  addStep(row: StepRow, before?: D1PreparedStatement[]): void
+  /** Queues statements that are not step rows (the run's end, its release). */
+  add(statements: D1PreparedStatement[]): void
+  /** Steps queued and not yet sent. */
+  readonly pendingSteps: number
+  /**
+   * Sends everything queued in one batch. False when the first step row was not written: the
+   * lease passed to another consumer (this one was too slow), which owns the run now.
+   */
+  flush(): Promise<boolean>
 }
 
-/** Ends the run; a no-op for a consumer that lost its lease. */
-export function finishRun(
-  db: D1Database,
-  run: RunLease,
-  end: RunEnd,
-  outputText: string | null,
-  now: number,
-) {
-  return db
-    .prepare(
-      `UPDATE runs SET status = ?3, output = ?4, error = ?5, finished_at = ?6,
-         lease_id = NULL, lease_until = NULL, pending_retry = NULL
-       WHERE id = ?1 AND lease_id = ?2`,
-    )
-    .bind(
-      run.runId,
-      run.leaseId,
-      end.status,
-      outputText,
-      end.error === null ? null : JSON.stringify(end.error),
-      now,
-    )
+export function stepLog(db: D1Database, lease: RunLease): StepLog {
+  let pending: D1PreparedStatement[] = []
+  let firstStepAt = -1
+  let steps = 0
+  return {
+    addStep(row, before = []) {
+      pending.push(...before)
+      if (firstStepAt < 0) firstStepAt = pending.length
+      pending.push(insertStep(db, lease.runId, lease.leaseId, row))
+      steps += 1
+    },
+    add(statements) {
+      pending.push(...statements)
+    },
+    get pendingSteps() {
+      return steps
+    },
+    async flush() {
+      if (pending.length === 0) return true
+      const statements = pending
+      const stepAt = firstStepAt
+      pending = []
+      firstStepAt = -1
+      steps = 0
+      const results = await db.batch(statements)
+      return stepAt < 0 || results[stepAt]!.meta.changes === 1
+    },
+  }
 }
 
-/** The steps a run will not reach, recorded as skipped with the reason. */
-export function skipSteps(
-  db: D1Database,
-  run: RunLease,
+/** The steps a run will not reach, as skipped rows with the reason. */
+export function skippedSteps(
   nodes: WorkflowNode[],
   from: number,
   reason: string,
   now: number,
-) {
-  return nodes.slice(from).map((node, offset) =>
-    insertStep(db, run.runId, run.leaseId, {
-      index: from + offset,
-      nodeId: node.id,
-      nodeType: node.type,
-      nodeName: node.name ?? null,
-      status: 'skipped',
-      inputText: null,
-      outputText: null,
-      error: { message: `skipped: ${reason}`, code: 'SKIPPED' },
-      attempts: 0,
-      startedAt: null,
-      finishedAt: now,
-    }),
-  )
-}
-
-/** Lets go of the run until `wakeAt`, when a queued message (or the sweeper) picks it up. */
-export function releaseRun(
-  db: D1Database,
-  runId: string,
-  leaseId: string,
-  wakeAt: number,
-  pendingRetry: unknown,
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE runs SET lease_id = NULL, lease_until = NULL, wake_at = ?3, pending_retry = ?4
-       WHERE id = ?1 AND lease_id = ?2`,
-    )
-    .bind(runId, leaseId, wakeAt, pendingRetry === null ? null : JSON.stringify(pendingRetry))
-}
-
-export function renewLease(
-  db: D1Database,
-  runId: string,
-  leaseId: string,
-  until: number,
-): D1PreparedStatement {
-  return db
-    .prepare('UPDATE runs SET lease_until = ?3 WHERE id = ?1 AND lease_id = ?2')
-    .bind(runId, leaseId, until)
+): StepRow[] {
+  return nodes.slice(from).map((node, offset) => ({
+    index: from + offset,
+    nodeId: node.id,
+    nodeType: node.type,
+    nodeName: node.name ?? null,
+    status: 'skipped',
+    inputText: null,
+    outputText: null,
+    error: { message: `skipped: ${reason}`, code: 'SKIPPED' },
+    attempts: 0,
+    startedAt: null,
+    finishedAt: now,
+  }))
 }

@@ -1,28 +1,23 @@
-import type { ErrorInfo } from '../errors'
-import { decodePayload, encodeText } from '../store/payloads'
-import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
-import { LEASE_MS, claimRun, type ClaimedRun } from './claim'
-import type { RunMessage } from './messages'
-import { finishRun, insertStep, releaseRun, renewLease, skipSteps } from './record'
-import { endOfList, judgeStep, stepRef } from './step-verdict'
+import { logEvent } from '../lib/log-event'
 import { getNode } from '../nodes/registry'
-import { runNode, type NodeLookup } from './run-node'
 import type { CredentialReader } from '../credentials/node-credential'
-
-export type Budget = {
-  /** Steps one message may run before the run continues in a new message. */
-  steps: number
-  /** Wall time one message may take before the same. */
-  wallMs: number
-}
+import { decodePayload, encodeText } from '../store/payloads'
+import { finishRun, releaseRun, renewLease } from '../store/run-row'
+import { DEFAULT_NODE_TIMEOUT_MS } from '../workflow/definition'
+import { claimRun, type ClaimedRun } from './claim'
+import { LEASE_MARGIN_MS, checkLease, type Budget } from './lease-guard'
+import {
+  queueDelaySeconds,
+  resumeMessage,
+  type PendingRetry,
+  type RunMessage,
+  type RunsQueue,
+} from './messages'
+import { skippedSteps, stepLog, type StepLog } from './record'
+import { runNode, type NodeLookup, type NodeOutcome } from './run-node'
+import { endOfList, judgeStep, stepRef, type RunEnd } from './step-verdict'
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
-
-/** The part of the runs queue the Engine and the sweeper use. */
-export type RunsQueue = {
-  send(message: RunMessage, options?: QueueSendOptions): Promise<unknown>
-  sendBatch(messages: Iterable<MessageSendRequest<RunMessage>>): Promise<unknown>
-}
 
 /** What the Engine works with; `nodes` defaults to the generated registry. */
 export type EngineDeps = {
@@ -33,9 +28,6 @@ export type EngineDeps = {
 }
 
 const ACK: Outcome = { action: 'ack' }
-/** Room left in the lease after a node's timeout, for recording its step. */
-const LEASE_MARGIN_MS = 10_000
-const MAX_QUEUE_DELAY_S = 12 * 3600
 
 /**
  * The Engine for one queue message: claim the run, resume after its last recorded step, run
@@ -47,9 +39,8 @@ export async function runWorkflow(
   message: RunMessage,
   budget: Budget,
 ): Promise<Outcome> {
-  const { db } = deps
   const startedAt = Date.now()
-  const claim = await claimRun(db, message, crypto.randomUUID(), startedAt)
+  const claim = await claimRun(deps.db, message, crypto.randomUUID(), startedAt)
   if (claim.kind === 'finished' || claim.kind === 'missing') return ACK
   if (claim.kind === 'leased') {
     // Another consumer is on it; look again when its lease ends, in case it died.
@@ -64,132 +55,173 @@ export async function runWorkflow(
       code: 'WORKFLOW_VERSION_MISSING',
     }
     const lease = { runId: message.runId, leaseId: claim.leaseId }
-    await finishRun(db, lease, { status: 'failed', error }, null, Date.now()).run()
+    await finishRun(deps.db, lease, { status: 'failed', outputText: null, error }, Date.now()).run()
     return ACK
   }
   return runClaimed(deps, claim, budget, startedAt)
 }
 
+/** Where a claimed run is: the next node, and what it takes as input. */
+type RunState = {
+  index: number
+  /** Failed steps so far (under onError: continue). */
+  failures: number
+  /** The next node's input, and its column text (a large payload's blob is referenced, not copied). */
+  input: unknown
+  inputText: string
+  leaseUntil: number
+  /** Steps run by this message. */
+  stepsRun: number
+}
+
+type StepRun<Outcome = NodeOutcome> = { outcome: Outcome; startedAt: number; finishedAt: number }
+
+/** Load, run one node, record, next. */
 async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, startedAt: number) {
-  const { db, queue } = deps
-  const lookup = deps.nodes ?? getNode
-  const { definition } = run
-  const nodes = definition.nodes
-  const first = run.stepStatuses.length
-  let failures = run.stepStatuses.filter((s) => s === 'failed').length
-  // The input of the next node is the last succeeded node's output (a failed node is passed
-  // over), kept as its column text so a large payload's blob is referenced, not copied.
-  let currentText = run.lastOutputText ?? run.inputText ?? 'null'
-  let current = await decodePayload(db, currentText)
-  let leaseUntil = run.leaseUntil
+  const nodes = run.definition.nodes
+  const state = await loadState(deps.db, run)
+  const log = stepLog(deps.db, run)
+  while (state.index < nodes.length) {
+    const lease = checkLease({
+      budget,
+      stepsRun: state.stepsRun,
+      messageStartedAt: startedAt,
+      leaseUntil: state.leaseUntil,
+      timeoutMs: nodes[state.index]!.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+      now: Date.now(),
+    })
+    if (lease.action === 'continue-later') return continueLater(deps, run, log, 0, null)
+    if (lease.action === 'renew') {
+      await renewLease(deps.db, run, lease.until).run()
+      state.leaseUntil = lease.until
+    }
 
-  if (first >= nodes.length) {
-    // Every step is recorded but the run was not closed: close it as the last step would have.
-    await finishRun(db, run, endOfList(failures), currentText, Date.now()).run()
-    return ACK
+    const { outcome, startedAt: stepStartedAt, finishedAt } = await runStep(deps, run, state)
+    if (outcome.kind === 'retry-later') {
+      const { attempts, error, delayMs } = outcome
+      return continueLater(deps, run, log, delayMs, { index: state.index, attempts, error })
+    }
+    const step = { outcome, startedAt: stepStartedAt, finishedAt }
+    if (await recordStep(deps.db, run, state, log, step)) return ACK
   }
+  // Every step is recorded but the run was not closed: close it as the last step would have.
+  await runEnd(deps.db, run, endOfList(state.failures), state.inputText, Date.now()).run()
+  return ACK
+}
 
-  for (let index = first; index < nodes.length; index++) {
-    const node = nodes[index]!
-    const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
-    const done = index - first
-    if (done >= budget.steps || Date.now() - startedAt > budget.wallMs) {
-      return continueLater(db, queue, run, Date.now(), 0, null)
-    }
-    if (Date.now() + timeoutMs + LEASE_MARGIN_MS > leaseUntil) {
-      if (done > 0) return continueLater(db, queue, run, Date.now(), 0, null)
-      leaseUntil = Date.now() + Math.max(LEASE_MS, timeoutMs + 2 * LEASE_MARGIN_MS)
-      await renewLease(db, run.runId, run.leaseId, leaseUntil).run()
-    }
+async function loadState(db: D1Database, run: ClaimedRun): Promise<RunState> {
+  // The input of the next node is the last succeeded node's output (a failed node is passed over).
+  const inputText = run.lastOutputText ?? run.inputText ?? 'null'
+  return {
+    index: run.stepStatuses.length,
+    failures: run.stepStatuses.filter((s) => s === 'failed').length,
+    input: await decodePayload(db, inputText),
+    inputText,
+    leaseUntil: run.leaseUntil,
+    stepsRun: 0,
+  }
+}
 
-    const stepStartedAt = Date.now()
-    const outcome = await runNode({
-      lookup,
-      node,
-      index,
-      input: current,
+/** Runs the next node on the state's input; the node's config is checked as it starts. */
+async function runStep(deps: EngineDeps, run: ClaimedRun, state: RunState): Promise<StepRun> {
+  const { index } = state
+  const startedAt = Date.now()
+  const outcome = await runNode({
+    lookup: deps.nodes ?? getNode,
+    node: run.definition.nodes[index]!,
+    index,
+    input: state.input,
+    runId: run.runId,
+    workflowId: run.workflowId,
+    attemptsSoFar: run.pendingRetry?.index === index ? run.pendingRetry.attempts : 0,
+    mustFinishBy: state.leaseUntil - LEASE_MARGIN_MS,
+    credentials: deps.credentials,
+  })
+  return { outcome, startedAt, finishedAt: Date.now() }
+}
+
+/**
+ * Records a finished step and moves the state past it. True when the run ended here (or this
+ * consumer lost the run), false when the next node is to run.
+ */
+async function recordStep(
+  db: D1Database,
+  run: ClaimedRun,
+  state: RunState,
+  log: StepLog,
+  step: StepRun<Exclude<NodeOutcome, { kind: 'retry-later' }>>,
+): Promise<boolean> {
+  const { index } = state
+  const nodes = run.definition.nodes
+  const node = nodes[index]!
+  const { outcome } = step
+  const verdict = judgeStep(run.definition, index, outcome, state.failures)
+  const inputText = state.inputText
+  let before: D1PreparedStatement[] = []
+  if (outcome.kind === 'succeeded') {
+    const encoded = encodeText(db, outcome.outputText)
+    before = encoded.statements
+    state.inputText = encoded.text
+    state.input = outcome.output
+  } else {
+    // Inputs and outputs stay out of logs: they can carry personal data and secrets.
+    const { message, code } = verdict.error!
+    logEvent('error', 'node_failed', {
       runId: run.runId,
       workflowId: run.workflowId,
-      attemptsSoFar: run.pendingRetry?.index === index ? run.pendingRetry.attempts : 0,
-      mustFinishBy: leaseUntil - LEASE_MARGIN_MS,
-      credentials: deps.credentials,
+      step: stepRef(node, index),
+      error: { message, code },
     })
-    const finishedAt = Date.now()
-    if (outcome.kind === 'retry-later') {
-      const pending = { index, attempts: outcome.attempts, error: outcome.error }
-      return continueLater(db, queue, run, finishedAt + outcome.delayMs, outcome.delayMs, pending)
-    }
-
-    const verdict = judgeStep(definition, index, outcome, failures)
-    failures = verdict.failures
-    const inputText = currentText
-    const blobs: D1PreparedStatement[] = []
-    if (outcome.kind === 'succeeded') {
-      const encoded = encodeText(db, outcome.outputText)
-      blobs.push(...encoded.statements)
-      currentText = encoded.text
-      current = outcome.output
-    } else {
-      logFailure(run, node, index, verdict.error!)
-    }
-    const step = insertStep(db, run.runId, run.leaseId, {
+  }
+  log.addStep(
+    {
       index,
       nodeId: node.id,
       nodeType: node.type,
       nodeName: node.name ?? null,
       status: outcome.kind,
       inputText,
-      outputText: outcome.kind === 'succeeded' ? currentText : null,
+      outputText: outcome.kind === 'succeeded' ? state.inputText : null,
       error: verdict.error,
       attempts: outcome.attempts,
-      startedAt: stepStartedAt,
-      finishedAt,
-    })
-    const end = verdict.end
-      ? [
-          ...(verdict.end.skipReason
-            ? skipSteps(db, run, nodes, index + 1, verdict.end.skipReason, finishedAt)
-            : []),
-          finishRun(db, run, verdict.end, currentText, finishedAt),
-        ]
-      : []
-
-    // One round trip: the step, and when the run ends here, the skipped steps and the run.
-    const results = await db.batch([...blobs, step, ...end])
-    if (results[blobs.length]!.meta.changes !== 1) {
-      // The lease passed to another consumer (we were too slow); it owns the run now.
-      console.warn(JSON.stringify({ event: 'lease_lost', runId: run.runId, step: index }))
-      return ACK
+      startedAt: step.startedAt,
+      finishedAt: step.finishedAt,
+    },
+    before,
+  )
+  state.failures = verdict.failures
+  state.index += 1
+  state.stepsRun += 1
+  if (verdict.end) {
+    const { skipReason } = verdict.end
+    if (skipReason) {
+      for (const row of skippedSteps(nodes, index + 1, skipReason, step.finishedAt))
+        log.addStep(row)
     }
-    if (verdict.end) return ACK
+    log.add([runEnd(db, run, verdict.end, state.inputText, step.finishedAt)])
   }
-  return ACK
+  if (!(await log.flush())) {
+    logEvent('warn', 'lease_lost', { runId: run.runId, step: index })
+    return true
+  }
+  return verdict.end !== null
+}
+
+function runEnd(db: D1Database, run: ClaimedRun, end: RunEnd, outputText: string, now: number) {
+  return finishRun(db, run, { status: end.status, outputText, error: end.error }, now)
 }
 
 /** Hands the run to a new message: to stay inside one invocation's limits, or to wait for a retry. */
 async function continueLater(
-  db: D1Database,
-  queue: RunsQueue,
+  deps: EngineDeps,
   run: ClaimedRun,
-  wakeAt: number,
+  log: StepLog,
   delayMs: number,
-  pending: { index: number; attempts: number; error: ErrorInfo } | null,
+  pending: PendingRetry | null,
 ): Promise<Outcome> {
-  await releaseRun(db, run.runId, run.leaseId, wakeAt, pending).run()
-  const delaySeconds = Math.min(MAX_QUEUE_DELAY_S, Math.ceil(delayMs / 1000))
-  await queue.send({ v: 1, runId: run.runId }, delaySeconds > 0 ? { delaySeconds } : undefined)
+  log.add([releaseRun(deps.db, run, Date.now() + delayMs, pending)])
+  await log.flush()
+  const delaySeconds = queueDelaySeconds(delayMs)
+  await deps.queue.send(resumeMessage(run.runId), delaySeconds > 0 ? { delaySeconds } : undefined)
   return ACK
-}
-
-function logFailure(run: ClaimedRun, node: WorkflowNode, index: number, error: ErrorInfo) {
-  // Inputs and outputs stay out of logs: they can carry personal data and secrets.
-  console.error(
-    JSON.stringify({
-      event: 'node_failed',
-      runId: run.runId,
-      workflowId: run.workflowId,
-      step: stepRef(node, index),
-      error: { message: error.message, code: error.code },
-    }),
-  )
 }

@@ -1,5 +1,7 @@
 import { numberVar, type Env } from '../env'
-import type { RunsQueue } from './run-workflow'
+import { logEvent } from '../lib/log-event'
+import { countSweep, failIdleRun, selectStuckRuns } from '../store/run-row'
+import { resumeMessage, type RunsQueue } from './messages'
 
 const SWEEP_BATCH = 500
 /** Cloudflare Queues take at most 100 messages per sendBatch. */
@@ -16,34 +18,14 @@ export async function sweepStuckRuns(
 ) {
   const threshold = now - numberVar(env.SWEEP_AFTER_SECONDS, 300) * 1000
   const maxSweeps = numberVar(env.SWEEP_MAX_ATTEMPTS, 3)
-  const { results } = await env.DB.prepare(
-    `SELECT id, sweeps, wake_at FROM runs
-     WHERE finished_at IS NULL AND status IN ('queued', 'running') AND wake_at < ?1
-       AND (lease_until IS NULL OR lease_until < ?2)
-     ORDER BY wake_at LIMIT ?3`,
-  )
-    .bind(threshold, now, SWEEP_BATCH)
-    .all<{ id: string; sweeps: number; wake_at: number }>()
+  const stuck = await selectStuckRuns(env.DB, threshold, now, SWEEP_BATCH)
+  if (stuck.length === 0) return { requeued: 0, failed: 0 }
 
-  if (results.length === 0) return { requeued: 0, failed: 0 }
-  const stuckError = (sweeps: number) =>
-    JSON.stringify({
-      message: `The run made no progress after ${sweeps} re-enqueues by the sweeper`,
-      code: 'STUCK',
-    })
   // Each update is conditional on what was just read, so a run that moved on is left alone.
-  const updates = results.map((run) =>
+  const updates = stuck.map((run) =>
     run.sweeps >= maxSweeps
-      ? env.DB.prepare(
-          `UPDATE runs SET status = 'failed', error = ?3, finished_at = ?4, lease_id = NULL, lease_until = NULL
-           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')
-             AND (lease_until IS NULL OR lease_until < ?4) RETURNING status`,
-        ).bind(run.id, run.wake_at, stuckError(run.sweeps), now)
-      : env.DB.prepare(
-          `UPDATE runs SET sweeps = sweeps + 1, wake_at = ?3
-           WHERE id = ?1 AND wake_at = ?2 AND status IN ('queued', 'running')
-             AND (lease_until IS NULL OR lease_until < ?3) RETURNING status`,
-        ).bind(run.id, run.wake_at, now),
+      ? failIdleRun(env.DB, run.id, stuckError(run.sweeps), now, run.wake_at)
+      : countSweep(env.DB, run.id, run.wake_at, now),
   )
   const outcomes = await env.DB.batch<{ status: string }>(updates)
   const toRequeue: string[] = []
@@ -51,15 +33,22 @@ export async function sweepStuckRuns(
   outcomes.forEach((outcome, i) => {
     const status = outcome.results[0]?.status
     if (status === 'failed') failed += 1
-    else if (status) toRequeue.push(results[i]!.id)
+    else if (status) toRequeue.push(stuck[i]!.id)
   })
   for (let i = 0; i < toRequeue.length; i += SEND_BATCH) {
     const chunk = toRequeue
       .slice(i, i + SEND_BATCH)
-      .map((runId) => ({ body: { v: 1 as const, runId } }))
+      .map((runId) => ({ body: resumeMessage(runId) }))
     await env.RUNS.sendBatch(chunk)
   }
   const requeued = toRequeue.length
-  if (results.length) console.log(JSON.stringify({ event: 'sweep', requeued, failed }))
+  logEvent('info', 'sweep', { requeued, failed })
   return { requeued, failed }
+}
+
+function stuckError(sweeps: number) {
+  return {
+    message: `The run made no progress after ${sweeps} re-enqueues by the sweeper`,
+    code: 'STUCK',
+  }
 }

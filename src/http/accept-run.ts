@@ -5,8 +5,9 @@ import { AutomateError } from '../errors'
 import type { RunMessage, TriggerInfo } from '../engine/messages'
 import { uuidv7 } from '../lib/ids'
 import { encodeForMessage, utf8Length } from '../store/payloads'
-import { DEDUPE_WINDOW_MS } from '../store/expire-delivery-keys'
-import { insertQueuedRun } from '../store/runs'
+import { logEvent } from '../lib/log-event'
+import { claimDeliveryKey, releaseDeliveryKey } from '../store/delivery-keys'
+import { deleteQueuedRun, insertRun } from '../store/run-row'
 import type { StoredWorkflow } from '../store/workflows'
 
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
@@ -66,14 +67,18 @@ export async function acceptRun(
       createdAt: now,
     },
   }
-  const record = insertQueuedRun(db, {
-    id: runId,
-    workflowId: workflow.id,
-    workflowVersion: workflow.version,
-    triggerText,
-    input: input.text,
-    createdAt: now,
-  })
+  const record = insertRun(
+    db,
+    {
+      id: runId,
+      workflowId: workflow.id,
+      workflowVersion: workflow.version,
+      triggerText,
+      inputText: input.text,
+      createdAt: now,
+    },
+    { status: 'queued' },
+  )
   // Where the queue itself is not durable (wrangler dev keeps it in memory), the run is recorded
   // before it is queued and answered, so the sweeper finds it after a restart; and when that
   // write fails, nothing was queued.
@@ -86,14 +91,8 @@ export async function acceptRun(
   } catch (error) {
     // Not accepted after all: undo what was written, so nothing runs and the sender's retry
     // with the same delivery id gets through.
-    const undo = [db.prepare("DELETE FROM runs WHERE id = ? AND status = 'queued'").bind(runId)]
-    if (trigger.dedupeKey) {
-      undo.push(
-        db
-          .prepare('DELETE FROM ingest_keys WHERE workflow_id = ? AND key = ? AND run_id = ?')
-          .bind(workflow.id, trigger.dedupeKey, runId),
-      )
-    }
+    const undo = [deleteQueuedRun(db, runId)]
+    if (trigger.dedupeKey) undo.push(releaseDeliveryKey(db, workflow.id, trigger.dedupeKey, runId))
     c.executionCtx.waitUntil(db.batch(undo).catch(() => undefined))
     throw new AutomateError('QUEUE_UNAVAILABLE', 'The run could not be queued; try again', {
       status: 503,
@@ -104,41 +103,11 @@ export async function acceptRun(
     c.executionCtx.waitUntil(
       record.run().catch((error: unknown) => {
         // The queue still has the run; the Engine creates the row when it takes the message.
-        console.error(
-          JSON.stringify({
-            event: 'run_record_deferred',
-            runId,
-            message: (error as Error).message,
-          }),
-        )
+        logEvent('error', 'run_record_deferred', { runId, message: (error as Error).message })
       }),
     )
   }
   return { runId, statusUrl, duplicate: false }
-}
-
-/**
- * Atomically records the delivery id, returning the run that owns it: ours when it is new or
- * the earlier one is older than the window, the earlier run's id when this is a repeat.
- */
-async function claimDeliveryKey(
-  db: D1Database,
-  workflowId: string,
-  key: string,
-  runId: string,
-  now: number,
-) {
-  const row = await db
-    .prepare(
-      `INSERT INTO ingest_keys (workflow_id, key, run_id, created_at) VALUES (?1, ?2, ?3, ?4)
-       ON CONFLICT (workflow_id, key) DO UPDATE SET
-         run_id = CASE WHEN ingest_keys.created_at < ?5 THEN excluded.run_id ELSE ingest_keys.run_id END,
-         created_at = CASE WHEN ingest_keys.created_at < ?5 THEN excluded.created_at ELSE ingest_keys.created_at END
-       RETURNING run_id`,
-    )
-    .bind(workflowId, key, runId, now, now - DEDUPE_WINDOW_MS)
-    .first<{ run_id: string }>()
-  return row!.run_id
 }
 
 export function acceptedResponse(c: Context, accepted: Accepted) {

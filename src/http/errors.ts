@@ -1,11 +1,12 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { z } from 'zod'
-import { AutomateError } from '../errors'
+import { AutomateError, type ErrorCode } from '../errors'
+import { logEvent } from '../lib/log-event'
 
 export type FieldError = { path: string; message: string }
 
-export function errorBody(code: string, message: string, details?: unknown) {
+export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } }
 }
 
@@ -30,28 +31,18 @@ export function handleError(error: Error, c: Context) {
     if (error.status >= 500) {
       // The client gets the code; the operator needs the cause as well.
       const cause = error.cause instanceof Error ? error.cause.message : undefined
-      console.error(
-        JSON.stringify({
-          event: 'http_error',
-          path: loggablePath(c.req.path),
-          code: error.code,
-          cause,
-        }),
-      )
+      logEvent('error', 'http_error', { path: loggablePath(c.req.path), code: error.code, cause })
     }
     return c.json(
       errorBody(error.code, error.message, error.details),
       error.status as ContentfulStatusCode,
     )
   }
-  console.error(
-    JSON.stringify({
-      event: 'http_error',
-      path: loggablePath(c.req.path),
-      message: error.message,
-      stack: error.stack,
-    }),
-  )
+  logEvent('error', 'http_error', {
+    path: loggablePath(c.req.path),
+    message: error.message,
+    stack: error.stack,
+  })
   return c.json(
     errorBody('INTERNAL', 'Something went wrong on our side; the error is in the Worker logs'),
     500,

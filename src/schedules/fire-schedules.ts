@@ -1,5 +1,5 @@
 import type { RunMessage, TriggerInfo } from '../engine/messages'
-import type { RunsQueue } from '../engine/run-workflow'
+import type { RunsQueue } from '../engine/messages'
 import { encodeForMessage, utf8Length } from '../store/payloads'
 import {
   claimFireTime,

@@ -1,5 +1,7 @@
+import type { PendingRetry } from '../engine/messages'
 import { decodePayload } from './payloads'
 import { runIdFloor } from './run-ids'
+import { selectSteps, stepDurationMs, toStepRow } from './step-row'
 
 export const RUN_STATUSES = [
   'queued',
@@ -26,45 +28,8 @@ type RunRow = {
   lease_until?: number | null
 }
 
-type StepRow = {
-  step_index: number
-  node_id: string
-  node_type: string
-  node_name: string | null
-  status: string
-  input: string | null
-  output: string | null
-  error: string | null
-  attempts: number
-  started_at: number | null
-  finished_at: number | null
-  duration_ms: number | null
-}
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 const parse = (text: string | null) => (text === null ? null : JSON.parse(text))
-
-/** The ingest path's record of an accepted run, written after the 202 has gone out. */
-export function insertQueuedRun(
-  db: D1Database,
-  run: {
-    id: string
-    workflowId: string
-    workflowVersion: number
-    /** JSON text, as the caller already has it for sizing the queue message. */
-    triggerText: string
-    input: string
-    createdAt: number
-  },
-) {
-  // OR IGNORE: the consumer may have created (and even finished) the run already.
-  return db
-    .prepare(
-      `INSERT OR IGNORE INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at)
-       VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?6)`,
-    )
-    .bind(run.id, run.workflowId, run.workflowVersion, run.triggerText, run.input, run.createdAt)
-}
 
 export async function listRuns(
   db: D1Database,
@@ -113,24 +78,24 @@ export async function listRuns(
 export async function getRun(db: D1Database, id: string) {
   const [runResult, stepsResult] = await db.batch([
     db.prepare('SELECT * FROM runs WHERE id = ?').bind(id),
-    db.prepare('SELECT * FROM steps WHERE run_id = ? ORDER BY step_index').bind(id),
+    selectSteps(db, id),
   ])
   const row = (runResult!.results as RunRow[])[0]
   if (!row) return undefined
   const steps = await Promise.all(
-    (stepsResult!.results as StepRow[]).map(async (s) => ({
-      index: s.step_index,
-      nodeId: s.node_id,
-      nodeType: s.node_type,
-      nodeName: s.node_name,
+    (stepsResult!.results as Record<string, unknown>[]).map(toStepRow).map(async (s) => ({
+      index: s.index,
+      nodeId: s.nodeId,
+      nodeType: s.nodeType,
+      nodeName: s.nodeName,
       status: s.status,
-      input: await decodePayload(db, s.input),
-      output: await decodePayload(db, s.output),
-      error: parse(s.error),
+      input: await decodePayload(db, s.inputText),
+      output: await decodePayload(db, s.outputText),
+      error: s.error,
       attempts: s.attempts,
-      startedAt: iso(s.started_at),
-      finishedAt: iso(s.finished_at),
-      durationMs: s.duration_ms,
+      startedAt: iso(s.startedAt),
+      finishedAt: iso(s.finishedAt),
+      durationMs: stepDurationMs(s),
     })),
   )
   return {
@@ -155,10 +120,6 @@ export async function getRun(db: D1Database, id: string) {
 }
 
 function retryWait(pending: string, wakeAt: number) {
-  const { index, attempts, error } = JSON.parse(pending) as {
-    index: number
-    attempts: number
-    error: unknown
-  }
+  const { index, attempts, error } = JSON.parse(pending) as PendingRetry
   return { stepIndex: index, attemptsSoFar: attempts, lastError: error, nextAttemptAt: iso(wakeAt) }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_QUEUE_DELAY_MS } from '../engine/messages'
 import { getNode, hasNode } from '../nodes/registry'
 import { triggerSchema } from './trigger'
 import { checkNodeTemplates, isTemplated, templatedPaths } from '../templates/check'
@@ -13,19 +14,9 @@ const onError = z.enum(['stop', 'continue'])
 const retry = z
   .object({
     maxAttempts: z.number().int().min(1).max(10).default(1),
-    delayMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(12 * 3600_000)
-      .default(1000),
+    delayMs: z.number().int().min(0).max(MAX_QUEUE_DELAY_MS).default(1000),
     backoff: z.enum(['fixed', 'exponential']).default('fixed'),
-    maxDelayMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(12 * 3600_000)
-      .optional(),
+    maxDelayMs: z.number().int().min(0).max(MAX_QUEUE_DELAY_MS).optional(),
   })
   .strict()
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { estimateRunCost } from '../../lib/run-cost'
+import { logEvent } from '../../lib/log-event'
 import { workflowLabels } from '../../store/admin-queries'
 import { countInbox, listInbox } from '../../store/inbox'
 import { overview } from '../../store/run-stats'
@@ -101,14 +102,11 @@ adminPage.all('*', (c) => {
 
 adminPage.onError((error, c) => {
   if (error instanceof HTTPException) return error.getResponse()
-  console.error(
-    JSON.stringify({
-      event: 'admin_page_error',
-      path: c.req.path,
-      message: error.message,
-      stack: error.stack,
-    }),
-  )
+  logEvent('error', 'admin_page_error', {
+    path: c.req.path,
+    message: error.message,
+    stack: error.stack,
+  })
   const message = 'Something went wrong on our side; the error is in the Worker logs.'
   return render(c, <MessagePage title="Error" message={message} />, 500)
 })

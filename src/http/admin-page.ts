@@ -1,1 +1,0 @@
-export { adminPage } from './admin/routes'

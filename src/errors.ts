@@ -6,6 +6,7 @@ export type ErrorCode =
   // HTTP API
   | 'VALIDATION_FAILED'
   | 'INVALID_JSON'
+  | 'JSON_TOO_DEEP'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
   | 'PAYLOAD_TOO_LARGE'
@@ -22,6 +23,7 @@ export type ErrorCode =
   | 'NON_ERROR_THROWN'
   | 'EXPRESSION_INVALID'
   | 'EXPRESSION_FAILED'
+  | 'EXPRESSION_LIMIT'
   | 'HTTP_ERROR'
   | 'HTTP_NETWORK'
   | 'HTTP_TIMEOUT'

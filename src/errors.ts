@@ -43,6 +43,11 @@ export type ErrorCode =
   | 'WORKFLOW_VERSION_MISSING'
   | 'DEAD_LETTERED'
   | 'STUCK'
+  // templates, if and forEach
+  | 'TEMPLATE_INVALID'
+  | 'TEMPLATE_FAILED'
+  | 'IF_FAILED'
+  | 'FOR_EACH_FAILED'
 
 /**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP

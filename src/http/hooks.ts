@@ -12,6 +12,7 @@ import { fieldsToObject, parseWebhookBody } from './webhook-body'
 import { syncResponse } from './sync-response'
 import { readLimited } from './read-limited'
 import { verifySignature } from './webhook-signature'
+import { logEvent } from '../lib/log-event'
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
 const MAX_KEY_LENGTH = 256
@@ -110,12 +111,7 @@ async function configuredKey(headers: Headers, payload: unknown, rule: WebhookTr
     // the request. A path that fails or runs out gives no key, and the delivery runs undeduped.
     const value = await evaluateExpression(dedupe.path, payload, undefined, INGEST_LIMITS).catch(
       (error: unknown) => {
-        console.warn(
-          JSON.stringify({
-            event: 'dedupe_path_failed',
-            code: (error as { code?: string }).code,
-          }),
-        )
+        logEvent('warn', 'dedupe_path_failed', { code: (error as { code?: string }).code })
         return undefined
       },
     )

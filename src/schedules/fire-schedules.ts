@@ -11,6 +11,7 @@ import type { WorkflowDefinition } from '../workflow/definition'
 import { parseCron } from './cron'
 import { planFires } from './plan-fires'
 import { scheduledRunId } from './run-id'
+import { logEvent } from '../lib/log-event'
 
 /** Schedules handled per tick; the rest stay due and are taken by the next one. */
 const PER_TICK = 50
@@ -31,13 +32,10 @@ export async function fireDueSchedules(env: { DB: D1Database; RUNS: RunsQueue },
       started += await fireOne(env, schedule, now)
     } catch (error) {
       // One broken schedule must not stop the others; it stays due and is tried next tick.
-      console.error(
-        JSON.stringify({
-          event: 'schedule_failed',
-          workflowId: schedule.workflow_id,
-          message: (error as Error).message,
-        }),
-      )
+      logEvent('error', 'schedule_failed', {
+        workflowId: schedule.workflow_id,
+        message: (error as Error).message,
+      })
     }
   }
   return { schedules: due.length, started }
@@ -86,14 +84,11 @@ async function fireOne(env: { DB: D1Database; RUNS: RunsQueue }, due: DueSchedul
   if (!claimed?.results.length) return 0 // another tick, or an edit, got there first
 
   if (plan.skipped) {
-    console.log(
-      JSON.stringify({
-        event: 'schedule_skipped',
-        workflowId: due.workflow_id,
-        catchUp: trigger.catchUp,
-        skipped: plan.skipped,
-      }),
-    )
+    logEvent('info', 'schedule_skipped', {
+      workflowId: due.workflow_id,
+      catchUp: trigger.catchUp,
+      skipped: plan.skipped,
+    })
   }
   for (let i = 0; i < messages.length; i += SEND_BATCH) {
     await env.RUNS.sendBatch(messages.slice(i, i + SEND_BATCH).map((body) => ({ body })))

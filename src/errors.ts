@@ -43,6 +43,10 @@ export type ErrorCode =
   | 'WORKFLOW_VERSION_MISSING'
   | 'DEAD_LETTERED'
   | 'STUCK'
+  | 'CODE_NOT_ENABLED'
+  | 'CODE_INVALID'
+  | 'CODE_FAILED'
+  | 'CODE_CPU_LIMIT'
   // templates, if and forEach
   | 'TEMPLATE_INVALID'
   | 'TEMPLATE_FAILED'

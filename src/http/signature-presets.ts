@@ -1,4 +1,4 @@
-import { AutomateError } from '../errors'
+import { AutomateError, type ErrorCode } from '../errors'
 import { bytesEqual, fromBase64, fromHex, hmac, prefixed } from '../lib/hmac'
 import type { SIGNATURE_PRESETS } from '../workflow/trigger'
 
@@ -7,7 +7,11 @@ export const TIMESTAMP_TOLERANCE_S = 300
 
 type Check = (secret: string, headers: Headers, raw: ArrayBuffer, nowMs: number) => Promise<void>
 
-export function signatureRejected(header: string, reason: string, code = 'SIGNATURE_INVALID') {
+export function signatureRejected(
+  header: string,
+  reason: string,
+  code: ErrorCode = 'SIGNATURE_INVALID',
+) {
   return new AutomateError(code, `Webhook signature rejected: ${reason}`, {
     status: 401,
     details: [{ path: `headers.${header.toLowerCase()}`, message: reason }],

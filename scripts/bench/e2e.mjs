@@ -3,6 +3,7 @@
 // The same 2,000 webhooks go first through the bare pipeline (bare-worker/: enqueue, then POST
 // the body to the sink; no D1), then through AutomateOS: the ratio is what the run log costs.
 import { startAutomateOS } from './lib/automateos.mjs'
+import { canWatchDescriptors, watchDescriptors } from './lib/descriptors.mjs'
 import { pool } from './lib/pool.mjs'
 import { FINISHED, tally, waitForRuns, waitForSink } from './lib/runs.mjs'
 import { startSink } from './lib/sink.mjs'
@@ -30,10 +31,12 @@ async function barePipeline() {
     vars: { SINK_URL: sink.url },
   })
   try {
+    const watch = watchCpu(server.pid)
     const started = Date.now()
     const accepted = await postAll(`${server.url}/hook`)
     const postSeconds = (Date.now() - started) / 1000
     const deliveredAt = await waitForSink(sink, accepted.runIds, started)
+    const cpuSeconds = watch?.stop().cpuSeconds ?? null
     const stats = sink.stats()
     const seconds = deliveredAt ? (deliveredAt - started) / 1000 : null
     return {
@@ -44,6 +47,7 @@ async function barePipeline() {
       runsPerSecond: seconds ? round(accepted.runIds.length / seconds, 1) : 0,
       lost: accepted.runIds.filter((id) => !stats.seen.has(id)).length,
       duplicated: stats.repeats,
+      cpuSeconds,
     }
   } finally {
     await server.stop()
@@ -56,6 +60,7 @@ async function automateosPipeline() {
   const automate = await startAutomateOS('e2e')
   try {
     const workflow = await automate.createWorkflow(endToEndWorkflow(sink.url))
+    const watch = watchCpu(automate.pid)
     const started = Date.now()
     const accepted = await postAll(workflow.webhookUrl)
     const postSeconds = (Date.now() - started) / 1000
@@ -63,6 +68,7 @@ async function automateosPipeline() {
     // afterwards, so polling it does not slow the runs it measures.
     const keys = accepted.runIds.map((id) => `${id}:deliver`)
     const deliveredAt = await waitForSink(sink, keys, started)
+    const cpuSeconds = watch?.stop().cpuSeconds ?? null
     const { statuses, finishedAt } = await waitForRuns(automate, workflow.id, accepted.runIds)
     const steps = await checkSteps(automate, accepted.runIds)
     const count = (test) => accepted.runIds.filter((id) => test(statuses.get(id))).length
@@ -80,6 +86,8 @@ async function automateosPipeline() {
       // Until every run also read `succeeded` over the API (polled twice a second).
       recordedSeconds: finishedAt ? (finishedAt - started) / 1000 : null,
       runsPerSecond: seconds ? round(accepted.runIds.length / seconds, 1) : 0,
+      // Until the last delivery, per process of the server: where the CPU went.
+      cpuSeconds,
       succeeded: accepted.runIds.length - lost - failed,
       failed,
       lost,
@@ -108,6 +116,9 @@ async function automateosPipeline() {
     await sink.stop()
   }
 }
+
+/** CPU seconds per process of the server under test, where /proc can tell. */
+const watchCpu = (pid) => (canWatchDescriptors() ? watchDescriptors(pid, 1_000) : null)
 
 async function postAll(url) {
   const runIds = []

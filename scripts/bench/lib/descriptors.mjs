@@ -1,22 +1,30 @@
-// Open file descriptors of a process and its descendants, read from /proc (Linux only): what ran
-// out when a burst of webhooks took `npm start` down (issue 7 §5).
+// Open file descriptors and CPU time of a process and its descendants, read from /proc (Linux
+// only): what ran out when a burst of webhooks took `npm start` down (issue 7 §5), and which
+// process the CPU went to.
 import { readFileSync, readdirSync } from 'node:fs'
 
+// Linux's USER_HZ, the unit of utime and stime in /proc/<pid>/stat: 100 on every common build.
+const TICKS_PER_SECOND = 100
+
 /**
- * Samples `rootPid` and its descendants every `everyMs` until stop() and keeps the peaks, per
- * process and in total. `groups` collects their process groups, so they can be stopped even
- * after the root has exited.
+ * Samples `rootPid` and its descendants every `everyMs` until stop() and keeps the peaks of open
+ * descriptors, per process and in total, and the CPU seconds each used meanwhile. `groups`
+ * collects their process groups, so they can be stopped even after the root has exited.
  */
 export function watchDescriptors(rootPid, everyMs = 250, groups = new Set()) {
   const byProcess = {}
+  const cpuStart = {}
+  const cpuLast = {}
   let total = 0
   const sample = () => {
     let sum = 0
-    for (const { pid, pgrp, label } of processTree(rootPid)) {
+    for (const { pid, pgrp, label, cpuTicks } of processTree(rootPid)) {
       groups.add(pgrp)
+      const key = `${label} ${pid}`
+      cpuStart[key] ??= cpuTicks
+      cpuLast[key] = cpuTicks
       const open = countOpen(pid)
       sum += open
-      const key = `${label} ${pid}`
       byProcess[key] = Math.max(byProcess[key] ?? 0, open)
     }
     total = Math.max(total, sum)
@@ -27,7 +35,10 @@ export function watchDescriptors(rootPid, everyMs = 250, groups = new Set()) {
     stop() {
       clearInterval(timer)
       sample()
-      return { total, byProcess }
+      const cpuSeconds = Object.fromEntries(
+        Object.keys(cpuLast).map((key) => [key, (cpuLast[key] - cpuStart[key]) / TICKS_PER_SECOND]),
+      )
+      return { total, byProcess, cpuSeconds }
     },
   }
 }
@@ -50,11 +61,13 @@ export function processTree(rootPid) {
     try {
       // The fields after the command's closing parenthesis: state, ppid, pgrp, …
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const [, ppid, pgrp] = stat
+      const fields = stat
         .slice(stat.lastIndexOf(')') + 2)
         .split(' ')
         .map(Number)
-      all.push({ pid: Number(entry), ppid, pgrp })
+      // utime and stime: fields 14 and 15 of the whole line, 12 and 13 after the command.
+      const cpuTicks = fields[11] + fields[12]
+      all.push({ pid: Number(entry), ppid: fields[1], pgrp: fields[2], cpuTicks })
     } catch {
       // Exited meanwhile.
     }
@@ -84,7 +97,10 @@ export function processTree(rootPid) {
 function label(pid) {
   const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
   const named = args.find((arg) => /workerd|esbuild|start\.mjs|dev-server\.mjs|wrangler/.test(arg))
-  return (named ?? args[0]).split('/').pop()
+  const name = (named ?? args[0]).split('/').pop()
+  if (name !== 'workerd') return name
+  // wrangler runs two: a proxy on the public port, and the Worker's own on a random one.
+  return args.includes('--socket-addr=entry=127.0.0.1:0') ? 'workerd (Worker)' : 'workerd (proxy)'
 }
 
 function countOpen(pid) {

@@ -49,6 +49,8 @@ const BLOCKS = {
       r.bare.duplicated,
     ),
     row('ratio', r.ratio, goal(r.ratio >= 0.5, '≥ 0.5')),
+    row('CPU s automateos', cpu(r.cpuSeconds)),
+    row('CPU s bare', cpu(r.bare.cpuSeconds)),
     row('accepted', r.accepted, `rejected ${r.rejected}`, `failed ${r.failed}`),
     row('lost', r.lost, goal(r.lost === 0, '0'), r.lost ? JSON.stringify(r.lostByStatus) : ''),
     row('duplicated', r.duplicated, goal(r.duplicated === 0, '0'), detail(r.duplicatedDetail)),
@@ -66,6 +68,7 @@ const BLOCKS = {
       r.peakOpenDescriptors?.total ?? 'n/a',
       detail(r.peakOpenDescriptors?.byProcess ?? {}),
     ),
+    row('CPU seconds', cpu(r.peakOpenDescriptors?.cpuSeconds)),
     row('log written', `${fixed(r.logBytes / 1024, 0)} KiB`),
     row('answering after', r.answeringAfterwards, goal(r.answeringAfterwards, 'true')),
     row('stopped cleanly', r.stoppedCleanly),
@@ -135,6 +138,7 @@ const BLOCKS = {
 }
 
 const loadRow = (label, l) => row(label, l.rps, l.p50Ms, l.p99Ms, l.non2xx, l.errors)
+const cpu = (seconds) => (seconds ? detail(seconds, (v) => fixed(v, 1)) : 'n/a')
 const goal = (met, target) => `${met ? 'ok' : 'MISSED'} (goal ${target})`
 const fixed = (value, digits) => Number(value).toFixed(digits)
 const detail = (object, format = String) =>

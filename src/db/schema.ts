@@ -78,8 +78,26 @@ export const steps = sqliteTable(
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
     durationMs: integer('duration_ms'),
+    // The config the node ran with, templates filled in (migration 0006).
+    config: text('config'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.index] })],
+)
+
+// Finished elements of a forEach step whose node has outside effects, until the step is recorded
+// (migration 0006, WITHOUT ROWID): a run cut mid-forEach resumes after them.
+export const foreachItems = sqliteTable(
+  'foreach_items',
+  {
+    runId: text('run_id').notNull(),
+    stepIndex: integer('step_index').notNull(),
+    itemIndex: integer('item_index').notNull(),
+    status: text('status').notNull(),
+    output: text('output'),
+    error: text('error'),
+    attempts: integer('attempts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stepIndex, t.itemIndex] })],
 )
 
 // Webhook deliveries already accepted, so a provider's retry does not start a second run.

@@ -2,6 +2,7 @@ import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../er
 import { nodeCredential, type CredentialReader } from '../credentials/node-credential'
 import { isHalt, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
+import type { TemplateContext } from '../templates/context'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
 
 /** Waits up to this long between attempts inside the consumer; longer waits go back to the queue. */
@@ -23,6 +24,10 @@ export type NodeCall = {
   mustFinishBy: number
   /** Behind `ctx.credential()`: decrypts a stored credential when the node asks for it. */
   credentials?: CredentialReader
+  /** What the config's templates were filled in from, handed to the node (code passes it on). */
+  templateContext?: TemplateContext
+  /** The element of a forEach this call runs: each gets its own idempotency key. */
+  itemIndex?: number
 }
 
 export type NodeOutcome =
@@ -95,12 +100,13 @@ async function attemptNode(
         definition.run(call.input, {
           config: parsed.data,
           signal: controller.signal,
-          idempotencyKey: `${call.runId}:${node.id}`,
+          idempotencyKey: `${call.runId}:${node.id}${call.itemIndex === undefined ? '' : `:${call.itemIndex}`}`,
           runId: call.runId,
           workflowId: call.workflowId,
           step: { index: call.index, id: node.id, name: node.name },
           attempt,
           credential: () => nodeCredential(call.credentials, definition, parsed.data),
+          templateContext: call.templateContext,
         }),
       ),
       timeout,

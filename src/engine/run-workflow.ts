@@ -14,8 +14,11 @@ import {
   type RunsQueue,
 } from './messages'
 import { skippedSteps, stepLog, type StepLog } from './record'
-import { runNode, type NodeLookup, type NodeOutcome } from './run-node'
-import { endOfList, judgeStep, stepRef, type RunEnd } from './step-verdict'
+import { type NodeLookup } from './run-node'
+import { clearItemResults } from './for-each-progress'
+import { runMappedStep, type StepOutcome } from './map-step'
+import { stepScope, type StepScope } from './step-scope'
+import { endOfList, judgeStep, stepRef, type FinishedStep, type RunEnd } from './step-verdict'
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
 
@@ -74,13 +77,18 @@ type RunState = {
   stepsRun: number
 }
 
-type StepRun<Outcome = NodeOutcome> = { outcome: Outcome; startedAt: number; finishedAt: number }
+type StepRun<Outcome = StepOutcome> = { outcome: Outcome; startedAt: number; finishedAt: number }
 
 /** Load, run one node, record, next. */
 async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, startedAt: number) {
   const nodes = run.definition.nodes
   const state = await loadState(deps.db, run)
   const log = stepLog(deps.db, run)
+  const scope = stepScope(
+    deps.db,
+    { ...run, nodes, firstIndex: state.index },
+    deps.nodes ?? getNode,
+  )
   while (state.index < nodes.length) {
     const lease = checkLease({
       budget,
@@ -96,13 +104,15 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       state.leaseUntil = lease.until
     }
 
-    const { outcome, startedAt: stepStartedAt, finishedAt } = await runStep(deps, run, state)
+    const stepRun = await runStep(deps, run, state, scope, { budget, startedAt })
+    const { outcome, startedAt: stepStartedAt, finishedAt } = stepRun
+    if (outcome.kind === 'continue-later') return continueLater(deps, run, log, 0, null)
     if (outcome.kind === 'retry-later') {
       const { attempts, error, delayMs } = outcome
       return continueLater(deps, run, log, delayMs, { index: state.index, attempts, error })
     }
     const step = { outcome, startedAt: stepStartedAt, finishedAt }
-    if (await recordStep(deps.db, run, state, log, step)) return ACK
+    if (await recordStep(deps.db, run, state, log, step, scope)) return ACK
   }
   // Every step is recorded but the run was not closed: close it as the last step would have.
   await runEnd(deps.db, run, endOfList(state.failures), state.inputText, Date.now()).run()
@@ -122,13 +132,37 @@ async function loadState(db: D1Database, run: ClaimedRun): Promise<RunState> {
   }
 }
 
-/** Runs the next node on the state's input; the node's config is checked as it starts. */
-async function runStep(deps: EngineDeps, run: ClaimedRun, state: RunState): Promise<StepRun> {
+/**
+ * Runs the next node on the state's input, with its templates, `if` and `forEach` (map-step.ts);
+ * the node's config is checked as it starts.
+ */
+async function runStep(
+  deps: EngineDeps,
+  run: ClaimedRun,
+  state: RunState,
+  scope: StepScope,
+  message: { budget: Budget; startedAt: number },
+): Promise<StepRun> {
   const { index } = state
+  const node = run.definition.nodes[index]!
   const startedAt = Date.now()
-  const outcome = await runNode({
+  const outcome = await runMappedStep({
+    scope,
+    db: deps.db,
+    leaseId: run.leaseId,
+    onError: node.onError ?? run.definition.onError,
+    // Between forEach elements: the same budget and lease check as between steps.
+    mayRunMore: async (elementsRun) =>
+      checkLease({
+        budget: message.budget,
+        stepsRun: state.stepsRun + elementsRun,
+        messageStartedAt: message.startedAt,
+        leaseUntil: state.leaseUntil,
+        timeoutMs: node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+        now: Date.now(),
+      }).action === 'run',
     lookup: deps.nodes ?? getNode,
-    node: run.definition.nodes[index]!,
+    node,
     index,
     input: state.input,
     runId: run.runId,
@@ -149,7 +183,8 @@ async function recordStep(
   run: ClaimedRun,
   state: RunState,
   log: StepLog,
-  step: StepRun<Exclude<NodeOutcome, { kind: 'retry-later' }>>,
+  step: StepRun<FinishedStep & { config?: unknown }>,
+  scope: StepScope,
 ): Promise<boolean> {
   const { index } = state
   const nodes = run.definition.nodes
@@ -158,12 +193,17 @@ async function recordStep(
   const verdict = judgeStep(run.definition, index, outcome, state.failures)
   const inputText = state.inputText
   let before: D1PreparedStatement[] = []
+  const configText =
+    'config' in outcome && outcome.config !== undefined
+      ? encodeText(db, JSON.stringify(outcome.config))
+      : undefined
   if (outcome.kind === 'succeeded') {
     const encoded = encodeText(db, outcome.outputText)
     before = encoded.statements
     state.inputText = encoded.text
     state.input = outcome.output
-  } else {
+    scope.remember(index, outcome.output)
+  } else if (outcome.kind === 'failed') {
     // Inputs and outputs stay out of logs: they can carry personal data and secrets.
     const { message, code } = verdict.error!
     logEvent('error', 'node_failed', {
@@ -183,12 +223,15 @@ async function recordStep(
       inputText,
       outputText: outcome.kind === 'succeeded' ? state.inputText : null,
       error: verdict.error,
-      attempts: outcome.attempts,
+      attempts: outcome.kind === 'skipped' ? 0 : outcome.attempts,
       startedAt: step.startedAt,
       finishedAt: step.finishedAt,
+      configText: configText?.text ?? null,
     },
-    before,
+    [...before, ...(configText?.statements ?? [])],
   )
+  // A forEach's finished elements are in the step now.
+  if (node.forEach !== undefined) log.add([clearItemResults(db, run.runId, index)])
   state.failures = verdict.failures
   state.index += 1
   state.stepsRun += 1

@@ -19,10 +19,19 @@ export type StepVerdict = {
  * What one finished node means for its run: stop or continue on failure (the node's own
  * onError over the workflow's), a filter's early end, or the end of the list.
  */
+/**
+ * A finished step: a node's outcome, a node skipped by its `if`, or a forEach that went on past
+ * failed elements (`partial`, under onError: continue), which counts as a failure of the run.
+ */
+export type FinishedStep =
+  | Exclude<NodeOutcome, { kind: 'retry-later' | 'succeeded' }>
+  | (Extract<NodeOutcome, { kind: 'succeeded' }> & { partial?: ErrorInfo })
+  | { kind: 'skipped'; reason: string }
+
 export function judgeStep(
   definition: WorkflowDefinition,
   index: number,
-  outcome: Exclude<NodeOutcome, { kind: 'retry-later' }>,
+  outcome: FinishedStep,
   failuresBefore: number,
 ): StepVerdict {
   const node = definition.nodes[index]!
@@ -30,16 +39,21 @@ export function judgeStep(
   const settled = (failures: number): FinalStatus =>
     failures ? 'completed_with_errors' : 'succeeded'
 
+  if (outcome.kind === 'skipped') {
+    const error = { message: `skipped: ${outcome.reason}`, code: 'SKIPPED' }
+    return { error, failures: failuresBefore, end: isLast ? endOfList(failuresBefore) : null }
+  }
   if (outcome.kind === 'succeeded') {
-    const failures = failuresBefore
+    const failures = failuresBefore + (outcome.partial ? 1 : 0)
+    const error = outcome.partial ? nameNode(outcome.partial, node, index) : null
     if (outcome.halted !== undefined) {
       return {
-        error: null,
+        error,
         failures,
         end: { status: settled(failures), error: null, skipReason: outcome.halted },
       }
     }
-    return { error: null, failures, end: isLast ? endOfList(failures) : null }
+    return { error, failures, end: isLast ? endOfList(failures) : null }
   }
 
   const failures = failuresBefore + 1

@@ -96,6 +96,8 @@ export async function getRun(db: D1Database, id: string) {
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
       durationMs: stepDurationMs(s),
+      // The config as run, templates filled in; null when the node had none (its definition's applies).
+      config: await decodePayload(db, s.configText ?? null),
     })),
   )
   return {

@@ -15,6 +15,8 @@ export type StepRow = {
   attempts: number
   startedAt: number | null
   finishedAt: number | null
+  /** The config the node ran with, templates filled in (null when it had none to fill). */
+  configText?: string | null
 }
 
 /**
@@ -30,8 +32,8 @@ export function insertStep(
   return db
     .prepare(
       `INSERT INTO steps (run_id, step_index, node_id, node_type, node_name, status, input, output,
-           error, attempts, started_at, finished_at, duration_ms)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+           error, attempts, started_at, finished_at, duration_ms, config)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15
          WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1 AND lease_id = ?14)
          ON CONFLICT DO NOTHING`,
     )
@@ -50,6 +52,7 @@ export function insertStep(
       step.finishedAt,
       stepDurationMs(step),
       leaseId,
+      step.configText ?? null,
     )
 }
 
@@ -59,7 +62,7 @@ export function selectSteps(db: D1Database, runId: string) {
     .prepare(
       `SELECT step_index AS "index", node_id AS nodeId, node_type AS nodeType,
          node_name AS nodeName, status, input AS inputText, output AS outputText, error,
-         attempts, started_at AS startedAt, finished_at AS finishedAt
+         attempts, started_at AS startedAt, finished_at AS finishedAt, config AS configText
        FROM steps WHERE run_id = ? ORDER BY step_index`,
     )
     .bind(runId)

@@ -8,7 +8,13 @@ export type TemplateContext = {
   index?: number
 }
 
-export type RunInfo = { id: string; workflowId: string; startedAt: string | null }
+export type RunInfo = {
+  id: string
+  workflowId: string
+  startedAt: string | null
+  /** The run's input (the webhook body): reachable from any node, not only the first. */
+  input?: unknown
+}
 
 /**
  * The one place the context is assembled, so a new field (a run's resume URL, say) is added

@@ -1,0 +1,152 @@
+import { decodePayload } from '../store/payloads'
+import { configTemplates } from '../templates/check'
+import { templateContext, type TemplateContext } from '../templates/context'
+import { fieldExpression, parseTemplate } from '../templates/parse'
+import { addReferences, emptyReferences, type References } from '../templates/references'
+import type { WorkflowNode } from '../workflow/definition'
+import type { NodeLookup } from './run-node'
+
+/**
+ * The template context of a run's steps. Outputs of steps this message runs are kept as they
+ * finish, only for nodes a later node reads; outputs recorded by an earlier message (before a
+ * crash, a budget or a delayed retry) are read back from D1 on first need, in one round trip and
+ * only those referenced, so `steps.X` sees what it would in a run that never stopped.
+ */
+export type StepScope = {
+  /** Whether the node at `index` needs a context at all (templates, if, forEach or code). */
+  needsContext(index: number): boolean
+  context(index: number, input: unknown): Promise<TemplateContext>
+  /** A step succeeded with this output: kept when a later node reads it. */
+  remember(index: number, output: unknown): void
+}
+
+type ScopeRun = {
+  runId: string
+  workflowId: string
+  /** The run's input column (inline JSON or a blob reference). */
+  inputText: string | null
+  nodes: WorkflowNode[]
+  /** The first step this message runs: outputs before it are in D1. */
+  firstIndex: number
+}
+
+/** D1 binds at most 100 parameters; past this many ids, read every earlier output. */
+const MAX_LISTED_IDS = 90
+
+export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): StepScope {
+  const reads = run.nodes.map((node) => nodeReads(node, lookup))
+  const readLater = new Set<string>()
+  let readAll = false
+  for (const refs of reads.slice(run.firstIndex)) {
+    if (refs.allSteps) readAll = true
+    for (const id of refs.steps) readLater.add(id)
+  }
+  const outputs: Record<string, { output: unknown }> = {}
+  let loaded: Promise<{ trigger: unknown; startedAt: string | null; input: unknown }> | undefined
+
+  const load = async () => {
+    const earlier = run.nodes.slice(0, run.firstIndex).map((n) => n.id)
+    const wanted = readAll ? earlier : earlier.filter((id) => readLater.has(id))
+    const listAll = readAll || wanted.length > MAX_LISTED_IDS
+    const statements = [
+      db.prepare('SELECT trigger, started_at FROM runs WHERE id = ?').bind(run.runId),
+    ]
+    if (wanted.length) {
+      statements.push(
+        db
+          .prepare(
+            `SELECT node_id, output FROM steps WHERE run_id = ? AND step_index < ?
+               AND status = 'succeeded'${listAll ? '' : ` AND node_id IN (${wanted.map(() => '?').join(', ')})`}`,
+          )
+          .bind(run.runId, run.firstIndex, ...(listAll ? [] : wanted)),
+      )
+    }
+    const [runRow, stepRows] = await db.batch(statements)
+    for (const row of (stepRows?.results ?? []) as { node_id: string; output: string | null }[]) {
+      // A step this message has run since holds the same output; it was remembered already.
+      if (!(row.node_id in outputs))
+        outputs[row.node_id] = { output: await decodePayload(db, row.output) }
+    }
+    const first = (runRow!.results as { trigger: string; started_at: number | null }[])[0]
+    return {
+      trigger: first ? JSON.parse(first.trigger) : null,
+      startedAt: first?.started_at ? new Date(first.started_at).toISOString() : null,
+      input: await decodePayload(db, run.inputText),
+    }
+  }
+
+  return {
+    needsContext: (index) => reads[index]!.needed,
+    async context(index, input) {
+      loaded ??= load()
+      const { trigger, startedAt, input: runInput } = await loaded
+      return templateContext({
+        input,
+        trigger,
+        steps: { ...outputs },
+        run: { id: run.runId, workflowId: run.workflowId, startedAt, input: runInput },
+      })
+    },
+    remember(index, output) {
+      const id = run.nodes[index]!.id
+      if (readAll || readLater.has(id)) outputs[id] = { output }
+    },
+  }
+}
+
+type NodeReads = References & { needed: boolean }
+
+/** What one node's templates, if, forEach and code read of the context. */
+export function nodeReads(node: WorkflowNode, lookup: NodeLookup): NodeReads {
+  const refs = emptyReferences()
+  let needed = false
+  let verbatim: readonly string[] = []
+  try {
+    verbatim = lookup(node.type).verbatimFields ?? []
+  } catch {
+    // An unknown type fails its step when it runs; it reads nothing meanwhile.
+  }
+  for (const { text } of configTemplates(node.config, verbatim, [])) {
+    needed = true
+    const parsed = parseTemplate(text)
+    if (!parsed.ok) continue
+    for (const segment of parsed.segments)
+      if (segment.kind === 'expr') safeAdd(refs, segment.source)
+  }
+  for (const text of [node.if, node.forEach]) {
+    if (typeof text !== 'string') continue
+    needed = true
+    const expression = fieldExpression(text)
+    if (expression.ok) safeAdd(refs, expression.source)
+  }
+  for (const key of verbatim) {
+    // Code hands the whole context to the user: read the ids its source spells out.
+    needed = true
+    const source = node.config[key]
+    if (typeof source === 'string') addCodeReferences(refs, source)
+  }
+  return { ...refs, needed }
+}
+
+function safeAdd(refs: References, source: string) {
+  try {
+    addReferences(refs, source)
+  } catch {
+    // A syntax error is reported when the step fills its templates in.
+  }
+}
+
+/**
+ * `context.steps.lookup`, `steps['look-up']`: ids a code body names. Any other use of `steps`
+ * (destructuring it, `steps[name]`) may read any of them, so then all earlier outputs load.
+ */
+export function addCodeReferences(refs: References, source: string) {
+  const named = /\bsteps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"\\]+)\2\s*\])/g
+  let spelled = 0
+  for (const match of source.matchAll(named)) {
+    refs.steps.add(match[1] ?? match[3]!)
+    spelled++
+  }
+  const mentions = source.match(/\bsteps\b/g)?.length ?? 0
+  if (mentions > spelled) refs.allSteps = true
+}

@@ -50,7 +50,12 @@ export async function claimRun(
       )
       .bind(message.runId),
     db
-      .prepare('SELECT step_index, status FROM steps WHERE run_id = ? ORDER BY step_index')
+      // A forEach that went on past failed elements succeeded with an error: it counts as a
+      // failure of the run (completed_with_errors) after a resume too.
+      .prepare(
+        `SELECT step_index, CASE WHEN status = 'succeeded' AND error IS NOT NULL THEN 'failed'
+           ELSE status END AS status FROM steps WHERE run_id = ? ORDER BY step_index`,
+      )
       .bind(message.runId),
     db
       .prepare(

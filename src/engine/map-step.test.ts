@@ -231,6 +231,29 @@ describe('forEach', () => {
     })
   })
 
+  it('still ends completed_with_errors when the run continues in a new message after a partial forEach', async () => {
+    const workflowId = await storeWorkflow({
+      nodes: [
+        {
+          id: 'each',
+          type: 'set',
+          forEach: '{{ input.lines }}',
+          onError: 'continue',
+          config: { fields: { v: '{{ item.x }}' } },
+        },
+        { id: 'last', type: 'set', config: { fields: { done: true } } },
+      ],
+    })
+    const message = startMessage(workflowId, { lines: [{ x: 1 }, {}] })
+    const later = holdingQueue()
+    await runWorkflow({ db: env.DB, queue: later.queue }, message, { steps: 1, wallMs: 60_000 })
+    await runWorkflow({ db: env.DB, queue: later.queue }, later.sent[0]!.body, BIG_BUDGET)
+    const run = await getRun(message.runId)
+    expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded'])
+    expect(run.steps[0]!.output).toEqual([{ v: 1 }, null])
+    expect(run.status).toBe('completed_with_errors')
+  })
+
   it('resumes a forEach with outside effects cut after two of five elements without repeating them', async () => {
     const upstream = fakeUpstream()
     const workflowId = await storeWorkflow({

@@ -312,13 +312,14 @@ describe('code in a workflow', () => {
           id: 'js',
           type: 'code',
           config: {
-            code: 'return { n: input.k * 2, from: context.steps.first.output.k, run: context.run.id }',
+            code: "return { n: input.k * 2, from: context.steps.first.output.k, run: context.run.id, raw: '{{ input.k }}' }",
           },
         },
       ],
     })
     const run = await postAndWait(workflow, {})
     expect(run.status).toBe('succeeded')
-    expect(run.output).toEqual({ n: 6, from: 3, run: run.id })
+    // The source is never templated: '{{ input.k }}' stays text.
+    expect(run.output).toEqual({ n: 6, from: 3, run: run.id, raw: '{{ input.k }}' })
   })
 })

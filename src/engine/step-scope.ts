@@ -140,7 +140,7 @@ function safeAdd(refs: References, source: string) {
  * `context.steps.lookup`, `steps['look-up']`: ids a code body names. Any other use of `steps`
  * (destructuring it, `steps[name]`) may read any of them, so then all earlier outputs load.
  */
-export function addCodeReferences(refs: References, source: string) {
+export function addCodeReferences(refs: References, source: string): References {
   const named = /\bsteps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"\\]+)\2\s*\])/g
   let spelled = 0
   for (const match of source.matchAll(named)) {
@@ -149,4 +149,18 @@ export function addCodeReferences(refs: References, source: string) {
   }
   const mentions = source.match(/\bsteps\b/g)?.length ?? 0
   if (mentions > spelled) refs.allSteps = true
+  return refs
+}
+
+/**
+ * Whether a step may be run again with the same result: its node is declared pure and none of its
+ * templates reads the clock or chance ($now, $millis, $random). For the engine's pure batching.
+ */
+export function isDeterministicPure(node: WorkflowNode, lookup: NodeLookup): boolean {
+  try {
+    if ((lookup(node.type) as { pure?: boolean }).pure !== true) return false
+  } catch {
+    return false
+  }
+  return !nodeReads(node, lookup).nonDeterministic
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineNode } from '../nodes/define-node'
+import { getNode } from '../nodes/registry'
+import { emptyReferences } from '../templates/references'
+import { addCodeReferences, isDeterministicPure, nodeReads } from './step-scope'
+
+const codeRefs = (source: string) => addCodeReferences(emptyReferences(), source)
+
+describe('what a step reads', () => {
+  it('finds the steps a code body names, and reads them all when it cannot tell', () => {
+    const named = codeRefs(
+      "return context.steps.lookup.output.id + context.steps['look-up'].output",
+    )
+    expect([...named.steps].sort()).toEqual(['look-up', 'lookup'])
+    expect(named.allSteps).toBe(false)
+    expect(codeRefs('const { steps } = context\nreturn steps.a').allSteps).toBe(true)
+    expect(codeRefs('return Object.keys(context.steps)').allSteps).toBe(true)
+    expect(codeRefs('return input.n').steps.size).toBe(0)
+  })
+
+  it('reads config templates, if, forEach and code', () => {
+    const reads = nodeReads(
+      {
+        id: 'x',
+        type: 'code',
+        if: 'steps.a.output.ok',
+        forEach: '{{ steps.b.output.items }}',
+        config: { code: 'return context.steps.c.output' },
+      },
+      getNode,
+    )
+    expect(reads.needed).toBe(true)
+    expect([...reads.steps].sort()).toEqual(['a', 'b', 'c'])
+    const plain = nodeReads({ id: 'y', type: 'transform', config: { expression: 'x' } }, getNode)
+    expect(plain.needed).toBe(false)
+  })
+
+  it('treats a pure node reading the clock as one to run once', () => {
+    const pure = defineNode({
+      type: 'pure-test',
+      title: 'Pure',
+      description: 'A pure test node.',
+      config: z.object({ v: z.unknown() }),
+      run: (input) => input,
+    })
+    const lookup = () => Object.assign(pure, { pure: true })
+    expect(
+      isDeterministicPure({ id: 'a', type: 'pure-test', config: { v: '{{ input.x }}' } }, lookup),
+    ).toBe(true)
+    expect(
+      isDeterministicPure({ id: 'a', type: 'pure-test', config: { v: '{{ $now() }}' } }, lookup),
+    ).toBe(false)
+    expect(
+      isDeterministicPure({ id: 'a', type: 'transform', config: { expression: '1' } }, getNode),
+    ).toBe(false)
+  })
+})

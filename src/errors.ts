@@ -61,11 +61,6 @@ export type ErrorCode =
   | 'IF_FAILED'
   | 'FOR_EACH_FAILED'
   | 'FOR_EACH_PARTIAL'
-  // the code node
-  | 'CODE_FAILED'
-  | 'CODE_INVALID'
-  | 'CODE_CPU_LIMIT'
-  | 'CODE_NOT_ENABLED'
 
 /**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP

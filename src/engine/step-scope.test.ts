@@ -42,6 +42,7 @@ describe('what a step reads', () => {
       title: 'Pure',
       description: 'A pure test node.',
       config: z.object({ v: z.unknown() }),
+      sample: { config: { v: 1 }, input: {} },
       run: (input) => input,
     })
     const lookup = () => Object.assign(pure, { pure: true })

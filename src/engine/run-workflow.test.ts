@@ -5,6 +5,7 @@ import {
   BIG_BUDGET,
   holdingQueue,
   startMessage,
+  storeUncheckedWorkflow,
   storeWorkflow,
   withFixtureNodes,
 } from '../../test/engine-fixtures'
@@ -89,7 +90,7 @@ describe('failures under stop and continue', () => {
   })
 
   it('reports a thrown non-Error value, naming the node', async () => {
-    const workflowId = await storeWorkflow({
+    const workflowId = await storeUncheckedWorkflow({
       nodes: [
         {
           id: 'thrower',
@@ -112,7 +113,7 @@ describe('failures under stop and continue', () => {
   })
 
   it('fails a step whose node type left the registry, instead of crashing the run', async () => {
-    const workflowId = await storeWorkflow({
+    const workflowId = await storeUncheckedWorkflow({
       nodes: [{ id: 'gone', type: 'no-such-node', config: {} }],
     })
     const message = startMessage(workflowId, {})

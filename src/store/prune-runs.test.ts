@@ -101,7 +101,9 @@ async function pruneUntilDone(
 
 describe('retention', () => {
   it('deletes a run finished over RETENTION_DAYS ago with its steps and blobs; its id then says so', async () => {
-    const workflowId = await storeWorkflow({ nodes: [] })
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+    })
     const now = Date.now()
     const old = await seedRun(workflowId, {
       createdAt: now - 40 * DAY_MS,
@@ -135,7 +137,9 @@ describe('retention', () => {
   })
 
   it('keeps everything with RETENTION_DAYS=0', async () => {
-    const workflowId = await storeWorkflow({ nodes: [] })
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+    })
     const now = Date.now()
     const run = await seedRun(workflowId, {
       createdAt: now - 400 * DAY_MS,
@@ -152,7 +156,9 @@ describe('retention', () => {
   })
 
   it('works in bounded rounds, and removes orphan blobs once the old runs are gone', async () => {
-    const workflowId = await storeWorkflow({ nodes: [] })
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+    })
     const now = Date.now()
     for (let i = 0; i < 5; i++)
       await seedRun(workflowId, {
@@ -180,7 +186,9 @@ describe('retention', () => {
     })
     await fc.assert(
       fc.asyncProperty(fc.array(seed, { minLength: 1, maxLength: 8 }), async (seeds) => {
-        const workflowId = await storeWorkflow({ nodes: [] })
+        const workflowId = await storeWorkflow({
+          nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+        })
         const runs = await Promise.all(
           seeds.map(async (s) => {
             const createdAt = now - s.ageDays * DAY_MS - 1000
@@ -209,7 +217,9 @@ describe('retention', () => {
 
   it('runs from the cron with RETENTION_DAYS from wrangler.toml', async () => {
     expect(env.RETENTION_DAYS).toBe('30')
-    const workflowId = await storeWorkflow({ nodes: [] })
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+    })
     const now = Date.now()
     const old = await seedRun(workflowId, {
       createdAt: now - 32 * DAY_MS,

@@ -67,16 +67,20 @@ async function pruneRound(db: D1Database, cutoff: number, limit: number) {
   const marks = ids.map(() => '?').join(', ')
   const steps = await db
     .prepare(
-      `SELECT ${blobRef('input')} AS input, ${blobRef('output')} AS output FROM steps
-       WHERE run_id IN (${marks}) AND (${isBlobRef('input')} OR ${isBlobRef('output')})`,
+      `SELECT ${blobRef('input')} AS input, ${blobRef('output')} AS output,
+         ${blobRef('config')} AS config FROM steps
+       WHERE run_id IN (${marks})
+         AND (${isBlobRef('input')} OR ${isBlobRef('output')} OR ${isBlobRef('config')})`,
     )
     .bind(...ids)
-    .all<{ input: string | null; output: string | null }>()
+    .all<{ input: string | null; output: string | null; config: string | null }>()
   const blobIds = blobIdsOf([...results, ...steps.results])
   const finished = `SELECT id FROM runs WHERE id IN (${marks}) AND finished_at IS NOT NULL`
   await db.batch([
     ...deleteBlobs(db, blobIds),
     db.prepare(`DELETE FROM steps WHERE run_id IN (${finished})`).bind(...ids),
+    // A forEach's elements left by a run that ended mid-step (their blobs become orphans).
+    db.prepare(`DELETE FROM foreach_items WHERE run_id IN (${finished})`).bind(...ids),
     db.prepare(`DELETE FROM runs WHERE id IN (${finished})`).bind(...ids),
   ])
   return { runs: ids.length, blobs: blobIds.length }
@@ -94,7 +98,9 @@ async function pruneOrphanBlobs(db: D1Database, before: number, limits: typeof P
          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id < ?1
            AND (r.input = ?3 || b.id OR r.output = ?3 || b.id))
          AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.run_id < ?1
-           AND (s.input = ?3 || b.id OR s.output = ?3 || b.id))
+           AND (s.input = ?3 || b.id OR s.output = ?3 || b.id OR s.config = ?3 || b.id))
+         AND NOT EXISTS (SELECT 1 FROM foreach_items f WHERE f.run_id < ?1
+           AND f.output = ?3 || b.id)
        ORDER BY b.id LIMIT ?2`,
     )
     .bind(floor, limits.orphansPerRound, REF_PREFIX)
@@ -112,10 +118,13 @@ async function pruneOrphanBlobs(db: D1Database, before: number, limits: typeof P
 const isBlobRef = (column: string) => `substr(${column}, 1, ${REF_PREFIX.length}) = '${REF_PREFIX}'`
 const blobRef = (column: string) => `CASE WHEN ${isBlobRef(column)} THEN ${column} END`
 
-function blobIdsOf(rows: { input: string | null; output: string | null }[]) {
+function blobIdsOf(
+  rows: { input: string | null; output: string | null; config?: string | null }[],
+) {
   const ids = new Set<string>()
   for (const row of rows)
-    for (const ref of [row.input, row.output]) if (ref) ids.add(ref.slice(REF_PREFIX.length))
+    for (const ref of [row.input, row.output, row.config])
+      if (ref) ids.add(ref.slice(REF_PREFIX.length))
   return [...ids]
 }
 

@@ -1,8 +1,9 @@
 import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../errors'
-import { nodeCredential, type CredentialReader } from '../credentials/node-credential'
+import type { CredentialReader } from '../credentials/node-credential'
 import { isHalt, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import type { TemplateContext } from '../templates/context'
+import { buildNodeContext } from './node-context'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
 
 /** Waits up to this long between attempts inside the consumer; longer waits go back to the queue. */
@@ -97,17 +98,10 @@ async function attemptNode(
   try {
     const result = await Promise.race([
       Promise.resolve().then(() =>
-        definition.run(call.input, {
-          config: parsed.data,
-          signal: controller.signal,
-          idempotencyKey: `${call.runId}:${node.id}${call.itemIndex === undefined ? '' : `:${call.itemIndex}`}`,
-          runId: call.runId,
-          workflowId: call.workflowId,
-          step: { index: call.index, id: node.id, name: node.name },
-          attempt,
-          credential: () => nodeCredential(call.credentials, definition, parsed.data),
-          templateContext: call.templateContext,
-        }),
+        definition.run(
+          call.input,
+          buildNodeContext(call, definition, parsed.data, attempt, controller.signal),
+        ),
       ),
       timeout,
     ])

@@ -53,7 +53,9 @@ async function left(run: { id: string; blobs: string[] }) {
 
 describe('retention and the mapping tables', () => {
   it('keeps the config and element blobs of a run still going, and deletes those of a pruned run', async () => {
-    const workflowId = await storeWorkflow({ nodes: [] })
+    const workflowId = await storeWorkflow({
+      nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+    })
     const now = Date.now()
     const live = await seed(workflowId, now - 40 * DAY_MS, null)
     const old = await seed(workflowId, now - 40 * DAY_MS, now - 31 * DAY_MS)

@@ -19,5 +19,6 @@ describe('respond', () => {
   it('refuses a status outside 200-599 and headers the platform sets', () => {
     expect(respond.config.safeParse({ status: 101 }).success).toBe(false)
     expect(respond.config.safeParse({ headers: { 'Content-Length': '5' } }).success).toBe(false)
+    expect(respond.config.safeParse({ headers: { 'Set-Cookie': 'session=x' } }).success).toBe(false)
   })
 })

@@ -1,8 +1,11 @@
 import { z } from 'zod'
 import { defineNode } from '../src/nodes/define-node'
 
-/** Headers the platform sets itself; a workflow setting them would corrupt the answer. */
-const RESERVED = new Set(['content-length', 'transfer-encoding', 'connection'])
+/**
+ * Headers the platform sets itself (a workflow setting them would corrupt the answer), and
+ * set-cookie: the webhook shares its origin with the admin page, whose session is a cookie.
+ */
+const RESERVED = new Set(['content-length', 'transfer-encoding', 'connection', 'set-cookie'])
 
 export default defineNode({
   type: 'respond',
@@ -28,7 +31,7 @@ export default defineNode({
       .default({})
       .refine(
         (headers) => Object.keys(headers).every((name) => !RESERVED.has(name.toLowerCase())),
-        'content-length, transfer-encoding and connection are set by the platform',
+        'content-length, transfer-encoding, connection and set-cookie cannot be set',
       )
       .describe('extra response headers, e.g. { "content-type": "text/html" }'),
   }),

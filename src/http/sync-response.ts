@@ -33,6 +33,9 @@ function answer(c: Context, accepted: Accepted, outcome: RunOutcome) {
   if (outcome.kind === 'responded') {
     const { status, headers, body } = outcome.response
     for (const [name, value] of Object.entries(headers)) c.header(name, value)
+    // The body may be HTML built from the caller's input, served on the admin page's origin:
+    // sandboxed, it runs no script and reaches nothing of that origin.
+    c.header('Content-Security-Policy', 'sandbox')
     const explicitType = Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')
     if (typeof body === 'string') {
       if (!explicitType) c.header('content-type', 'text/plain; charset=utf-8')

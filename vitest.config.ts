@@ -15,7 +15,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
-                  ADMIN_TOKEN: 'test-admin-token',
+                  ADMIN_TOKEN: 'test-admin-token-of-at-least-32-characters',
                   ENGINE_STEPS_PER_MESSAGE: '40',
                   // A test key only: credentials stored by the tests are encrypted under it.
                   ENCRYPTION_KEY: 'test-encryption-key-0123456789-abcdefghijklmnop',

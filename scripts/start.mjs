@@ -38,6 +38,13 @@ const { values, added } = ensureDevVars(join(root, '.dev.vars'), {
 })
 if (added.length) console.log(`start: wrote a new ${added.join(' and ')} to .dev.vars`)
 const token = values.ADMIN_TOKEN
+// The Worker disables its admin API and page with a shorter one (src/http/admin-token.ts).
+if (token.length < 32) {
+  console.error(
+    'start: ADMIN_TOKEN in .dev.vars is shorter than 32 characters; delete its line and start again for a new one',
+  )
+  process.exit(1)
+}
 
 // CI=1: wrangler asks before applying migrations unless it runs non-interactively.
 await runWrangler(root, ['d1', 'migrations', 'apply', 'DB', '--local'], {

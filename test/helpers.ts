@@ -9,7 +9,7 @@ import worker from '../src/index'
 import type { RunMessage } from '../src/engine/messages'
 import type { Env } from '../src/env'
 
-export const ADMIN_TOKEN = 'test-admin-token'
+export const ADMIN_TOKEN = 'test-admin-token-of-at-least-32-characters'
 
 export function admin(path: string, init: RequestInit & { json?: unknown } = {}) {
   const headers = new Headers(init.headers)

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Env } from '../../env'
 import { secretsEqual } from '../../lib/ids'
+import { adminTokenProblem } from '../admin-token'
 
 type AdminContext = Context<{ Bindings: Env }>
 
@@ -38,14 +39,14 @@ async function hmacHex(key: string, message: string) {
 export async function isSignedIn(c: AdminContext): Promise<boolean> {
   const token = c.env.ADMIN_TOKEN
   const cookie = getCookie(c, SESSION_COOKIE)
-  if (!token || !cookie) return false
+  if (!token || !cookie || adminTokenProblem(c.env)) return false
   return secretsEqual(cookie, await sessionValue(token))
 }
 
-/** Constant time, like the API's bearer check; an unset ADMIN_TOKEN lets nobody in. */
+/** Constant time, like the API's bearer check; an unset or too short ADMIN_TOKEN lets nobody in. */
 export async function tokenMatches(c: AdminContext, candidate: string): Promise<boolean> {
   const token = c.env.ADMIN_TOKEN
-  return Boolean(token) && (await secretsEqual(candidate, token!))
+  return !adminTokenProblem(c.env) && (await secretsEqual(candidate, token!))
 }
 
 export async function startSession(c: AdminContext) {

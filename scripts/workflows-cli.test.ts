@@ -10,7 +10,8 @@ import { deployCopy } from './lib/fake-wrangler'
 const PORT = 8900
 const INSPECTOR_PORT = 8901
 const URL = `http://127.0.0.1:${PORT}`
-const TOKEN = `workflows-cli-${Math.random().toString(36).slice(2)}`
+// 32 characters at least, or the Worker disables its admin API (src/http/admin-token.ts).
+const TOKEN = `workflows-cli-${crypto.randomUUID()}`
 const root = join(import.meta.dirname, '..')
 const wranglerJs = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }

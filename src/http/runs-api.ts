@@ -39,6 +39,11 @@ export const stepSchema = z
     startedAt: time,
     finishedAt: time,
     durationMs: z.number().nullable(),
+    config: z
+      .unknown()
+      .describe(
+        'The config the node ran with, templates filled in (a list, one per element, for a forEach); null when it had no templates',
+      ),
   })
   .meta({ id: 'Step' })
 

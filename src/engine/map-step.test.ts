@@ -254,6 +254,37 @@ describe('forEach', () => {
     expect(run.status).toBe('completed_with_errors')
   })
 
+  it("counts each element with outside effects against the message's step budget", async () => {
+    const upstream = fakeUpstream()
+    const workflowId = await storeWorkflow({
+      nodes: [
+        {
+          id: 'each',
+          type: 'http-request',
+          forEach: '{{ [1, 2, 3] }}',
+          config: { method: 'POST', url: upstream.url('/e/{{ item }}') },
+        },
+        {
+          id: 'after',
+          type: 'http-request',
+          config: { method: 'POST', url: upstream.url('/after') },
+        },
+      ],
+    })
+    const message = startMessage(workflowId, {})
+    const later = holdingQueue()
+    await runWorkflow({ db: env.DB, queue: later.queue }, message, { steps: 3, wallMs: 60_000 })
+    // Three calls made: the fourth waits for the next message.
+    expect(later.sent).toHaveLength(1)
+    expect((await upstream.received()).requests.map((r) => r.path)).toEqual([
+      '/e/1',
+      '/e/2',
+      '/e/3',
+    ])
+    await runWorkflow({ db: env.DB, queue: later.queue }, later.sent[0]!.body, BIG_BUDGET)
+    expect((await getRun(message.runId)).status).toBe('succeeded')
+  })
+
   it('resumes a forEach with outside effects cut after two of five elements without repeating them', async () => {
     const upstream = fakeUpstream()
     const workflowId = await storeWorkflow({

@@ -14,7 +14,9 @@ export type StepCall = NodeCall & {
   db: D1Database
   leaseId: string
   /** Whether one more forEach element may start in this message (its budget and lease). */
-  mayRunMore(elementsRun: number): Promise<boolean>
+  mayRunMore(): Promise<boolean>
+  /** A forEach element with outside effects ran: it counts against the message's step budget. */
+  elementRan(): void
 }
 
 type Ran = Exclude<NodeOutcome, { kind: 'retry-later' }>
@@ -90,8 +92,7 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
     }
     configs.push(config ?? null)
     if (!result) {
-      if (durable && ranHere > 0 && !(await call.mayRunMore(ranHere)))
-        return { kind: 'continue-later' }
+      if (durable && ranHere > 0 && !(await call.mayRunMore())) return { kind: 'continue-later' }
       const outcome = await runNode({
         ...call,
         node: { ...node, config: config! },
@@ -102,6 +103,7 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
       })
       firstPending = false
       ranHere++
+      if (durable) call.elementRan()
       if (outcome.kind === 'retry-later') return outcome
       result =
         outcome.kind === 'succeeded'

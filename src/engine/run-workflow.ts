@@ -146,21 +146,26 @@ async function runStep(
   const { index } = state
   const node = run.definition.nodes[index]!
   const startedAt = Date.now()
+  // Each forEach element with outside effects counts as a step of the message's budget (the
+  // Workers subrequest limit is per invocation); the step itself counts one of them.
+  let elements = 0
   const outcome = await runMappedStep({
     scope,
     db: deps.db,
     leaseId: run.leaseId,
     onError: node.onError ?? run.definition.onError,
-    // Between forEach elements: the same budget and lease check as between steps.
-    mayRunMore: async (elementsRun) =>
+    mayRunMore: async () =>
       checkLease({
         budget: message.budget,
-        stepsRun: state.stepsRun + elementsRun,
+        stepsRun: state.stepsRun + elements,
         messageStartedAt: message.startedAt,
         leaseUntil: state.leaseUntil,
         timeoutMs: node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
         now: Date.now(),
       }).action === 'run',
+    elementRan: () => {
+      elements += 1
+    },
     lookup: deps.nodes ?? getNode,
     node,
     index,
@@ -171,6 +176,7 @@ async function runStep(
     mustFinishBy: state.leaseUntil - LEASE_MARGIN_MS,
     credentials: deps.credentials,
   })
+  state.stepsRun += Math.max(0, elements - 1)
   return { outcome, startedAt, finishedAt: Date.now() }
 }
 

@@ -99,6 +99,24 @@ describe('schedules', () => {
     expect(runs.map((r) => r.trigger.scheduledAt)).toEqual([iso(due)])
   })
 
+  it('starts one run for a fire time even when a retried tick writes it again', async () => {
+    const workflow = await createWorkflow(scheduled({ cron: '0 * * * *', catchUp: 'all' }))
+    const due = (await scheduleRow(workflow.id))!.next_fire_at
+    await fireDueSchedules(env, due + 1_000)
+    const [first] = await runsOf(workflow.id)
+    await waitForRun(first!.id)
+    // A tick that saw the old row (its claim's answer lost, say) writes the same time again:
+    // the run id is the same, so the row is not written twice and the message finds it done.
+    await env.DB.prepare('UPDATE schedules SET next_fire_at = ? WHERE workflow_id = ?')
+      .bind(due, workflow.id)
+      .run()
+    expect((await fireDueSchedules(env, due + 2_000)).started).toBeGreaterThanOrEqual(1)
+    const runs = await runsOf(workflow.id)
+    expect(runs.map((r) => r.id)).toEqual([first!.id])
+    const run = await waitForRun(first!.id)
+    expect(run.steps.map((step) => [step.nodeId, step.attempts])).toEqual([['echo', 1]])
+  })
+
   it('never fires the old time of an edited schedule, and keeps the time when only nodes change', async () => {
     const workflow = await createWorkflow(scheduled({ cron: '0 8 * * *' }))
     const oldTime = (await scheduleRow(workflow.id))!.next_fire_at

@@ -81,4 +81,30 @@ describe('npm run deploy (against a fake wrangler on PATH)', () => {
     )
     expect(result.stdout).not.toMatch(/\[y\/N\]/)
   })
+
+  it('at a terminal, asks before pushing workflows/ and does nothing on no; in CI it never asks', () => {
+    const { copy } = deploy()
+    mkdirSync(join(copy.dir, 'workflows'))
+    writeFileSync(join(copy.dir, 'workflows', 'a.json'), '{"name": "A", "nodes": []}')
+    const atTerminal = (extra: Record<string, string>) =>
+      // `script` gives the command a terminal, as a person running npm run deploy has.
+      spawnSync('script', ['-qec', `${process.execPath} scripts/deploy.mjs`, '/dev/null'], {
+        cwd: copy.dir,
+        encoding: 'utf8',
+        input: 'n\n',
+        env: copy.env({
+          FAKE_WRANGLER: JSON.stringify({ secrets: ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] }),
+          ...extra,
+        }),
+      })
+    const asked = atTerminal({})
+    expect(asked.status).toBe(0)
+    expect(asked.stdout).toContain(
+      'Push the 1 workflow(s) in workflows/ to https://automateos.ada.workers.dev? [y/N]',
+    )
+    expect(asked.stdout).toContain('workflows/ holds 1 workflow(s); to push them:')
+    const inCi = atTerminal({ CI: 'true' })
+    expect(inCi.status).toBe(0)
+    expect(inCi.stdout).not.toContain('[y/N]')
+  })
 })

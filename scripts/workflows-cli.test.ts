@@ -84,11 +84,16 @@ function cli(...args: string[]) {
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${URL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
+  const send = () =>
+    fetch(`${URL}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  // A kept-alive connection the dev server closed as it was reused: a GET may simply go again.
+  const response = await send().catch((error) =>
+    method === 'GET' ? send() : Promise.reject(error),
+  )
   return { status: response.status, body: response.status === 204 ? null : await response.json() }
 }
 
@@ -209,6 +214,37 @@ describe('npm run workflows against a running AutomateOS', () => {
       expect(result.stdout).toContain('+ create     Pushed by deploy')
       expect(copy.calls().at(-1)!.args[0]).toBe('deploy')
       expect(await byName('Pushed by deploy')).toHaveLength(1)
+    } finally {
+      rmSync(copy.dir, { recursive: true, force: true })
+    }
+  })
+
+  it('npm run deploy at a terminal pushes workflows/ when the answer is yes', async () => {
+    const copy = deployCopy()
+    try {
+      mkdirSync(join(copy.dir, 'workflows'))
+      writeFileSync(
+        join(copy.dir, 'workflows', 'asked.json'),
+        JSON.stringify({ ...alerts, name: 'Pushed after asking' }),
+      )
+      const result = spawnSync(
+        'script',
+        ['-qec', `${process.execPath} scripts/deploy.mjs`, '/dev/null'],
+        {
+          cwd: copy.dir,
+          encoding: 'utf8',
+          input: 'y\n',
+          env: copy.env({
+            FAKE_WRANGLER: JSON.stringify({ secrets: ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] }),
+            AUTOMATEOS_URL: URL,
+            AUTOMATEOS_TOKEN: TOKEN,
+          }),
+        },
+      )
+      expect(result.status).toBe(0)
+      expect(result.stdout).toContain(`Push the 1 workflow(s) in workflows/ to ${URL}? [y/N]`)
+      expect(result.stdout).toContain('+ create     Pushed after asking')
+      expect(await byName('Pushed after asking')).toHaveLength(1)
     } finally {
       rmSync(copy.dir, { recursive: true, force: true })
     }

@@ -29,9 +29,8 @@ export class ApiError extends Error {
 
 export function automateos({ url, token }) {
   async function request(method, path, body) {
-    let response
-    try {
-      response = await fetch(`${url}${path}`, {
+    const send = () =>
+      fetch(`${url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
@@ -40,6 +39,11 @@ export function automateos({ url, token }) {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       })
+    let response
+    try {
+      // A GET changes nothing, so one that failed on the way (a kept-alive connection closed by
+      // the server as it was reused) is sent again; a POST, PUT or DELETE is not.
+      response = await send().catch((error) => (method === 'GET' ? send() : Promise.reject(error)))
     } catch (error) {
       throw new Error(
         `cannot reach AutomateOS at ${url} (${error.cause?.code ?? error.message}); is it running?`,

@@ -168,3 +168,10 @@ export const runDismissals = sqliteTable('run_dismissals', {
   runId: text('run_id').primaryKey(),
   dismissedAt: integer('dismissed_at').notNull(),
 })
+
+// Live admin page sessions (migration 0008; WITHOUT ROWID there): signing out deletes the row.
+export const adminSessions = sqliteTable('admin_sessions', {
+  id: text('id').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+})

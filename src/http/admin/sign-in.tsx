@@ -36,8 +36,8 @@ signIn.post('/login', async (c) => {
   return c.redirect(next ?? '/admin', 303)
 })
 
-signIn.post('/logout', (c) => {
-  endSession(c)
+signIn.post('/logout', async (c) => {
+  await endSession(c)
   return c.redirect('/admin', 303)
 })
 

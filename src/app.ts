@@ -8,11 +8,14 @@ import { hooks } from './http/hooks'
 import { nodesApi } from './http/nodes-api'
 import { openApiDocument, openApiRoute } from './http/openapi-document'
 import { runsApi } from './http/runs-api'
+import { securityHeaders } from './http/secure-headers'
 import { workflowsApi } from './http/workflows-api'
 
 // An OpenAPIHono, so the /api routers mounted below bring their route descriptions with them.
 export const app = new OpenAPIHono<{ Bindings: Env }>()
 
+// First, so every answer carries them: errors and 404s included.
+app.use('*', securityHeaders)
 app.get('/healthz', (c) => c.json({ ok: true }))
 app.route('/hooks', hooks)
 app.route('/admin', adminPage)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createWorkflow, fakeUpstream, postAndWait } from './helpers'
+import teamMessage from '../examples/order-to-team-message.json'
+import teamMessagePayload from '../examples/payloads/order-to-team-message.json'
 
 // The three worked examples of the README's "Mapping data" section, against a fake upstream.
 const order = {
@@ -97,5 +99,14 @@ describe('README mapping examples', () => {
       ['/reserve/pen', { order: 'ord_1001', line: 0, qty: 4 }],
       ['/reserve/lamp', { order: 'ord_1001', line: 1, qty: 1 }],
     ])
+  })
+
+  it('examples/order-to-team-message.json writes the message npm start users see', async () => {
+    const run = await postAndWait(await createWorkflow(teamMessage), teamMessagePayload)
+    expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+    expect(run.output).toEqual({
+      text: 'Order ord_2001 from Grace Hopper: 3 × Notebook at 4.50, 1 × Desk lamp at 89.00; total 102.50 EUR (big order: ship express)',
+      total: 102.5,
+    })
   })
 })

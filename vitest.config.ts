@@ -1,5 +1,12 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { readdirSync } from 'node:fs'
 import { defineConfig } from 'vitest/config'
+
+function fakeUpstreamModules() {
+  const dir = './test/fake-upstream'
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'worker.js')
+  return ['worker.js', ...files].map((f) => ({ type: 'ESModule' as const, path: `${dir}/${f}` }))
+}
 
 // Two projects: the Worker's tests run inside workerd against real local D1 and Queues; the
 // tooling tests (registry generator, deploy build) run in Node because they drive the CLI.
@@ -31,8 +38,8 @@ export default defineConfig(async () => {
                 workers: [
                   {
                     name: 'fake-upstream',
-                    modules: true,
-                    scriptPath: './test/fake-upstream/worker.js',
+                    // worker.js first (the entry), then the per-API fakes it imports.
+                    modules: fakeUpstreamModules(),
                   },
                 ],
               },

@@ -11,9 +11,12 @@
 //                     until then (at most 30 s), so a test can act while a call is in flight
 //                     without guessing how long that takes.
 //
-// Any other request is recorded and answered by its route, or with 200 { ok: true, echo }.
+// Any other request is recorded and answered by its route, by the fake of the API its host
+// belongs to (apis.js: Notion, Google, Discord, Slack, Telegram, OpenAI), or with 200 { ok: true, echo }.
 // A request with an Idempotency-Key already seen gets the first answer again and is not counted
 // as a new effect, as Stripe and most payment APIs do.
+
+import { apiFor } from './apis.js'
 
 const hosts = new Map()
 
@@ -112,6 +115,8 @@ export default {
       body: JSON.stringify({ ok: true, echo: body }),
     }
     let stallMs = 0
+    const api = route ? undefined : apiFor(url)
+    if (api) answer = await api({ ...record, rawBody: text }, url)
     if (route) {
       const response = route.responses[Math.min(route.served, route.responses.length - 1)]
       stallMs = response.bodyDelayMs ?? 0

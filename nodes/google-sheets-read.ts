@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { sheetsCall, valuesPath } from '../src/clients/google'
+import { credentialName } from '../src/credentials/types'
+import { defineNode } from '../src/nodes/define-node'
+
+export default defineNode({
+  type: 'google-sheets-read',
+  title: 'Google Sheets: read a range',
+  description:
+    'Reads a range of a sheet, as objects keyed by its first row (the header) or as rows of cells.',
+  credentialTypes: ['google-service-account'],
+  config: z.object({
+    credential: credentialName(),
+    spreadsheetId: z.string().min(1).describe('The id in the sheet URL: /spreadsheets/d/<id>/'),
+    range: z.string().min(1).describe('A1 notation, e.g. Sheet1 or Sheet1!A1:D100'),
+    as: z
+      .enum(['objects', 'rows'])
+      .default('objects')
+      .describe("objects: one per row after the range's first row, keyed by it; rows: arrays"),
+  }),
+  async run(_input, ctx) {
+    const { config } = ctx
+    const answer = (await sheetsCall(await ctx.credential(), {
+      method: 'GET',
+      path: valuesPath(config.spreadsheetId, config.range),
+      signal: ctx.signal,
+    })) as { range?: string; values?: string[][] }
+    const values = answer.values ?? []
+    if (config.as === 'rows') return { range: answer.range ?? config.range, rows: values }
+    const [header = [], ...rows] = values
+    const keys = header.map((name) => String(name).trim())
+    const objects = rows.map((row) =>
+      Object.fromEntries(keys.map((key, i) => [key, row[i] ?? ''] as const).filter(([key]) => key)),
+    )
+    return { range: answer.range ?? config.range, rows: objects }
+  },
+})

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { notionCall, notionClient } from '../src/clients/notion'
+import { fromNotionProperty } from '../src/clients/notion-properties'
+import { credentialName } from '../src/credentials/types'
+import { defineNode } from '../src/nodes/define-node'
+
+type Page = {
+  id: string
+  url?: string
+  created_time?: string
+  last_edited_time?: string
+  properties?: Record<string, { type: string }>
+}
+
+export default defineNode({
+  type: 'notion-query',
+  title: 'Notion: query a data source',
+  description:
+    "Queries a Notion data source with Notion's filter and sorts, following pages up to limit. " +
+    'Simple mode returns each page as plain values; raw mode returns Notion page objects.',
+  credentialTypes: ['notion'],
+  config: z.object({
+    credential: credentialName(),
+    dataSourceId: z.string().min(1).describe('The data source to query'),
+    filter: z.record(z.string(), z.unknown()).optional().describe("Notion's filter object"),
+    sorts: z.array(z.record(z.string(), z.unknown())).optional().describe("Notion's sorts"),
+    limit: z.number().int().min(1).max(1000).default(100).describe('Most pages returned'),
+    mode: z.enum(['simple', 'raw']).default('simple'),
+  }),
+  async run(_input, ctx) {
+    const { config } = ctx
+    const notion = notionClient(await ctx.credential(), ctx.signal)
+    const pages: Page[] = []
+    let cursor: string | undefined
+    let hasMore = true
+    while (hasMore && pages.length < config.limit) {
+      const answer = await notionCall(() =>
+        notion.dataSources.query({
+          data_source_id: config.dataSourceId,
+          ...(config.filter ? { filter: config.filter as never } : {}),
+          ...(config.sorts ? { sorts: config.sorts as never } : {}),
+          page_size: Math.min(100, config.limit - pages.length),
+          ...(cursor ? { start_cursor: cursor } : {}),
+        }),
+      )
+      pages.push(...(answer.results as Page[]))
+      cursor = answer.next_cursor ?? undefined
+      hasMore = answer.has_more && cursor !== undefined
+    }
+    const results = pages.slice(0, config.limit)
+    return {
+      results: config.mode === 'raw' ? results : results.map(simplify),
+      hasMore,
+      nextCursor: hasMore ? (cursor ?? null) : null,
+    }
+  },
+})
+
+function simplify(page: Page) {
+  return {
+    id: page.id,
+    url: page.url ?? null,
+    createdTime: page.created_time ?? null,
+    lastEditedTime: page.last_edited_time ?? null,
+    properties: Object.fromEntries(
+      Object.entries(page.properties ?? {}).map(([name, property]) => [
+        name,
+        fromNotionProperty(property),
+      ]),
+    ),
+  }
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest'
+import { fakeApp, nodeFailure, runNode } from '../test/apps'
+import { createCredential } from '../test/credentials'
+import slackMessage from './slack-message'
+
+const HOOK_PATH = '/services/T0001/B0002/XXXXsecretXXXX'
+
+async function bot(token = 'xoxb-1-2-abc') {
+  const slack = fakeApp('slack')
+  const credential = await createCredential('slack-bot', { token }, { baseUrl: slack.url('/api') })
+  return { slack, credential }
+}
+
+describe('slack-message with an incoming webhook', () => {
+  it('posts text and blocks to the webhook URL and returns ok', async () => {
+    const slack = fakeApp('slack')
+    const credential = await createCredential('slack-webhook', { url: slack.url(HOOK_PATH) })
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*New order*' } }]
+    const output = await runNode(slackMessage, {
+      credential,
+      text: 'New order',
+      blocks,
+      channel: '#ignored',
+    })
+    expect(output).toEqual({ ok: true })
+    const [request] = (await slack.received()).requests
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: HOOK_PATH,
+      body: { text: 'New order', blocks },
+    })
+    expect(request!.body).not.toHaveProperty('channel')
+    expect(request!.headers['content-type']).toBe('application/json')
+  })
+
+  it("fails with Slack's text error code, never the webhook's path", async () => {
+    const slack = fakeApp('slack')
+    const credential = await createCredential('slack-webhook', {
+      url: slack.url('/services/T0001/B0002/revoked'),
+    })
+    const error = await nodeFailure(slackMessage, { credential, text: 'x' })
+    expect(error).toMatchObject({ code: 'SLACK_ERROR', retryable: false })
+    expect(error.message).toBe('Slack 403: invalid_token')
+  })
+})
+
+describe('slack-message with a bot token', () => {
+  it('calls chat.postMessage with the bearer token, channel and thread, and returns ts', async () => {
+    const { slack, credential } = await bot()
+    const output = await runNode(slackMessage, {
+      credential,
+      text: 'Deploy finished',
+      channel: 'C0123456',
+      threadTs: '1700000000.000100',
+    })
+    expect(output).toEqual({
+      ok: true,
+      channel: 'C0123456',
+      ts: expect.stringMatching(/^\d+\.\d+$/),
+    })
+    const [request] = (await slack.received()).requests
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/api/chat.postMessage',
+      body: { channel: 'C0123456', text: 'Deploy finished', thread_ts: '1700000000.000100' },
+    })
+    expect(request!.headers.authorization).toBe('Bearer xoxb-1-2-abc')
+    expect(request!.headers['content-type']).toBe('application/json; charset=utf-8')
+  })
+
+  it('uses https://slack.com/api without a baseUrl', async () => {
+    const credential = await createCredential('slack-bot', { token: 'xoxb-official' })
+    await runNode(slackMessage, { credential, text: 'hello', channel: 'C1' })
+    const slack = { received: () => fetch('http://slack.com/__requests').then((r) => r.json()) }
+    const { requests } = (await slack.received()) as {
+      requests: { path: string; headers: Record<string, string> }[]
+    }
+    expect(
+      requests.some(
+        (r) =>
+          r.path === '/api/chat.postMessage' && r.headers.authorization === 'Bearer xoxb-official',
+      ),
+    ).toBe(true)
+  })
+
+  it("fails an ok:false answer (HTTP 200) with Slack's error code", async () => {
+    const { credential } = await bot()
+    const error = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C0NOTMEMBER' })
+    expect(error).toMatchObject({
+      code: 'SLACK_ERROR',
+      retryable: false,
+      message: 'Slack: not_in_channel',
+    })
+    expect(error.details).toMatchObject({ error: 'not_in_channel' })
+  })
+
+  it('refuses a bot message without a channel before calling Slack', async () => {
+    const { slack, credential } = await bot()
+    const error = await nodeFailure(slackMessage, { credential, text: 'x' })
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', retryable: false })
+    expect((await slack.received()).requests).toHaveLength(0)
+  })
+
+  it('fails with invalid_auth for a bad token', async () => {
+    const { credential } = await bot('xoxb-invalid')
+    const error = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C1' })
+    expect(error.message).toBe('Slack: invalid_auth')
+  })
+
+  it("is retryable on a 429 after Slack's Retry-After", async () => {
+    const { slack, credential } = await bot()
+    await slack.program([
+      {
+        path: '/api/chat.postMessage',
+        responses: [
+          {
+            status: 429,
+            headers: { 'retry-after': '30' },
+            body: { ok: false, error: 'ratelimited' },
+          },
+        ],
+      },
+    ])
+    const error = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C1' })
+    expect(error).toMatchObject({ code: 'SLACK_ERROR', retryable: true, retryAfterMs: 30_000 })
+    expect(error.message).toBe('Slack 429: ratelimited')
+  })
+})

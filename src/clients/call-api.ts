@@ -1,0 +1,106 @@
+import { AutomateError } from '../errors'
+import { errorMessageOf, isRetryableStatus, readBody, retryAfterMs } from '../lib/http'
+
+export type ApiRequest = {
+  /** The app's name, for messages and error codes: 'Slack' gives SLACK_ERROR. */
+  service: string
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: URL
+  headers?: Record<string, string>
+  /** Sent as JSON. */
+  json?: unknown
+  /** Sent as it is, with its own content-type in `headers`. */
+  body?: string
+  signal?: AbortSignal
+  /** The API's own words for a failed call, when its error body has a shape of its own. */
+  messageOf?: (body: unknown) => string | undefined
+  /** A wait the API asks for in its body (Discord's and Telegram's `retry_after`), in ms. */
+  retryAfterOf?: (body: unknown) => number | undefined
+}
+
+export type ApiAnswer = { status: number; headers: Headers; body: unknown }
+
+/**
+ * One call to an app's API, as every client makes it: no redirects followed (a token is never
+ * sent on to another host), the answer read against the 5 MiB limit, and failures mapped to one
+ * AutomateError: 429, 408 and 5xx retryable after the API's Retry-After (header or body), any
+ * other 4xx final, with the API's own message. Messages name the origin only, never the path:
+ * Slack, Discord and Telegram keep their secrets in it.
+ */
+export async function callApi(request: ApiRequest): Promise<ApiAnswer> {
+  const method = request.method ?? (request.json !== undefined || request.body ? 'POST' : 'GET')
+  const headers = new Headers(request.headers)
+  let body = request.body
+  if (request.json !== undefined) {
+    body = JSON.stringify(request.json)
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+  }
+  const where = `${request.service} (${method} ${request.url.origin})`
+  let response: Response
+  let answer: unknown
+  try {
+    response = await fetch(request.url, {
+      method,
+      headers,
+      body,
+      signal: request.signal,
+      redirect: 'manual',
+    })
+    answer = await readBody(response)
+  } catch (error) {
+    if (error instanceof AutomateError) throw error
+    const timedOut = request.signal?.aborted ?? false
+    throw new AutomateError(
+      timedOut ? 'HTTP_TIMEOUT' : 'HTTP_NETWORK',
+      timedOut
+        ? `${where} did not answer in time`
+        : `${where} failed: ${(error as Error)?.message ?? error}`,
+      { cause: error },
+    )
+  }
+  if (response.status >= 300) {
+    throw apiError(request, response.status, response.headers, answer)
+  }
+  return { status: response.status, headers: response.headers, body: answer }
+}
+
+/** The error for a failed call; also for an API that says "failed" in a 200 (Slack, Telegram). */
+export function apiError(
+  request: Pick<ApiRequest, 'service' | 'messageOf' | 'retryAfterOf'>,
+  status: number,
+  headers: Headers,
+  body: unknown,
+) {
+  const message = request.messageOf?.(body) ?? errorMessageOf(body)
+  const redirect = status < 400
+  const summary = redirect
+    ? `${request.service} answered ${status}, a redirect, which is not followed`
+    : `${request.service} ${status}`
+  const waitMs = retryAfterMs(headers.get('retry-after')) ?? request.retryAfterOf?.(body)
+  return new AutomateError(
+    `${request.service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_ERROR`,
+    message && !redirect ? `${summary}: ${message}` : summary,
+    {
+      status: 502,
+      retryable: !redirect && isRetryableStatus(status),
+      retryAfterMs: waitMs,
+      details: { status, body },
+    },
+  )
+}
+
+/**
+ * The URL to call: `path` under the credential's baseUrl when it has one, else under the app's
+ * official base URL.
+ */
+export function apiUrl(official: string, baseUrl: string | undefined, path: string) {
+  const base = (baseUrl ?? official).replace(/\/+$/, '')
+  return new URL(base + path)
+}
+
+/** A full URL the user pasted (a webhook URL), moved onto the credential's baseUrl when given. */
+export function rebase(url: string, baseUrl: string | undefined) {
+  const parsed = new URL(url)
+  if (!baseUrl) return parsed
+  return new URL(baseUrl.replace(/\/+$/, '') + parsed.pathname + parsed.search)
+}

@@ -1,0 +1,121 @@
+import { SignJWT, importPKCS8 } from 'jose'
+import type { Credential } from '../credentials/types'
+import { AutomateError } from '../errors'
+import { apiUrl, callApi } from './call-api'
+
+type ServiceAccount = Credential<'google-service-account'>
+
+export const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets'
+/** A token is used until this long before it expires, so a call never starts with a dying one. */
+const EXPIRY_MARGIN_MS = 5 * 60_000
+
+// Per isolate: access tokens by service account, scope and key, so a token is never handed to a
+// request made with another key.
+const tokens = new Map<string, { token: string; expiresAt: number }>()
+
+/**
+ * An OAuth access token for a service account: an RS256 JWT signed with its private key (jose),
+ * exchanged at the key file's own token_uri, and cached until shortly before it expires.
+ */
+export async function googleAccessToken(
+  credential: ServiceAccount,
+  scope: string,
+  signal?: AbortSignal,
+  now = Date.now(),
+): Promise<string> {
+  const { client_email: email, private_key: pem, token_uri: tokenUri } = credential.data
+  const cacheKey = JSON.stringify([email, tokenUri, scope, await fingerprint(pem)])
+  const cached = tokens.get(cacheKey)
+  if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) return cached.token
+
+  let key: CryptoKey
+  try {
+    key = await importPKCS8(pem, 'RS256')
+  } catch (error) {
+    throw new AutomateError(
+      'CREDENTIAL_INVALID',
+      `Credential ${credential.name}: private_key is not a PKCS#8 RSA key; paste the key file as Google gave it`,
+      { retryable: false, cause: error },
+    )
+  }
+  const seconds = Math.floor(now / 1000)
+  const assertion = await new SignJWT({ scope })
+    .setProtectedHeader({
+      alg: 'RS256',
+      typ: 'JWT',
+      ...(credential.data.private_key_id ? { kid: credential.data.private_key_id } : {}),
+    })
+    .setIssuer(email)
+    .setAudience(tokenUri)
+    .setIssuedAt(seconds)
+    .setExpirationTime(seconds + 3600)
+    .sign(key)
+  const answer = await callApi({
+    service: 'Google',
+    url: new URL(tokenUri),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion,
+    }).toString(),
+    signal,
+  })
+  const body = answer.body as { access_token?: string; expires_in?: number }
+  if (typeof body?.access_token !== 'string') {
+    throw new AutomateError('GOOGLE_ERROR', 'Google: the token endpoint answered without a token', {
+      retryable: true,
+    })
+  }
+  tokens.set(cacheKey, {
+    token: body.access_token,
+    expiresAt: now + (body.expires_in ?? 3600) * 1000,
+  })
+  return body.access_token
+}
+
+/** Forgets cached tokens: for tests, and after Google refuses one. */
+export function forgetGoogleTokens() {
+  tokens.clear()
+}
+
+async function fingerprint(text: string) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return btoa(String.fromCharCode(...new Uint8Array(digest)))
+}
+
+/** A Sheets API v4 call with the service account's token; errors are Google's `{ error }`. */
+export async function sheetsCall(
+  credential: ServiceAccount,
+  request: {
+    method: 'GET' | 'POST'
+    path: string
+    query?: Record<string, string>
+    json?: unknown
+    signal?: AbortSignal
+  },
+) {
+  const token = await googleAccessToken(credential, SHEETS_SCOPE, request.signal)
+  const url = apiUrl('https://sheets.googleapis.com', credential.baseUrl, request.path)
+  for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value)
+  try {
+    const answer = await callApi({
+      service: 'Google Sheets',
+      method: request.method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      json: request.json,
+      signal: request.signal,
+    })
+    return answer.body
+  } catch (error) {
+    // A revoked or expired token: the next attempt signs a new one.
+    if (error instanceof AutomateError && (error.details as { status?: number })?.status === 401)
+      forgetGoogleTokens()
+    throw error
+  }
+}
+
+/** The path of a values call: the range is one path segment, so `/` and `#` in it are escaped. */
+export function valuesPath(spreadsheetId: string, range: string, suffix = '') {
+  return `/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values/${encodeURIComponent(range)}${suffix}`
+}

@@ -1,0 +1,149 @@
+import { AutomateError } from '../errors'
+
+/** Notion refuses a rich text object longer than this; longer text is sent in pieces. */
+const TEXT_LIMIT = 2000
+
+const richText = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value)
+  const pieces: { type: 'text'; text: { content: string } }[] = []
+  for (let i = 0; i < text.length; i += TEXT_LIMIT)
+    pieces.push({ type: 'text', text: { content: text.slice(i, i + TEXT_LIMIT) } })
+  return pieces
+}
+
+const list = (value: unknown): unknown[] =>
+  Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value === null || value === undefined
+        ? []
+        : [value]
+
+const nullable = <T>(value: unknown, build: () => T) =>
+  value === null || value === undefined || value === '' ? null : build()
+
+/** How a plain value becomes the property object of each type Notion lets an API set. */
+const WRITERS: Record<string, (value: unknown, name: string) => unknown> = {
+  title: (v) => ({ title: richText(v) }),
+  rich_text: (v) => ({ rich_text: richText(v) }),
+  number: (v, name) => {
+    if (v === null || v === undefined || v === '') return { number: null }
+    const n = typeof v === 'number' ? v : Number(v)
+    if (!Number.isFinite(n)) throw invalid(name, 'number', v)
+    return { number: n }
+  },
+  select: (v) => ({ select: nullable(v, () => ({ name: String(v) })) }),
+  status: (v) => ({ status: nullable(v, () => ({ name: String(v) })) }),
+  multi_select: (v) => ({ multi_select: list(v).map((name) => ({ name: String(name) })) }),
+  date: (v, name) => ({
+    date: nullable(v, () => {
+      if (typeof v === 'string') return { start: v }
+      if (typeof v === 'object' && v !== null && 'start' in v) return v
+      throw invalid(name, 'date', v)
+    }),
+  }),
+  checkbox: (v, name) => {
+    if (typeof v === 'boolean') return { checkbox: v }
+    if (v === 'true' || v === 'false') return { checkbox: v === 'true' }
+    throw invalid(name, 'checkbox', v)
+  },
+  url: (v) => ({ url: nullable(v, () => String(v)) }),
+  email: (v) => ({ email: nullable(v, () => String(v)) }),
+  phone_number: (v) => ({ phone_number: nullable(v, () => String(v)) }),
+  people: (v) => ({ people: list(v).map((id) => ({ id: String(id) })) }),
+  relation: (v) => ({ relation: list(v).map((id) => ({ id: String(id) })) }),
+}
+
+function invalid(name: string, type: string, value: unknown) {
+  return new AutomateError(
+    'NOTION_PROPERTY_INVALID',
+    `Property ${name} is a ${type} property; ${JSON.stringify(value)} is not a ${type} value`,
+    { retryable: false, details: { property: name, type } },
+  )
+}
+
+/**
+ * Plain values ({ "Name": "Ada", "Tags": ["a"] }) as Notion property objects, by the type each
+ * property has in the data source's schema.
+ */
+export function toNotionProperties(
+  values: Record<string, unknown>,
+  schema: Record<string, { type: string }>,
+) {
+  const properties: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(values)) {
+    const property = schema[name]
+    if (!property) {
+      throw new AutomateError(
+        'NOTION_PROPERTY_UNKNOWN',
+        `The data source has no property named ${name}; it has ${Object.keys(schema).join(', ')}`,
+        { retryable: false, details: { property: name, known: Object.keys(schema) } },
+      )
+    }
+    const write = WRITERS[property.type]
+    if (!write) {
+      throw new AutomateError(
+        'NOTION_PROPERTY_READ_ONLY',
+        `Property ${name} is a ${property.type} property, which the simple mode cannot set; use mode raw`,
+        { retryable: false, details: { property: name, type: property.type } },
+      )
+    }
+    properties[name] = write(value, name)
+  }
+  return properties
+}
+
+/** A page's title when the parent is a page: the only property such a page has. */
+export function titleProperty(values: Record<string, unknown>) {
+  const names = Object.keys(values)
+  if (names.length !== 1 || names[0] !== 'title') {
+    throw new AutomateError(
+      'NOTION_PROPERTY_UNKNOWN',
+      'A page under a page has only a title: give properties as { "title": "…" }',
+      { retryable: false },
+    )
+  }
+  return { title: { title: richText(values.title) } }
+}
+
+type PropertyValue = { type: string; [key: string]: unknown }
+
+const plainText = (items: unknown) =>
+  Array.isArray(items)
+    ? items.map((t) => (t as { plain_text?: string }).plain_text ?? '').join('')
+    : ''
+
+/** A Notion property value as the plain value a workflow works with. */
+export function fromNotionProperty(property: PropertyValue): unknown {
+  const value = property[property.type] as any
+  switch (property.type) {
+    case 'title':
+    case 'rich_text':
+      return plainText(value)
+    case 'select':
+    case 'status':
+      return value?.name ?? null
+    case 'multi_select':
+      return (value ?? []).map((option: { name: string }) => option.name)
+    case 'date':
+      return value ? (value.end ? { start: value.start, end: value.end } : value.start) : null
+    case 'people':
+    case 'relation':
+      return (value ?? []).map((item: { id: string }) => item.id)
+    case 'formula':
+      return value ? value[value.type] : null
+    case 'unique_id':
+      return value ? `${value.prefix ? `${value.prefix}-` : ''}${value.number}` : null
+    case 'files':
+      return (value ?? []).map((f: any) => f?.[f.type]?.url ?? f?.name)
+    case 'created_by':
+    case 'last_edited_by':
+      return value?.id ?? null
+    default:
+      return value ?? null
+  }
+}

@@ -1,0 +1,59 @@
+import { Client, RequestTimeoutError, isHTTPResponseError } from '@notionhq/client'
+import type { Credential } from '../credentials/types'
+import { AutomateError } from '../errors'
+import { isRetryableStatus, readText, retryAfterMs } from '../lib/http'
+
+/** The Notion API version every request names (data sources replace databases' queries). */
+export const NOTION_VERSION = '2025-09-03'
+
+/**
+ * The official client (@notionhq/client: typed endpoints, no Node-only dependency) set up for a
+ * Worker: our fetch, with the step's signal, no redirects, and the 5 MiB read limit; its own
+ * retries off, since the node's retry policy decides; its console logging off, since a log line
+ * is no place for a page's content.
+ */
+export function notionClient(credential: Credential<'notion'>, signal?: AbortSignal) {
+  return new Client({
+    auth: credential.data.token,
+    notionVersion: NOTION_VERSION,
+    baseUrl: credential.baseUrl,
+    retry: false,
+    logger: () => {},
+    fetch: async (url: string, init?: RequestInit) => {
+      const response = await fetch(url, { ...init, signal, redirect: 'manual' })
+      const text = await readText(response)
+      return new Response(text, { status: response.status, headers: response.headers })
+    },
+  })
+}
+
+/** Any failure of a Notion call as our one error type, with Notion's own message and code. */
+export function notionError(error: unknown): AutomateError {
+  if (error instanceof AutomateError) return error
+  if (isHTTPResponseError(error)) {
+    const headers = error.headers as Headers | undefined
+    return new AutomateError('NOTION_ERROR', `Notion ${error.status}: ${error.message}`, {
+      status: 502,
+      retryable: isRetryableStatus(error.status),
+      retryAfterMs: retryAfterMs(headers?.get?.('retry-after') ?? null),
+      details: { status: error.status, code: error.code },
+      cause: error,
+    })
+  }
+  if (error instanceof RequestTimeoutError) {
+    return new AutomateError('HTTP_TIMEOUT', 'Notion did not answer in time', { cause: error })
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new AutomateError('HTTP_NETWORK', `Notion could not be reached: ${message}`, {
+    cause: error,
+  })
+}
+
+/** Runs one Notion call, mapping its failure. */
+export async function notionCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw notionError(error)
+  }
+}

@@ -1,0 +1,40 @@
+import type { Credential } from '../credentials/types'
+import { apiUrl, callApi } from './call-api'
+
+export type ChatRequest = {
+  model: string
+  messages: { role: 'system' | 'user'; content: string }[]
+  temperature?: number
+  max_tokens?: number
+  response_format?: { type: 'json_object' }
+}
+
+export type ChatCompletion = {
+  id: string
+  model: string
+  choices: {
+    index: number
+    message: { role: string; content: string | null }
+    finish_reason: string
+  }[]
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+}
+
+/**
+ * POST {base}/chat/completions, OpenAI's shape, which Workers AI, Groq, Ollama, vLLM and most
+ * others speak too: the credential's baseUrl picks the server (default https://api.openai.com/v1).
+ */
+export async function chatCompletion(
+  credential: Credential<'openai-compatible'>,
+  request: ChatRequest,
+  signal?: AbortSignal,
+) {
+  const answer = await callApi({
+    service: 'AI',
+    url: apiUrl('https://api.openai.com/v1', credential.baseUrl, '/chat/completions'),
+    headers: { authorization: `Bearer ${credential.data.apiKey}` },
+    json: request,
+    signal,
+  })
+  return answer.body as ChatCompletion
+}

@@ -1,0 +1,62 @@
+import type { Credential } from '../credentials/types'
+import { AutomateError } from '../errors'
+import { apiUrl, callApi, rebase } from './call-api'
+
+export type SlackMessage = {
+  text?: string
+  blocks?: unknown[]
+  channel?: string
+  thread_ts?: string
+}
+
+const SERVICE = 'Slack'
+
+/**
+ * Posts through an incoming webhook. Slack answers `ok` as text, and a failure as a text code
+ * with a 4xx (invalid_payload, channel_not_found, …), which is the message the step shows.
+ */
+export async function postToWebhook(
+  credential: Credential<'slack-webhook'>,
+  message: SlackMessage,
+  signal?: AbortSignal,
+) {
+  const { channel: _ignored, ...payload } = message
+  await callApi({
+    service: SERVICE,
+    url: rebase(credential.data.url, credential.baseUrl),
+    json: payload,
+    signal,
+  })
+  return { ok: true as const }
+}
+
+/**
+ * chat.postMessage with a bot token. Slack answers most failures with HTTP 200 and
+ * `{ ok: false, error: "channel_not_found" }`: that fails the step with Slack's code.
+ */
+export async function postMessage(
+  credential: Credential<'slack-bot'>,
+  message: SlackMessage,
+  signal?: AbortSignal,
+) {
+  const answer = await callApi({
+    service: SERVICE,
+    url: apiUrl('https://slack.com/api', credential.baseUrl, '/chat.postMessage'),
+    headers: {
+      authorization: `Bearer ${credential.data.token}`,
+      'content-type': 'application/json; charset=utf-8',
+    },
+    json: message,
+    signal,
+  })
+  const body = answer.body as { ok?: boolean; error?: string; channel?: string; ts?: string }
+  if (body?.ok !== true) {
+    throw new AutomateError('SLACK_ERROR', `Slack: ${body?.error ?? 'the answer was not ok'}`, {
+      status: 502,
+      // Slack's own rate limit answer is a 429; an ok:false in a 200 is a request it refused.
+      retryable: false,
+      details: { error: body?.error, body },
+    })
+  }
+  return { channel: body.channel ?? null, ts: body.ts ?? null }
+}

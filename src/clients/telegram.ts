@@ -1,0 +1,55 @@
+import type { Credential } from '../credentials/types'
+import { AutomateError } from '../errors'
+import { apiUrl, callApi } from './call-api'
+
+type TelegramAnswer = {
+  ok: boolean
+  result?: unknown
+  description?: string
+  error_code?: number
+  parameters?: { retry_after?: number }
+}
+
+const messageOf = (body: unknown) => (body as TelegramAnswer | null)?.description
+const retryAfterOf = (body: unknown) => {
+  const seconds = (body as TelegramAnswer | null)?.parameters?.retry_after
+  return typeof seconds === 'number' ? seconds * 1000 : undefined
+}
+
+/**
+ * One Bot API method: POST {base}/bot<token>/<method> with a JSON body. Failures are
+ * `{ ok: false, error_code, description, parameters? }`, and the description is the message.
+ * The token is in the path, which is why no message here ever names the path.
+ */
+export async function callTelegram(
+  credential: Credential<'telegram-bot'>,
+  method: string,
+  params: Record<string, unknown>,
+  signal?: AbortSignal,
+) {
+  const answer = await callApi({
+    service: 'Telegram',
+    url: apiUrl(
+      'https://api.telegram.org',
+      credential.baseUrl,
+      `/bot${credential.data.token}/${method}`,
+    ),
+    json: params,
+    signal,
+    messageOf,
+    retryAfterOf,
+  })
+  const body = answer.body as TelegramAnswer
+  if (body?.ok !== true) {
+    throw new AutomateError(
+      'TELEGRAM_ERROR',
+      `Telegram: ${messageOf(body) ?? 'the answer was not ok'}`,
+      {
+        status: 502,
+        retryable: false,
+        details: { body },
+      },
+    )
+  }
+  return body.result
+}

@@ -10,6 +10,16 @@ export default defineNode({
   description:
     'Asks a chat model (OpenAI or any OpenAI-compatible server) and returns its answer; with ' +
     'json, the answer is parsed into the output and the step fails when it is not JSON.',
+  sample: {
+    config: {
+      credential: 'openai',
+      model: 'gpt-4o-mini',
+      system: 'Be brief.',
+      prompt: 'Say hello',
+    },
+    input: {},
+    credential: { data: { apiKey: 'sk-sample' } },
+  },
   credentialTypes: ['openai-compatible'],
   config: z.object({
     credential: credentialName(),

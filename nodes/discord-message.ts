@@ -9,6 +9,13 @@ export default defineNode({
   description:
     'Posts a message to a Discord channel through its webhook. Mentions ping nobody unless ' +
     'allowedMentions says so. Returns the message id, channel and time.',
+  sample: {
+    config: { credential: 'team-discord', content: 'New signup: Ada <ada@example.com>' },
+    input: {},
+    credential: {
+      data: { url: 'https://discord.com/api/webhooks/112233445566778899/sample-token' },
+    },
+  },
   credentialTypes: ['discord-webhook'],
   config: z
     .object({

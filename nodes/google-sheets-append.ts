@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { sheetsCall, valuesPath } from '../src/clients/google'
+import { SAMPLE_SERVICE_ACCOUNT } from '../src/clients/google-sample-account'
 import { credentialName } from '../src/credentials/types'
 import { AutomateError } from '../src/errors'
 import { defineNode } from '../src/nodes/define-node'
@@ -13,6 +14,16 @@ export default defineNode({
   description:
     'Appends rows after the last row of a sheet. values is one row (an array), rows (an array of ' +
     'arrays), or objects whose keys are matched to the sheet header row.',
+  sample: {
+    config: {
+      credential: 'signups-sheet',
+      spreadsheetId: 'with-header-sample',
+      range: 'Sheet1',
+      values: { Name: 'Ada', Email: 'ada@example.com', Plan: 'pro' },
+    },
+    input: {},
+    credential: { data: SAMPLE_SERVICE_ACCOUNT },
+  },
   credentialTypes: ['google-service-account'],
   config: z.object({
     credential: credentialName(),

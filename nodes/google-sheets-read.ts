@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { sheetsCall, valuesPath } from '../src/clients/google'
+import { SAMPLE_SERVICE_ACCOUNT } from '../src/clients/google-sample-account'
 import { credentialName } from '../src/credentials/types'
 import { defineNode } from '../src/nodes/define-node'
 
@@ -8,6 +9,11 @@ export default defineNode({
   title: 'Google Sheets: read a range',
   description:
     'Reads a range of a sheet, as objects keyed by its first row (the header) or as rows of cells.',
+  sample: {
+    config: { credential: 'signups-sheet', spreadsheetId: 'with-header-sample', range: 'Sheet1' },
+    input: {},
+    credential: { data: SAMPLE_SERVICE_ACCOUNT },
+  },
   credentialTypes: ['google-service-account'],
   config: z.object({
     credential: credentialName(),

@@ -11,6 +11,15 @@ export default defineNode({
     'Creates a page in a Notion data source (a database row) or under a page. In simple mode, ' +
     "properties are plain values mapped by the data source's property types; in raw mode, " +
     "Notion's own property objects.",
+  sample: {
+    config: {
+      credential: 'team-notion',
+      dataSourceId: '248104cd-477e-80af-bc30-000bc0sample',
+      properties: { Name: 'Ada Lovelace', Email: 'ada@example.com', Tags: ['vip'] },
+    },
+    input: {},
+    credential: { data: { token: 'ntn_sample' } },
+  },
   credentialTypes: ['notion'],
   config: z
     .object({

@@ -18,6 +18,16 @@ export default defineNode({
   description:
     "Queries a Notion data source with Notion's filter and sorts, following pages up to limit. " +
     'Simple mode returns each page as plain values; raw mode returns Notion page objects.',
+  sample: {
+    config: {
+      credential: 'team-notion',
+      dataSourceId: '248104cd-477e-80af-bc30-000bc0sample',
+      filter: { property: 'Done', checkbox: { equals: false } },
+      limit: 10,
+    },
+    input: {},
+    credential: { data: { token: 'ntn_sample' } },
+  },
   credentialTypes: ['notion'],
   config: z.object({
     credential: credentialName(),

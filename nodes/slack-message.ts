@@ -10,6 +10,13 @@ export default defineNode({
   description:
     'Posts a message to Slack: through an incoming webhook (a slack-webhook credential) or with ' +
     'chat.postMessage and a bot token (a slack-bot credential, which needs a channel).',
+  sample: {
+    config: { credential: 'team-slack', text: 'Deploy finished :white_check_mark:' },
+    input: {},
+    credential: {
+      data: { url: 'https://hooks.slack.com/services/T0000000/B0000000/sampleSecret' },
+    },
+  },
   credentialTypes: ['slack-webhook', 'slack-bot'],
   config: z
     .object({

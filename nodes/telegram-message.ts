@@ -9,6 +9,11 @@ export default defineNode({
   description:
     'Sends a message from a Telegram bot (sendMessage) to a chat, group or channel. Returns the ' +
     'message id, chat id and date.',
+  sample: {
+    config: { credential: 'oncall-bot', chatId: 4242, text: 'Disk almost full on db-1' },
+    input: {},
+    credential: { data: { token: '123456:sample-token' } },
+  },
   credentialTypes: ['telegram-bot'],
   config: z.object({
     credential: credentialName(),

@@ -63,6 +63,22 @@ export type ErrorCode =
   | 'IF_FAILED'
   | 'FOR_EACH_FAILED'
   | 'FOR_EACH_PARTIAL'
+  // app integrations (src/clients/, the app nodes)
+  | 'CREDENTIAL_INVALID'
+  | 'NOTION_ERROR'
+  | 'NOTION_PROPERTY_INVALID'
+  | 'NOTION_PROPERTY_UNKNOWN'
+  | 'NOTION_PROPERTY_READ_ONLY'
+  | 'GOOGLE_ERROR'
+  | 'GOOGLE_SHEETS_ERROR'
+  | 'SHEET_HEADER_MISSING'
+  | 'SHEET_COLUMN_UNKNOWN'
+  | 'DISCORD_ERROR'
+  | 'SLACK_ERROR'
+  | 'TELEGRAM_ERROR'
+  | 'AI_ERROR'
+  | 'AI_NO_ANSWER'
+  | 'AI_ANSWER_NOT_JSON'
 
 /**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP

@@ -1,9 +1,19 @@
-import { AutomateError } from '../errors'
+import { AutomateError, type ErrorCode } from '../errors'
 import { errorMessageOf, isRetryableStatus, readBody, retryAfterMs } from '../lib/http'
 
+/** Each app's name, as messages say it, and the code its failures carry. */
+const SERVICES = {
+  Notion: 'NOTION_ERROR',
+  Google: 'GOOGLE_ERROR',
+  'Google Sheets': 'GOOGLE_SHEETS_ERROR',
+  Discord: 'DISCORD_ERROR',
+  Slack: 'SLACK_ERROR',
+  Telegram: 'TELEGRAM_ERROR',
+  AI: 'AI_ERROR',
+} as const satisfies Record<string, ErrorCode>
+
 export type ApiRequest = {
-  /** The app's name, for messages and error codes: 'Slack' gives SLACK_ERROR. */
-  service: string
+  service: keyof typeof SERVICES
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: URL
   headers?: Record<string, string>
@@ -78,7 +88,7 @@ export function apiError(
     : `${request.service} ${status}`
   const waitMs = retryAfterMs(headers.get('retry-after')) ?? request.retryAfterOf?.(body)
   return new AutomateError(
-    `${request.service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_ERROR`,
+    SERVICES[request.service],
     message && !redirect ? `${summary}: ${message}` : summary,
     {
       status: 502,

@@ -8,6 +8,8 @@ export default defineNode({
   description:
     'Continues only when a JSONata condition over the input is true; otherwise the run ends ' +
     'successfully here and the remaining nodes are skipped. Passes its input on unchanged.',
+  // Computes its output from its input alone: recorded together with the next step with effects.
+  pure: true,
   sample: { config: { condition: 'amount > 10' }, input: { amount: 25 } },
   config: z.object({
     condition: jsonataSource().describe('JSONata condition, e.g. amount > 100 and status = "paid"'),

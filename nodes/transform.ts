@@ -6,6 +6,8 @@ export default defineNode({
   type: 'transform',
   title: 'Transform',
   description: 'Reshapes the input with a JSONata expression; the result is the output.',
+  // Computes its output from its input alone: recorded together with the next step with effects.
+  pure: true,
   sample: {
     config: { expression: '{ "text": "New order from " & customer.name }' },
     input: { customer: { name: 'Ada' } },

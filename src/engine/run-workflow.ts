@@ -19,6 +19,7 @@ import { clearItemResults } from './for-each-progress'
 import { runMappedStep, type StepOutcome } from './map-step'
 import { stepScope, type StepScope } from './step-scope'
 import { endOfList, judgeStep, stepRef, type FinishedStep, type RunEnd } from './step-verdict'
+import { hasEffects, isReplayable } from './replayable'
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
 
@@ -31,6 +32,10 @@ export type EngineDeps = {
 }
 
 const ACK: Outcome = { action: 'ack' }
+/** Replayable steps held back at most, so one batch stays small. */
+const MAX_WAITING_STEPS = 50
+
+const lookup = (deps: EngineDeps) => deps.nodes ?? getNode
 
 /**
  * The Engine for one queue message: claim the run, resume after its last recorded step, run
@@ -103,6 +108,12 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       await renewLease(deps.db, run, lease.until).run()
       state.leaseUntil = lease.until
     }
+    // A node with effects starts only once every step before it that could not be replayed
+    // unnoticed (one with effects, or one whose output may differ next time) is recorded.
+    const node = nodes[state.index]!
+    if (log.holdsUnreplayable && hasEffects(lookup(deps), node) && !(await log.flush())) {
+      return leaseLost(run, state.index - 1)
+    }
 
     const stepRun = await runStep(deps, run, state, scope, { budget, startedAt })
     const { outcome, startedAt: stepStartedAt, finishedAt } = stepRun
@@ -112,7 +123,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       return continueLater(deps, run, log, delayMs, { index: state.index, attempts, error })
     }
     const step = { outcome, startedAt: stepStartedAt, finishedAt }
-    if (await recordStep(deps.db, run, state, log, step, scope)) return ACK
+    if (await recordStep(deps, run, state, log, step, scope)) return ACK
   }
   // Every step is recorded but the run was not closed: close it as the last step would have.
   await runEnd(deps.db, run, endOfList(state.failures), state.inputText, Date.now()).run()
@@ -166,7 +177,7 @@ async function runStep(
     elementRan: () => {
       elements += 1
     },
-    lookup: deps.nodes ?? getNode,
+    lookup: lookup(deps),
     node,
     index,
     input: state.input,
@@ -185,13 +196,14 @@ async function runStep(
  * consumer lost the run), false when the next node is to run.
  */
 async function recordStep(
-  db: D1Database,
+  deps: EngineDeps,
   run: ClaimedRun,
   state: RunState,
   log: StepLog,
   step: StepRun<FinishedStep & { config?: unknown }>,
   scope: StepScope,
 ): Promise<boolean> {
+  const { db } = deps
   const { index } = state
   const nodes = run.definition.nodes
   const node = nodes[index]!
@@ -235,6 +247,7 @@ async function recordStep(
       configText: configText?.text ?? null,
     },
     [...before, ...(configText?.statements ?? [])],
+    isReplayable(lookup(deps), node),
   )
   // A forEach's finished elements are in the step now.
   if (node.forEach !== undefined) log.add([clearItemResults(db, run.runId, index)])
@@ -249,11 +262,18 @@ async function recordStep(
     }
     log.add([runEnd(db, run, verdict.end, state.inputText, step.finishedAt)])
   }
-  if (!(await log.flush())) {
-    logEvent('warn', 'lease_lost', { runId: run.runId, step: index })
-    return true
-  }
-  return verdict.end !== null
+  // Otherwise the step waits in the log for the run's end, a continuation, or the next node with
+  // effects (see runClaimed), unless its output needs blob rows or the batch grows too long.
+  if (!verdict.end && before.length === 0 && log.pendingSteps < MAX_WAITING_STEPS) return false
+  if (await log.flush()) return verdict.end !== null
+  leaseLost(run, index)
+  return true
+}
+
+/** The lease passed to another consumer (this one was too slow), which owns the run now. */
+function leaseLost(run: ClaimedRun, step: number): Outcome {
+  logEvent('warn', 'lease_lost', { runId: run.runId, step })
+  return ACK
 }
 
 function runEnd(db: D1Database, run: ClaimedRun, end: RunEnd, outputText: string, now: number) {

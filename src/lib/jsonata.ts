@@ -223,6 +223,19 @@ function messageOf(error: unknown) {
     : String((error as { message?: unknown })?.message ?? error)
 }
 
+// JSONata functions whose result can change between two evaluations of the same expression on
+// the same input ($eval can call any of them from a string).
+const VOLATILE_FUNCTION = /\$(now|millis|random|eval)\b/
+
+/**
+ * Whether text (an expression, a template, a whole node's JSON) may call a JSONata function
+ * whose result changes between evaluations. Conservative: a mention inside a string literal
+ * counts too, which costs at most a D1 round trip.
+ */
+export function mentionsVolatileFunction(text: string): boolean {
+  return VOLATILE_FUNCTION.test(text)
+}
+
 /** A config field holding a JSONata expression: checked when the workflow is saved. */
 export function jsonataSource() {
   return z

@@ -50,6 +50,19 @@ export type NodeDefinition<
    * where data must arrive as `input` and `context`, never spliced into the source.
    */
   verbatimFields?: readonly string[]
+  /**
+   * The node has no effect outside the run (it only computes its output from its input and
+   * config): running it again after a crash changes nothing anyone can see, so the engine
+   * records its step together with the next step that has effects, saving a D1 round trip.
+   */
+  pure?: boolean
+  /**
+   * For a pure node: false when this config may give a different output for the same input
+   * (a clock, a random number). Such a step is recorded on its own, so that a step after it
+   * sees the same input after a crash. Configs mentioning JSONata's $now, $millis, $random or
+   * $eval are treated so without asking.
+   */
+  isDeterministic?(config: Record<string, unknown>): boolean
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 

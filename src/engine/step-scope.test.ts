@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
-import { defineNode } from '../nodes/define-node'
 import { getNode } from '../nodes/registry'
 import { emptyReferences } from '../templates/references'
-import { addCodeReferences, isDeterministicPure, nodeReads } from './step-scope'
+import { addCodeReferences, nodeReads } from './step-scope'
 
 const codeRefs = (source: string) => addCodeReferences(emptyReferences(), source)
 
@@ -34,26 +32,5 @@ describe('what a step reads', () => {
     expect([...reads.steps].sort()).toEqual(['a', 'b', 'c'])
     const plain = nodeReads({ id: 'y', type: 'transform', config: { expression: 'x' } }, getNode)
     expect(plain.needed).toBe(false)
-  })
-
-  it('treats a pure node reading the clock as one to run once', () => {
-    const pure = defineNode({
-      type: 'pure-test',
-      title: 'Pure',
-      description: 'A pure test node.',
-      config: z.object({ v: z.unknown() }),
-      sample: { config: { v: 1 }, input: {} },
-      run: (input) => input,
-    })
-    const lookup = () => Object.assign(pure, { pure: true })
-    expect(
-      isDeterministicPure({ id: 'a', type: 'pure-test', config: { v: '{{ input.x }}' } }, lookup),
-    ).toBe(true)
-    expect(
-      isDeterministicPure({ id: 'a', type: 'pure-test', config: { v: '{{ $now() }}' } }, lookup),
-    ).toBe(false)
-    expect(
-      isDeterministicPure({ id: 'a', type: 'transform', config: { expression: '1' } }, getNode),
-    ).toBe(false)
   })
 })

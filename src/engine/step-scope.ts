@@ -151,16 +151,3 @@ export function addCodeReferences(refs: References, source: string): References 
   if (mentions > spelled) refs.allSteps = true
   return refs
 }
-
-/**
- * Whether a step may be run again with the same result: its node is declared pure and none of its
- * templates reads the clock or chance ($now, $millis, $random). For the engine's pure batching.
- */
-export function isDeterministicPure(node: WorkflowNode, lookup: NodeLookup): boolean {
-  try {
-    if ((lookup(node.type) as { pure?: boolean }).pure !== true) return false
-  } catch {
-    return false
-  }
-  return !nodeReads(node, lookup).nonDeterministic
-}

@@ -48,6 +48,8 @@ export default defineConfig(async () => {
           test: {
             name: 'worker',
             include: ['src/**/*.test.ts', 'nodes/**/*.test.ts', 'test/**/*.test.ts'],
+            // The browser tests drive Chromium from Node against wrangler dev: tooling, below.
+            exclude: ['test/browser/**'],
             setupFiles: ['./test/apply-migrations.ts'],
             // Tests wait for queue deliveries (waitForRun: 15 s; durability: 30 s). The limit sits
             // above the longest of those waits, so on a loaded machine the test's own deadline,
@@ -60,7 +62,7 @@ export default defineConfig(async () => {
           test: {
             name: 'tooling',
             environment: 'node',
-            include: ['scripts/**/*.test.ts'],
+            include: ['scripts/**/*.test.ts', 'test/browser/**/*.test.ts'],
             testTimeout: 120_000,
           },
         },

@@ -239,3 +239,23 @@ describe('workflow pages', () => {
     expect((await admin(`/api/workflows/${workflow.id}`)).status).toBe(404)
   })
 })
+
+describe('webhook token', () => {
+  it('rotates the token from the workflow page: the old URL answers 404 at once', async () => {
+    const workflow = await createWorkflow(definition('Rotated'))
+    const session = await signedIn()
+    const before = await session.page(`/admin/workflows/${workflow.id}`)
+    expect(before.html).toContain(`action="/admin/workflows/${workflow.id}/rotate-token"`)
+    const rotated = await session.post(`/admin/workflows/${workflow.id}/rotate-token`)
+    expect(rotated.location).toBe(`/admin/workflows/${workflow.id}?done=rotated`)
+    expect((await postWebhook(workflow, {})).status).toBe(404)
+    const { html } = await session.page(rotated.location!)
+    expect(html).toContain('New webhook URL: the old one answers 404 from now on.')
+    const fresh = (await (await admin(`/api/workflows/${workflow.id}`)).json()) as {
+      webhookUrl: string
+    }
+    expect(fresh.webhookUrl).not.toBe(workflow.webhookUrl)
+    expect(html).toContain(fresh.webhookUrl)
+    expect((await postWebhook(fresh, {})).status).toBe(202)
+  })
+})

@@ -111,7 +111,7 @@ describe('run pages', () => {
     const all = await session.page('/admin/runs')
     for (const run of [okA, failedA, okB]) expect(all.html).toContain(run.id)
     expect(all.html).toContain(
-      '<span class="error-line" title="Step 3 &#39;charge&#39; (transform) failed: JSONata evaluation failed: card declined">',
+      '<span class="error-line" title="Step 4 (charge): JSONata evaluation failed: card declined">',
     )
 
     const onlyA = await session.page(`/admin/runs?workflowId=${a.id}`)

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { formatDuration, runDurationMs } from './format'
-import type { RunsView } from './load-runs'
+import type { RunSummary, RunsView } from './load-runs'
+import { stepReason } from './run-view'
 import { StatusBadge } from './status-badge'
 import { Timestamp } from './timestamp'
 import { WorkflowName } from './workflow-name'
@@ -46,7 +47,7 @@ export function RunsTable(props: RunsTableProps) {
             </thead>
             <tbody>
               {runs.map((run) => {
-                const error = run.status !== 'succeeded' ? run.error?.message : undefined
+                const error = run.status !== 'succeeded' ? errorLine(run.error) : undefined
                 return (
                   <>
                     <tr class={error ? 'has-error' : undefined}>
@@ -94,6 +95,14 @@ export function RunsTable(props: RunsTableProps) {
       ) : null}
     </section>
   )
+}
+
+/** A failed step's error said with the page's step numbers (from 1), not the engine's. */
+function errorLine(error: RunSummary['error']): string | undefined {
+  const info = error as { message?: string; step?: { index: number; id: string } } | null
+  if (!info?.message) return undefined
+  if (!info.step) return info.message
+  return `Step ${info.step.index + 1} (${info.step.id}): ${stepReason({ nodeId: info.step.id }, info.message)}`
 }
 
 function firstLine(text: string) {

@@ -58,7 +58,9 @@ export function StepItem({ step, axis, endedRun, quietSkip }: StepItemProps) {
       {skipped ? null : (
         <>
           <JsonDetails id={`step-${number}-input`} label="Input" value={step.input} />
-          <JsonDetails id={`step-${number}-output`} label="Output" value={step.output} />
+          {step.status === 'failed' && step.output === null ? null : (
+            <JsonDetails id={`step-${number}-output`} label="Output" value={step.output} />
+          )}
         </>
       )}
     </li>

@@ -145,7 +145,7 @@ input, select, textarea {
 }
 textarea { width: 100%; display: block; }
 textarea.code { min-height: 420px; tab-size: 2; white-space: pre; overflow-wrap: normal; overflow: auto; }
-textarea.payload { min-height: 120px; }
+textarea.code.payload { min-height: 120px; }
 .field { margin-bottom: 14px; }
 .field label, .label { display: block; font-weight: 600; margin-bottom: 4px; }
 .field .hint { font-size: 12.5px; color: var(--muted); margin: 2px 0 0; }
@@ -181,7 +181,12 @@ textarea.payload { min-height: 120px; }
 .diff .add { background: var(--add-bg); }
 .diff .del { background: var(--del-bg); }
 .diff .gap { color: var(--muted); font-style: italic; }
-.two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; align-items: start; }
+.two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; align-items: start; margin-bottom: 20px; }
+.two-col > .card { margin-bottom: 0; }
+.config { margin: 8px 0 0; display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; }
+.config dt { color: var(--muted); font-size: 12.5px; padding-top: 6px; }
+.config dd { margin: 0; }
+.config pre { margin: 0; padding: 6px 10px; }
 @media (max-width: 900px) {
   .editor, .two-col { grid-template-columns: 1fr; }
 }
@@ -205,6 +210,11 @@ tr.error-row td { padding-top: 0; }
 tbody tr.error-row:hover { background: transparent; }
 .copy-row { flex-direction: column; }
   textarea.code { min-height: 320px; }
+  textarea.code.payload { min-height: 120px; }
+  .nav ul { flex-wrap: wrap; gap: 0; }
+  .nav a { padding: 6px 9px; }
   .error-line { white-space: normal; }
+  .config { grid-template-columns: 1fr; }
+  .config dt { padding-top: 0; }
 }
 `

@@ -4,6 +4,7 @@ import { CsrfField } from './csrf'
 import { ErrorList, type ShownError } from './field-errors'
 import { formatTime, prettyJson } from './format'
 import { Layout } from './layout'
+import { NodeConfig } from './node-config'
 import { PostButton } from './post-button'
 import type { RunsView } from './load-runs'
 import { IN_PROGRESS, RunsTable } from './runs-table'
@@ -151,7 +152,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
                   <span class="muted small">up to {node.retry.maxAttempts} attempts</span>
                 ) : null}
               </div>
-              <pre>{prettyJson(node.config)}</pre>
+              <NodeConfig config={node.config} />
             </li>
           ))}
         </ol>

@@ -17,10 +17,8 @@ type DashboardProps = {
 export function percent(part: number, whole: number): string {
   if (whole === 0) return '—'
   const value = (part / whole) * 100
-  return `${value >= 99.95 || value < 10 ? value.toFixed(1) : value.toFixed(0)}%`.replace(
-    '100.0%',
-    '100%',
-  )
+  if (value === 0 || value === 100) return `${value}%`
+  return `${value < 10 || value > 99 ? value.toFixed(1) : value.toFixed(0)}%`
 }
 
 export function usd(value: number): string {

@@ -46,7 +46,7 @@ describe('workflow pages', () => {
     expect(row(good.id)).toContain('<td class="num" data-label="succeeded">100%</td>')
     expect(row(bad.id)).toContain('badge badge-failed')
     expect(row(bad.id)).toContain(`href="/admin/runs/${failedId}"`)
-    expect(row(bad.id)).toContain('<td class="num" data-label="succeeded">0.0%</td>')
+    expect(row(bad.id)).toContain('<td class="num" data-label="succeeded">0%</td>')
     expect(row(idle.id)).toContain('never run')
     expect(row(idle.id)).toContain('badge badge-off')
     expect(row(idle.id)).toContain('<td class="num" data-label="succeeded">—</td>')

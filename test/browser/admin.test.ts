@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalServer, startLocalServer } from './local-server'
 
 // Debian's Chromium (.ci/run installs it), driven by playwright-core against a real AutomateOS
-// under wrangler dev on this suite's ports (8870-8889). Every wait is bounded, and afterAll
+// under wrangler dev on a free pair of this suite's ports (8870-8889). Every wait is bounded, and afterAll
 // stops the browser and the server whatever happened.
 const CHROMIUM = '/usr/bin/chromium'
-const PORT = 8870
-const INSPECTOR_PORT = 8871
+/** The suite's port range: wrangler dev and its inspector take the first free pair. */
+const PORTS = Array.from({ length: 20 }, (_, i) => 8870 + i)
 const SHOTS = join(import.meta.dirname, '..', '..', '.screenshots')
 const WIDTHS = [1280, 390] as const
 
@@ -23,7 +23,7 @@ const shots = new Map<string, string>()
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`)
-  server = await startLocalServer(PORT, INSPECTOR_PORT)
+  server = await startLocalServer(PORTS)
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -15,7 +16,11 @@ export type LocalServer = { url: string; token: string; stop(): Promise<void> }
  * and its own admin token and encryption key. stop() ends wrangler and its workerd (their own
  * process group) and deletes the state; it is also called when starting fails.
  */
-export async function startLocalServer(port: number, inspectorPort: number): Promise<LocalServer> {
+export async function startLocalServer(ports: readonly number[]): Promise<LocalServer> {
+  // Several checkouts may run the suite at once: take the first pair of ports nobody listens on.
+  const pair = await freePair(ports)
+  if (!pair) throw new Error(`no two free ports among ${ports.join(', ')}`)
+  const [port, inspectorPort] = pair
   const state = mkdtempSync(join(tmpdir(), 'automateos-browser-'))
   const token = `browser-${crypto.randomUUID()}`
   const envFile = join(state, 'test.env')
@@ -87,4 +92,19 @@ export async function startLocalServer(port: number, inspectorPort: number): Pro
     throw error
   }
   return { url, token, stop }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+async function freePair(ports: readonly number[]): Promise<[number, number] | undefined> {
+  for (let i = 0; i + 1 < ports.length; i += 2)
+    if ((await isFree(ports[i]!)) && (await isFree(ports[i + 1]!)))
+      return [ports[i]!, ports[i + 1]!]
+  return undefined
 }

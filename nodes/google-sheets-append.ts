@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { sheetsCall, valuesPath } from '../src/clients/google'
-import { SAMPLE_SERVICE_ACCOUNT } from '../src/clients/google-sample-account'
 import { credentialName } from '../src/credentials/types'
 import { AutomateError } from '../src/errors'
 import { defineNode } from '../src/nodes/define-node'
@@ -22,7 +21,6 @@ export default defineNode({
       values: { Name: 'Ada', Email: 'ada@example.com', Plan: 'pro' },
     },
     input: {},
-    credential: { data: SAMPLE_SERVICE_ACCOUNT },
   },
   credentialTypes: ['google-service-account'],
   config: z.object({

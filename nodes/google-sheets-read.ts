@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { sheetsCall, valuesPath } from '../src/clients/google'
-import { SAMPLE_SERVICE_ACCOUNT } from '../src/clients/google-sample-account'
 import { credentialName } from '../src/credentials/types'
 import { defineNode } from '../src/nodes/define-node'
 
@@ -12,7 +11,6 @@ export default defineNode({
   sample: {
     config: { credential: 'signups-sheet', spreadsheetId: 'with-header-sample', range: 'Sheet1' },
     input: {},
-    credential: { data: SAMPLE_SERVICE_ACCOUNT },
   },
   credentialTypes: ['google-service-account'],
   config: z.object({

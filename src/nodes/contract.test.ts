@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { NODE_MODULES } from '../generated/node-registry'
 import { admin } from '../../test/helpers'
 import { nodeContext } from '../../test/node-context'
+import { SAMPLE_CREDENTIALS } from '../../test/sample-credentials'
 import { isHalt, type NodeDefinition } from './define-node'
 import { describeNode, getNode, listNodes } from './registry'
 
@@ -33,15 +34,18 @@ function nodeContract(fileName: string, node: NodeDefinition) {
   it('runs once on its sample input, and returns what JSON can carry', async () => {
     const { sample } = node
     let config = sample.config
+    const type = node.credentialTypes?.[0]
     if (sample.credential) {
       // Stored under a name of its own, so two nodes' samples never collide.
       const name = `sample-${node.type}`
       const stored = await admin('/api/credentials', {
         method: 'POST',
-        json: { name, type: node.credentialTypes![0], ...sample.credential },
+        json: { name, type, ...sample.credential },
       })
       expect([201, 409]).toContain(stored.status)
       config = { ...config, credential: name }
+    } else if (type && SAMPLE_CREDENTIALS[type]) {
+      config = { ...config, credential: await SAMPLE_CREDENTIALS[type]() }
     }
     expect(node.config.safeParse(config).success).toBe(true)
     const result = await node.run(structuredClone(sample.input), nodeContext(node, config))

@@ -69,7 +69,11 @@ export type NodeDefinition<
 export type NodeSample = {
   config: Record<string, unknown>
   input: unknown
-  /** For a node with credentialTypes: the data of a credential stored as `config.credential`. */
+  /**
+   * For a node with credentialTypes: the data of a credential stored as `config.credential`.
+   * Leave it out where the data is a key that must not live in the repo (a Google service
+   * account): the contract suite then makes one at run time (test/sample-credentials.ts).
+   */
   credential?: { data: Record<string, unknown>; baseUrl?: string }
 }
 

@@ -14,17 +14,7 @@
 // Keys, tokens and sheets are shared by every host: tests use their own ids.
 import { bearerOf, json } from './reply.js'
 
-// The nodes' sample account (src/clients/google-sample-account.ts): its public key, known from the start.
-const keys = new Map([
-  [
-    'sample@automateos-sample.iam.gserviceaccount.com',
-    {
-      kty: 'RSA',
-      n: 'tZUMw-kTLBP3LdHWbx1N7qhNqQK0zX6TEfu3H8bd-mrqdEFzbXcyYAmyA_VX1lEPRer-O-MTrotLq3QdKsj0LAXStZbReOZN3Z2ezyP7rFJkPxaL_FtxDxxHXY19bjN0vlXpHe0WnzC0ISiug6BW2jQNsF95GvPAkHysMqf1FwtO0uN52-8PChoZ8wdJGvuGcCsnK11-irvjL92G7WODhsP1qqQHS5r5pAp0FlAiLq4X2V2h-vxtA8oReHqBIepPItqLKVHZcTG7tI8uWWF26rsIaTdb0HiONjfV6N3AKJtx7zJrfAWtJn4MxUmmsz3djOUncwCiBCKDfc5jVXjedQ',
-      e: 'AQAB',
-    },
-  ],
-])
+const keys = new Map()
 const tokens = new Map()
 const sheets = new Map()
 let issued = 0

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { createWorkflow, fakeUpstream, postAndWait } from './helpers'
-import teamMessage from '../examples/order-to-team-message.json'
-import teamMessagePayload from '../examples/payloads/order-to-team-message.json'
+
+// Read like test/examples.test.ts does (a glob, not an import), so the type check needs no examples/.
+const files = import.meta.glob<{ default: unknown }>('../examples/**/order-to-team-message.json', {
+  eager: true,
+})
+const teamMessage = files['../examples/order-to-team-message.json']!.default
+const teamMessagePayload = files['../examples/payloads/order-to-team-message.json']!.default
 
 // The three worked examples of the README's "Mapping data" section, against a fake upstream.
 const order = {

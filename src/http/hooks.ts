@@ -11,19 +11,12 @@ import { errorBody } from './errors'
 import { fieldsToObject, parseWebhookBody } from './webhook-body'
 import { syncResponse } from './sync-response'
 import { readLimited } from './read-limited'
+import { redactPairs } from './redact'
 import { verifySignature } from './webhook-signature'
 import { logEvent } from '../lib/log-event'
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
 const MAX_KEY_LENGTH = 256
-// Credentials a sender may put in headers have no business in the run log.
-const HIDDEN_HEADERS = new Set([
-  'authorization',
-  'cookie',
-  'proxy-authorization',
-  'x-api-key',
-  'x-auth-token',
-])
 
 export const hooks = new Hono<{ Bindings: Env }>()
 
@@ -64,7 +57,7 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
     receivedAt: Date.now(),
     method,
     contentType: c.req.header('content-type'),
-    query: Object.fromEntries(url.searchParams),
+    query: redactPairs(url.searchParams),
     headers: visibleHeaders(c.req.raw.headers),
   }
   const dedupeKey = await deliveryKey(c.req.raw.headers, payload, rule, replayKey)
@@ -74,11 +67,10 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
   return rule.respond === 'sync' ? syncResponse(c, accepted) : acceptedResponse(c, accepted)
 })
 
+// Credentials a sender may put in headers or the query have no business in the run log;
+// cf-* headers are Cloudflare's own, and Set-Cookie never belongs to a request.
 function visibleHeaders(headers: Headers) {
-  const result: Record<string, string> = {}
-  for (const [name, value] of headers)
-    if (!HIDDEN_HEADERS.has(name) && !name.startsWith('cf-')) result[name] = value
-  return result
+  return redactPairs(headers, (name) => name.startsWith('cf-') || name === 'set-cookie')
 }
 
 /**

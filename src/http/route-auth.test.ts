@@ -1,0 +1,87 @@
+import { SELF } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { app } from '../app'
+import { ADMIN_TOKEN } from '../../test/helpers'
+
+const BASE = 'http://automateos.test'
+
+// Routes anyone may call. Everything else is admin: /api by bearer token, /admin by session.
+const PUBLIC = new Set([
+  'GET /healthz',
+  'GET /',
+  'POST /hooks/:workflowId/:token',
+  'PUT /hooks/:workflowId/:token',
+  'GET /hooks/:workflowId/:token',
+  'GET /admin/login',
+  'POST /admin/login',
+  'POST /admin/logout',
+])
+
+const routes = [
+  ...new Set(
+    app.routes
+      // Middleware (adminAuth, headers) is registered for patterns; the routes are the rest.
+      .filter((r) => !r.path.includes('*'))
+      .map((r) => `${r.method === 'ALL' ? 'GET' : r.method} ${r.path}`),
+  ),
+]
+let ip = 0
+const nextIp = () => `198.18.${Math.floor(++ip / 250)}.${ip % 250}`
+
+function call(route: string, headers: Record<string, string>, query = '') {
+  const [method, path] = route.split(' ') as [string, string]
+  const url = `${BASE}${path.replace(/:[A-Za-z]+/g, 'x')}${query}`
+  const body = method === 'GET' || method === 'HEAD' ? undefined : '{}'
+  // A fresh address each time: this test sends many wrong tokens on purpose.
+  return SELF.fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': nextIp(), ...headers },
+    body,
+    redirect: 'manual',
+  })
+}
+
+describe('every route is public or admin', () => {
+  it('finds the routes', () => {
+    expect(routes.filter((r) => r.includes(' /api/')).length).toBeGreaterThan(10)
+  })
+
+  const almost = ADMIN_TOKEN.slice(0, -1) + (ADMIN_TOKEN.endsWith('a') ? 'b' : 'a')
+  it.each(routes.filter((r) => !PUBLIC.has(r) && r.includes(' /api/')))(
+    '%s answers 401 without the right bearer token',
+    async (route) => {
+      const answers = [
+        await call(route, {}),
+        await call(route, { authorization: 'Bearer wrong-token' }),
+        await call(route, {}, `?token=${ADMIN_TOKEN}&access_token=${ADMIN_TOKEN}`),
+        await call(route, { authorization: `Bearer ${almost}` }),
+        await call(route, { authorization: ADMIN_TOKEN }),
+      ]
+      for (const response of answers) {
+        expect(response.status).toBe(401)
+        const text = await response.text()
+        expect(JSON.parse(text).error.code).toBe('UNAUTHORIZED')
+        expect(text).not.toContain(ADMIN_TOKEN)
+      }
+    },
+  )
+
+  it.each(routes.filter((r) => !PUBLIC.has(r) && !r.includes(' /api/') && r.includes(' /admin')))(
+    '%s shows only the sign-in form without a session',
+    async (route) => {
+      const variants: Record<string, string>[] = [{}, { authorization: `Bearer ${ADMIN_TOKEN}` }]
+      for (const headers of variants) {
+        const response = await call(route, headers, `?token=${ADMIN_TOKEN}`)
+        expect([401, 403]).toContain(response.status)
+        expect(response.headers.get('set-cookie')).toBeNull()
+      }
+    },
+  )
+
+  it('has no route outside /api, /admin and the public list', () => {
+    const other = routes.filter(
+      (r) => !PUBLIC.has(r) && !r.includes(' /api/') && !r.includes(' /admin'),
+    )
+    expect(other).toEqual([])
+  })
+})

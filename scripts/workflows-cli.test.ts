@@ -1,6 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -32,6 +41,7 @@ beforeAll(async () => {
     { cwd: root, env: quiet, encoding: 'utf8' },
   )
   if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}${migrate.stdout}`)
+  const serverLog = openSync(join(state, 'wrangler-dev.log'), 'w')
   server = spawn(
     process.execPath,
     [
@@ -50,19 +60,23 @@ beforeAll(async () => {
       '--log-level',
       'warn',
     ],
-    { cwd: root, env: quiet, detached: true, stdio: 'ignore' },
+    { cwd: root, env: quiet, detached: true, stdio: ['ignore', serverLog, serverLog] },
   )
-  const deadline = Date.now() + 100_000
+  closeSync(serverLog)
+  // Generous: on a loaded machine wrangler dev has taken well over a minute to answer.
+  const deadline = Date.now() + 160_000
+  const log = () => readFileSync(join(state, 'wrangler-dev.log'), 'utf8').slice(-2000)
   for (;;) {
     const ok = await fetch(`${URL}/api/nodes`, { headers: { authorization: `Bearer ${TOKEN}` } })
       .then((r) => r.status === 200)
       .catch(() => false)
     if (ok) break
-    if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}`)
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer on ${URL}`)
+    if (server.exitCode !== null)
+      throw new Error(`wrangler dev exited with ${server.exitCode}:\n${log()}`)
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer on ${URL}:\n${log()}`)
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
-}, 150_000)
+}, 180_000)
 
 afterAll(async () => {
   if (server?.pid && server.exitCode === null) {

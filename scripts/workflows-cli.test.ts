@@ -15,9 +15,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployCopy } from './lib/fake-wrangler'
 
-// A real AutomateOS under wrangler dev, on this suite's own ports (8900-8919) and throw-away state.
-const PORT = 8900
-const INSPECTOR_PORT = 8901
+// A real AutomateOS under wrangler dev, on this suite's own ports (8900-8919: the top of the range,
+// away from tools that probe ports upwards with their own tokens, which the admin API throttles) and
+// throw-away state.
+const PORT = 8917
+const INSPECTOR_PORT = 8918
 const URL = `http://127.0.0.1:${PORT}`
 // 32 characters at least, or the Worker disables its admin API (src/http/admin-token.ts).
 const TOKEN = `workflows-cli-${crypto.randomUUID()}`

@@ -48,6 +48,8 @@ export const runs = sqliteTable(
     sweeps: integer('sweeps').notNull().default(0),
     // A node waiting for a delayed retry: { index, attempts, error }.
     pendingRetry: text('pending_retry'),
+    // A step that paused the run (delay, an outside call): see src/engine/waiting.ts.
+    waiting: text('waiting'),
   },
   (t) => [
     // Run ids are UUIDv7, so id order is creation order: newest-first pages need no other index.

@@ -2,6 +2,7 @@ import type { WorkflowDefinition } from '../workflow/definition'
 import { claimRunRow, isUnfinished, newRunOf, type ClaimedRow } from '../store/run-row'
 import { LEASE_MS } from './lease-guard'
 import type { PendingRetry, RunMessage } from './messages'
+import type { Waiting } from './waiting'
 
 export type ClaimedRun = {
   kind: 'claimed'
@@ -15,6 +16,8 @@ export type ClaimedRun = {
   /** The output column of the last succeeded step, when there is one. */
   lastOutputText: string | null
   pendingRetry: PendingRetry | null
+  /** A step that paused the run, and what for (see waiting.ts). */
+  waiting: Waiting | null
   leaseId: string
   leaseUntil: number
 }
@@ -96,6 +99,7 @@ export async function claimRun(
     stepStatuses,
     lastOutputText: (lastOutput!.results as { output: string | null }[])[0]?.output ?? null,
     pendingRetry: row.pending_retry ? JSON.parse(row.pending_retry) : null,
+    waiting: row.waiting ? JSON.parse(row.waiting) : null,
     leaseId,
     leaseUntil,
   }

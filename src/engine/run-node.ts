@@ -1,6 +1,6 @@
 import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../errors'
 import type { CredentialReader } from '../credentials/node-credential'
-import { isHalt, type NodeDefinition } from '../nodes/define-node'
+import { isHalt, isSuspend, type Suspend, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import type { TemplateContext } from '../templates/context'
 import { buildNodeContext } from './node-context'
@@ -32,7 +32,15 @@ export type NodeCall = {
 }
 
 export type NodeOutcome =
-  | { kind: 'succeeded'; output: unknown; outputText: string; attempts: number; halted?: string }
+  | {
+      kind: 'succeeded'
+      output: unknown
+      outputText: string
+      attempts: number
+      halted?: string
+      /** The node paused its run (suspendRun): the step ends when the wait does. */
+      suspend?: Suspend
+    }
   | { kind: 'failed'; error: ErrorInfo; attempts: number }
   | { kind: 'retry-later'; error: ErrorInfo; attempts: number; delayMs: number }
 
@@ -105,6 +113,15 @@ async function attemptNode(
       ),
       timeout,
     ])
+    if (isSuspend(result)) {
+      return {
+        kind: 'succeeded',
+        output: null,
+        outputText: 'null',
+        attempts: attempt,
+        suspend: result,
+      }
+    }
     if (isHalt(result))
       return {
         kind: 'succeeded',

@@ -1,8 +1,11 @@
+import type { ErrorInfo } from '../errors'
 import { logEvent } from '../lib/log-event'
 import { getNode } from '../nodes/registry'
 import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
-import { finishRun, releaseRun, renewLease } from '../store/run-row'
+import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
+import { suspendRun, type Suspend } from '../nodes/define-node'
+import type { Waiting } from './waiting'
 import { DEFAULT_NODE_TIMEOUT_MS } from '../workflow/definition'
 import { claimRun, type ClaimedRun } from './claim'
 import { LEASE_MARGIN_MS, checkLease, type Budget } from './lease-guard'
@@ -14,7 +17,7 @@ import {
   type RunsQueue,
 } from './messages'
 import { skippedSteps, stepLog, type StepLog } from './record'
-import { type NodeLookup } from './run-node'
+import { type NodeLookup, type NodeOutcome } from './run-node'
 import { clearItemResults } from './for-each-progress'
 import { runMappedStep, type StepOutcome } from './map-step'
 import { stepScope, type StepScope } from './step-scope'
@@ -118,6 +121,11 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
     const stepRun = await runStep(deps, run, state, scope, { budget, startedAt })
     const { outcome, startedAt: stepStartedAt, finishedAt } = stepRun
     if (outcome.kind === 'continue-later') return continueLater(deps, run, log, 0, null)
+    if (outcome.kind === 'succeeded' && outcome.suspend) {
+      return suspend(deps, run, log, state, outcome.suspend, outcome.attempts, stepStartedAt)
+    }
+    // The wait this step paused the run for is over: its step is recorded below.
+    if (run.waiting?.index === state.index) log.add([clearWaiting(deps.db, run)])
     if (outcome.kind === 'retry-later') {
       const { attempts, error, delayMs } = outcome
       return continueLater(deps, run, log, delayMs, { index: state.index, attempts, error })
@@ -156,6 +164,8 @@ async function runStep(
 ): Promise<StepRun> {
   const { index } = state
   const node = run.definition.nodes[index]!
+  // A step that paused the run is not run again: its wait ends, or goes on.
+  if (run.waiting?.index === index) return endWait(deps.db, run.waiting, Date.now())
   const startedAt = Date.now()
   // Each forEach element with outside effects counts as a step of the message's budget (the
   // Workers subrequest limit is per invocation); the step itself counts one of them.
@@ -268,6 +278,81 @@ async function recordStep(
   if (await log.flush()) return verdict.end !== null
   leaseLost(run, index)
   return true
+}
+
+/** Releases the run until the step's wait ends; a delayed message (and the sweeper) wakes it. */
+async function suspend(
+  deps: EngineDeps,
+  run: ClaimedRun,
+  log: StepLog,
+  state: RunState,
+  wait: Suspend,
+  attempts: number,
+  since: number,
+): Promise<Outcome> {
+  const node = run.definition.nodes[state.index]!
+  const timeoutOutput =
+    'output' in wait.onTimeout
+      ? encodeText(deps.db, JSON.stringify(wait.onTimeout.output ?? null))
+      : null
+  const waiting: Waiting = {
+    index: state.index,
+    nodeId: node.id,
+    for: wait.waitingFor,
+    since,
+    until: wait.until,
+    attempts,
+    onTimeout:
+      timeoutOutput !== null
+        ? { outputText: timeoutOutput.text }
+        : { error: (wait.onTimeout as { error: ErrorInfo }).error },
+    ...(wait.callKey !== undefined ? { callKey: wait.callKey } : {}),
+  }
+  log.add([
+    ...(timeoutOutput?.statements ?? []),
+    releaseRun(deps.db, run, wait.until, null, waiting),
+  ])
+  await log.flush()
+  // A wait longer than the queue's ceiling is woken early and suspends again for the rest.
+  const delaySeconds = queueDelaySeconds(wait.until - Date.now())
+  await deps.queue.send(resumeMessage(run.runId), delaySeconds > 0 ? { delaySeconds } : undefined)
+  return ACK
+}
+
+/** How a paused step ends now: with the delivered value, at its timeout, or not yet. */
+async function endWait(db: D1Database, waiting: Waiting, now: number): Promise<StepRun> {
+  const done = (outcome: NodeOutcome): StepRun => ({
+    outcome,
+    startedAt: waiting.since,
+    finishedAt: now,
+  })
+  const { attempts } = waiting
+  const value = async (text: string) => {
+    const output = await decodePayload(db, text)
+    return { output, outputText: JSON.stringify(output) }
+  }
+  if (waiting.deliveredText !== undefined) {
+    return done({ kind: 'succeeded', ...(await value(waiting.deliveredText)), attempts })
+  }
+  const { onTimeout } = waiting
+  if (now < waiting.until) {
+    const timeout =
+      'outputText' in onTimeout ? { output: (await value(onTimeout.outputText)).output } : onTimeout
+    const again: Suspend = suspendRun({
+      until: waiting.until,
+      waitingFor: waiting.for,
+      onTimeout: timeout,
+      ...(waiting.callKey !== undefined ? { callKey: waiting.callKey } : {}),
+    })
+    return {
+      ...done({ kind: 'succeeded', output: null, outputText: 'null', attempts, suspend: again }),
+      startedAt: waiting.since,
+    }
+  }
+  if ('outputText' in onTimeout) {
+    return done({ kind: 'succeeded', ...(await value(onTimeout.outputText)), attempts })
+  }
+  return done({ kind: 'failed', error: onTimeout.error, attempts })
 }
 
 /** The lease passed to another consumer (this one was too slow), which owns the run now. */

@@ -3,6 +3,7 @@
 import type { NodeDefinition } from '../nodes/define-node'
 import aiChatNode from '../../nodes/ai-chat'
 import codeNode from '../../nodes/code'
+import delayNode from '../../nodes/delay'
 import discordMessageNode from '../../nodes/discord-message'
 import filterNode from '../../nodes/filter'
 import googleSheetsAppendNode from '../../nodes/google-sheets-append'
@@ -20,6 +21,7 @@ import transformNode from '../../nodes/transform'
 export const NODE_MODULES = {
   'ai-chat': aiChatNode,
   'code': codeNode,
+  'delay': delayNode,
   'discord-message': discordMessageNode,
   'filter': filterNode,
   'google-sheets-append': googleSheetsAppendNode,

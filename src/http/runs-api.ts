@@ -60,6 +60,18 @@ export const runSchema = z
         nextAttemptAt: z.iso.datetime(),
       })
       .optional(),
+    waitingFor: z
+      .object({
+        stepIndex: z.number().int(),
+        nodeId: z.string(),
+        for: z.string().meta({ description: 'what the step waits for: delay, webhook' }),
+        since: z.iso.datetime(),
+        until: z.iso.datetime(),
+        acceptsCall: z.boolean(),
+        delivered: z.boolean(),
+      })
+      .optional()
+      .meta({ description: 'a step that paused the run (delay, wait for a call)' }),
     steps: z.array(stepSchema),
   })
   .meta({ id: 'Run' })

@@ -84,6 +84,34 @@ export function defineNode<Schema extends z.ZodObject, Types extends CredentialT
   return node
 }
 
+const SUSPEND = Symbol.for('automateos.suspend')
+
+export type Suspend = {
+  [SUSPEND]: true
+  /** Epoch ms when the wait ends on its own. */
+  until: number
+  /** What the run waits for, shown on the run: 'delay', 'webhook'. */
+  waitingFor: string
+  /** How the step ends when `until` passes without a call: with this output, or failed. */
+  onTimeout: { output: unknown } | { error: { message: string; code?: string } }
+  /** When set, wakeRun (src/engine/wake-run.ts) with this key ends the wait early. */
+  callKey?: string
+}
+
+/**
+ * A node returns this to pause its run until a time, or until an outside call delivers a value
+ * (wakeRun): the run is released (no consumer waits), a delayed queue message and the sweeper
+ * bring it back, and the step is recorded when the wait ends, with the delivered value or
+ * `onTimeout` as its result. The node is not called again.
+ */
+export function suspendRun(wait: Omit<Suspend, typeof SUSPEND>): Suspend {
+  return { [SUSPEND]: true, ...wait }
+}
+
+export function isSuspend(value: unknown): value is Suspend {
+  return typeof value === 'object' && value !== null && SUSPEND in value
+}
+
 const HALT = Symbol.for('automateos.halt')
 
 export type Halt = { [HALT]: true; output: unknown; reason: string }

@@ -1,4 +1,5 @@
 import type { PendingRetry, RunMessage } from '../engine/messages'
+import type { Waiting } from '../engine/waiting'
 
 // Every write to a run's row, and the condition that says who may make it, live here: the
 // lease protocol is only as sound as its least careful copy.
@@ -73,6 +74,7 @@ export type ClaimedRow = {
   workflow_version: number
   input: string | null
   pending_retry: string | null
+  waiting: string | null
 }
 
 /**
@@ -89,7 +91,7 @@ export function claimRunRow(
 ): D1PreparedStatement {
   // wake_at is left as it is: the sweeper also checks the lease, and not moving wake_at here
   // saves an index write per run.
-  const returning = 'RETURNING workflow_id, workflow_version, input, pending_retry'
+  const returning = 'RETURNING workflow_id, workflow_version, input, pending_retry, waiting'
   if (!start) {
     return db
       .prepare(
@@ -128,7 +130,7 @@ export type RunEnding = { status: string; outputText: string | null; error: unkn
 export type RunLease = { runId: string; leaseId: string }
 
 const END = `status = ?3, output = ?4, error = ?5, finished_at = ?6,
-  lease_id = NULL, lease_until = NULL, pending_retry = NULL`
+  lease_id = NULL, lease_until = NULL, pending_retry = NULL, waiting = NULL`
 
 const errorText = (error: unknown) => (error === null ? null : JSON.stringify(error))
 
@@ -165,13 +167,21 @@ export function releaseRun(
   lease: RunLease,
   wakeAt: number,
   pendingRetry: PendingRetry | null,
+  waiting: Waiting | null = null,
 ) {
   return db
     .prepare(
-      `UPDATE runs SET lease_id = NULL, lease_until = NULL, wake_at = ?3, pending_retry = ?4
+      `UPDATE runs SET lease_id = NULL, lease_until = NULL, wake_at = ?3, pending_retry = ?4,
+         waiting = ?5
        WHERE id = ?1 AND lease_id = ?2`,
     )
-    .bind(lease.runId, lease.leaseId, wakeAt, pendingRetry && JSON.stringify(pendingRetry))
+    .bind(
+      lease.runId,
+      lease.leaseId,
+      wakeAt,
+      pendingRetry && JSON.stringify(pendingRetry),
+      waiting && JSON.stringify(waiting),
+    )
 }
 
 export function renewLease(db: D1Database, lease: RunLease, until: number) {
@@ -206,6 +216,34 @@ export function countSweep(db: D1Database, runId: string, wakeAt: number, now: n
        WHERE id = ?1 AND wake_at = ?2 AND ${claimable('?3')} RETURNING status`,
     )
     .bind(runId, wakeAt, now)
+}
+
+/** The wait of a step that has ended, once its step is recorded. */
+export function clearWaiting(db: D1Database, lease: RunLease) {
+  return db
+    .prepare('UPDATE runs SET waiting = NULL WHERE id = ?1 AND lease_id = ?2')
+    .bind(lease.runId, lease.leaseId)
+}
+
+/**
+ * Hands an outside call's value to a run waiting for one with this key, and wakes it now. Only
+ * while no consumer holds the run, and only once: no row back means it was not delivered.
+ */
+export function deliverToWaitingRun(
+  db: D1Database,
+  runId: string,
+  callKey: string,
+  deliveredText: string,
+  now: number,
+) {
+  return db
+    .prepare(
+      `UPDATE runs SET waiting = json_set(waiting, '$.deliveredText', ?3), wake_at = ?4
+       WHERE id = ?1 AND json_extract(waiting, '$.callKey') = ?2
+         AND json_extract(waiting, '$.deliveredText') IS NULL AND ${claimable('?4')}
+       RETURNING id`,
+    )
+    .bind(runId, callKey, deliveredText, now)
 }
 
 /** Undoes the ingest path's record of a run that could not be queued after all. */

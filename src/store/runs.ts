@@ -1,4 +1,5 @@
 import type { PendingRetry } from '../engine/messages'
+import { describeWaiting, type Waiting } from '../engine/waiting'
 import { decodePayload } from './payloads'
 import { runIdFloor } from './run-ids'
 import { selectSteps, stepDurationMs, toStepRow } from './step-row'
@@ -26,6 +27,7 @@ type RunRow = {
   pending_retry?: string | null
   wake_at?: number
   lease_until?: number | null
+  waiting?: string | null
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -116,6 +118,11 @@ export async function getRun(db: D1Database, id: string) {
     // which, and until when.
     ...(row.pending_retry && !((row.lease_until ?? 0) > Date.now())
       ? { waitingForRetry: retryWait(row.pending_retry, row.wake_at!) }
+      : {}),
+    // A step that paused the run (a delay, an outside call) has no step row yet: say which,
+    // what for and until when.
+    ...(row.waiting && (JSON.parse(row.waiting) as Waiting).index >= steps.length
+      ? { waitingFor: describeWaiting(JSON.parse(row.waiting)) }
       : {}),
     steps,
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { AutomateError } from '../src/errors'
 import { runCode } from '../src/code/run-code'
 import { fakeUpstream } from '../test/helpers'
 import { nodeContext } from '../test/node-context'
 import code from './code'
+import { failure } from '../test/failure'
 
 async function run(
   config: Record<string, unknown>,
@@ -15,15 +15,6 @@ async function run(
     workflowId: `wf-${crypto.randomUUID()}`,
   })
   return code.run(input, ctx)
-}
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise
-  } catch (error) {
-    return error as AutomateError
-  }
-  throw new Error('expected a failure')
 }
 
 describe('code', () => {

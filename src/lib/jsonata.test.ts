@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { AutomateError } from '../errors'
 import { DEFAULT_LIMITS, INGEST_LIMITS, evaluateExpression } from './jsonata'
+import { failure } from '../../test/failure'
 
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
+async function limitFailure(promise: Promise<unknown>) {
+  const error = await failure(promise)
   expect(error).toBeInstanceOf(AutomateError)
-  return error as AutomateError
+  return error
 }
 
 describe('evaluateExpression limits', () => {
@@ -34,7 +32,7 @@ describe('evaluateExpression limits', () => {
     ],
     ['$pad to a billion characters', '$pad("x", 1000000000)', /\$pad to 1000000000/],
   ])('stops %s with EXPRESSION_LIMIT', async (_name, expression, reason) => {
-    const error = await failure(evaluateExpression(expression, {}))
+    const error = await limitFailure(evaluateExpression(expression, {}))
     expect(error.code).toBe('EXPRESSION_LIMIT')
     expect(error.retryable).toBe(false)
     expect(error.message).toMatch(reason)
@@ -55,7 +53,7 @@ describe('evaluateExpression limits', () => {
     const small = Promise.all(
       Array.from({ length: 20 }, (_, i) => evaluateExpression('$sum([1..1000]) + n', { n: i })),
     )
-    expect((await failure(runaway)).code).toBe('EXPRESSION_LIMIT')
+    expect((await limitFailure(runaway)).code).toBe('EXPRESSION_LIMIT')
     expect(await small).toEqual(Array.from({ length: 20 }, (_, i) => 500_500 + i))
     // The same compiled expression, evaluated again, starts from zero.
     for (let i = 0; i < 3; i++)
@@ -64,7 +62,7 @@ describe('evaluateExpression limits', () => {
 
   it('takes tighter limits for the ingest path', async () => {
     expect(await evaluateExpression('id', { id: 'evt_1' }, undefined, INGEST_LIMITS)).toBe('evt_1')
-    const error = await failure(
+    const error = await limitFailure(
       evaluateExpression('$count([1..100000])', {}, undefined, INGEST_LIMITS),
     )
     expect(error.code).toBe('EXPRESSION_LIMIT')
@@ -74,7 +72,7 @@ describe('evaluateExpression limits', () => {
   it('cannot read or replace its budget', async () => {
     const expression =
       '($__automateos_budget := {"used": 0, "limits": {"steps": 1e12}}; [1..300000].[1..300000])'
-    expect((await failure(evaluateExpression(expression, {}))).code).toBe('EXPRESSION_LIMIT')
+    expect((await limitFailure(evaluateExpression(expression, {}))).code).toBe('EXPRESSION_LIMIT')
   })
 
   it('keeps $pad working as JSONata documents it', async () => {
@@ -86,7 +84,9 @@ describe('evaluateExpression limits', () => {
   })
 
   it('still names other failures EXPRESSION_FAILED', async () => {
-    const error = await failure(evaluateExpression('$number("abc") + $undefinedFunction()', {}))
+    const error = await limitFailure(
+      evaluateExpression('$number("abc") + $undefinedFunction()', {}),
+    )
     expect(error.code).toBe('EXPRESSION_FAILED')
   })
 })

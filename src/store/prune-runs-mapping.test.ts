@@ -1,18 +1,10 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { storeWorkflow } from '../../test/engine-fixtures'
-import { uuidv7Floor } from '../lib/uuidv7-time'
+import { idAt, storeWorkflow } from '../../test/engine-fixtures'
 import { DAY_MS, pruneRuns } from './prune-runs'
 
 // Blobs a step's filled-in config and a forEach's finished elements refer to (migration 0006).
 const RETAIN_30 = { DB: env.DB, RETENTION_DAYS: '30' }
-
-function idAt(ms: number) {
-  const hex = [...crypto.getRandomValues(new Uint8Array(9))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')
-  return `${uuidv7Floor(ms)}-7${hex.slice(0, 3)}-8${hex.slice(3, 6)}-${hex.slice(6, 18)}`
-}
 
 async function blobAt(ms: number) {
   const id = idAt(ms)

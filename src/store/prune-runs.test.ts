@@ -7,20 +7,11 @@ import {
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { admin } from '../../test/helpers'
-import { storeWorkflow } from '../../test/engine-fixtures'
+import { idAt, storeWorkflow } from '../../test/engine-fixtures'
 import worker from '../index'
-import { uuidv7Floor } from '../lib/uuidv7-time'
 import { DAY_MS, pruneRuns } from './prune-runs'
 
 const RETAIN_30 = { DB: env.DB, RETENTION_DAYS: '30' }
-
-/** A UUIDv7 made at `ms`: ids.ts's own generator never goes back in time. */
-function idAt(ms: number) {
-  const hex = [...crypto.getRandomValues(new Uint8Array(9))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')
-  return `${uuidv7Floor(ms)}-7${hex.slice(0, 3)}-8${hex.slice(3, 6)}-${hex.slice(6, 18)}`
-}
 
 /** A stored payload written at `ms`, in two chunks, and the column text that refers to it. */
 async function blobAt(ms: number) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { AutomateError } from '../errors'
 import { templateContext, withItem } from './context'
 import { fillTemplates } from './fill'
 import { forEachList } from './for-each-list'
 import { evaluateIf } from './condition'
+import { failure } from '../../test/failure'
 
 const context = templateContext({
   input: { id: 42, name: 'Ada', tags: ['a', 'b'], total: 114.5, paid: true, note: null },
@@ -11,15 +11,6 @@ const context = templateContext({
   steps: { lookup: { output: { email: 'ada@example.com' } } },
   run: { id: 'run-1', workflowId: 'wf-1', startedAt: '2026-11-27T10:00:00.000Z' },
 })
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise
-  } catch (error) {
-    return error as AutomateError
-  }
-  throw new Error('expected a failure')
-}
 
 describe('fillTemplates', () => {
   it('keeps the type of a string that is exactly one template', async () => {

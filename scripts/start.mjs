@@ -4,6 +4,7 @@
 // how to use it, and runs the sweeper every 30 s (wrangler dev does not fire cron triggers).
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { adminTokenProblem } from './lib/admin-token.mjs'
 import { ensureDevVars, randomSecret } from './lib/dev-vars.mjs'
 import {
   adminApi,
@@ -39,10 +40,9 @@ const { values, added } = ensureDevVars(join(root, '.dev.vars'), {
 if (added.length) console.log(`start: wrote a new ${added.join(' and ')} to .dev.vars`)
 const token = values.ADMIN_TOKEN
 // The Worker disables its admin API and page with a shorter one (src/http/admin-token.ts).
-if (token.length < 32) {
-  console.error(
-    'start: ADMIN_TOKEN in .dev.vars is shorter than 32 characters; delete its line and start again for a new one',
-  )
+const tokenProblem = adminTokenProblem(token)
+if (tokenProblem) {
+  console.error(`start: ${tokenProblem}`)
   process.exit(1)
 }
 

@@ -10,6 +10,7 @@ export default defineNode({
     'Waits a number of seconds (up to 12 hours) or until a given time, then passes its input on ' +
     'unchanged. The run is paused meanwhile: no queue consumer is held while it waits.',
   sample: { config: { seconds: 0 }, input: { orderId: 'ord_1' } },
+  pausesRun: true,
   config: z
     .object({
       seconds: z

@@ -12,6 +12,7 @@ export default defineNode({
     config: { fields: { source: 'webhook', priority: 2 }, keepInput: true },
     input: { email: 'ada@example.com' },
   },
+  pure: true,
   config: z.object({
     fields: z
       .record(z.string().min(1).max(200), z.unknown())

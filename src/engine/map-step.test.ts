@@ -1,7 +1,13 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createWorkflow, fakeUpstream, getRun, postAndWait } from '../../test/helpers'
-import { BIG_BUDGET, holdingQueue, startMessage, storeWorkflow } from '../../test/engine-fixtures'
+import {
+  BIG_BUDGET,
+  holdingQueue,
+  startMessage,
+  storeUncheckedWorkflow,
+  storeWorkflow,
+} from '../../test/engine-fixtures'
 import { runWorkflow } from './run-workflow'
 
 type StepView = Awaited<ReturnType<typeof getRun>>['steps'][number] & { config?: unknown }
@@ -252,6 +258,22 @@ describe('forEach', () => {
     expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded'])
     expect(run.steps[0]!.output).toEqual([{ v: 1 }, null])
     expect(run.status).toBe('completed_with_errors')
+  })
+
+  it('fails, rather than skips, an element that pauses the run (a workflow saved before that was refused)', async () => {
+    const workflowId = await storeUncheckedWorkflow({
+      nodes: [{ id: 'wait', type: 'delay', config: { seconds: 60 }, forEach: '{{ input.ids }}' }],
+    })
+    const message = startMessage(workflowId, { ids: [1, 2] })
+    await runWorkflow({ db: env.DB, queue: holdingQueue().queue }, message, BIG_BUDGET)
+    const run = await getRun(message.runId)
+    expect(run.status).toBe('failed')
+    expect(run.waitingFor).toBeUndefined()
+    expect(run.steps[0]!.error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message:
+        "Step 0 'wait' (delay) failed: element 0 of 2 failed: a 'delay' node pauses the whole run, so it cannot run once per element",
+    })
   })
 
   it("counts each element with outside effects against the message's step budget", async () => {

@@ -106,9 +106,11 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
       if (durable) call.elementRan()
       if (outcome.kind === 'retry-later') return outcome
       result =
-        outcome.kind === 'succeeded'
-          ? { status: 'succeeded', output: outcome.output, attempts: outcome.attempts }
-          : { status: 'failed', error: outcome.error, attempts: outcome.attempts }
+        outcome.kind === 'failed'
+          ? { status: 'failed', error: outcome.error, attempts: outcome.attempts }
+          : outcome.suspend
+            ? { status: 'failed', error: pauseInForEach(node.type), attempts: outcome.attempts }
+            : { status: 'succeeded', output: outcome.output, attempts: outcome.attempts }
       if (durable && !(await saveItemResult(call.db, lease, call.index, i, result))) {
         // Another consumer holds the run now: stop, and let the message be retried.
         throw new Error(`lease lost during forEach of step ${call.index}`)
@@ -173,4 +175,15 @@ function verbatimOf(call: StepCall): readonly string[] {
 /** An if, forEach or template that failed before the node was called: no attempt was made. */
 function failedBeforeRun(error: unknown): StepOutcome {
   return { kind: 'failed', error: describeError(error), attempts: 0 }
+}
+
+/**
+ * A run waits at a step, not at an element of one: saving refuses a pausing node under forEach
+ * (its definition says pausesRun); this catches one that pauses without saying so.
+ */
+function pauseInForEach(type: string): ErrorInfo {
+  return {
+    code: 'CONFIG_INVALID',
+    message: `a '${type}' node pauses the whole run, so it cannot run once per element`,
+  }
 }

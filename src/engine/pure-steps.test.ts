@@ -73,6 +73,18 @@ describe('pure steps recorded together', () => {
     expect(run.output).toEqual({ done: 2 })
   })
 
+  it('set is pure too: set → http-request is the claim, the template context and one batch', async () => {
+    const upstream = fakeUpstream()
+    const { run, engine } = await measure([
+      { id: 'shape', type: 'set', config: { fields: { m: '{{ input.n + 1 }}' } } },
+      post('send', upstream.url('/send')),
+    ])
+    expect(run.status).toBe('succeeded')
+    // The context (trigger, start time) is read once per message, by the first template.
+    expect(engine.roundTrips).toBe(3)
+    expect((await upstream.received()).requests.map((r) => r.body)).toEqual([{ m: 2 }])
+  })
+
   it('a workflow of pure steps only is one batch after the claim, its end included', async () => {
     const nodes = Array.from({ length: 20 }, (_, i) => transform(`t${i}`, '{ "n": n + 1 }'))
     const { run, engine, rowsWritten } = await measure(nodes, { n: 0 })

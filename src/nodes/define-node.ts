@@ -57,6 +57,11 @@ export type NodeDefinition<
    */
   pure?: boolean
   /**
+   * The node may pause its run (it returns suspendRun). A paused run waits at a step, not at an
+   * element of one, so such a node cannot run under `forEach`: saving that is refused.
+   */
+  pausesRun?: boolean
+  /**
    * For a pure node: false when this config may give a different output for the same input
    * (a clock, a random number). Such a step is recorded on its own, so that a step after it
    * sees the same input after a crash. Configs mentioning JSONata's $now, $millis, $random or

@@ -110,4 +110,16 @@ describe('saving a workflow checks its templates', () => {
     ])
     expect(error.details!.map((d) => d.path)).toEqual(['nodes.0.forEachLimit'])
   })
+
+  it('refuses a node that pauses its run under forEach, naming the field', async () => {
+    const error = await refused([
+      { id: 'wait', type: 'delay', config: { seconds: 60 }, forEach: '{{ input.ids }}' },
+    ])
+    expect(error.details).toEqual([
+      {
+        path: 'nodes.0.forEach',
+        message: "a 'delay' node pauses the whole run, so it cannot run once per element",
+      },
+    ])
+  })
 })

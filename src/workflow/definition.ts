@@ -80,6 +80,13 @@ export const workflowSchema = z
         })
         return
       }
+      if (node.forEach !== undefined && getNode(node.type).pausesRun) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'forEach'],
+          message: `a '${node.type}' node pauses the whole run, so it cannot run once per element`,
+        })
+      }
       const verbatim = getNode(node.type).verbatimFields ?? []
       for (const issue of checkNodeTemplates(workflow.nodes, index, verbatim)) {
         ctx.addIssue({

@@ -7,6 +7,7 @@ import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks'
 import { nodesApi } from './http/nodes-api'
 import { openApiDocument, openApiRoute } from './http/openapi-document'
+import { runCopiesApi } from './http/run-copies-api'
 import { runsApi } from './http/runs-api'
 import { securityHeaders } from './http/secure-headers'
 import { workflowsApi } from './http/workflows-api'
@@ -24,6 +25,7 @@ app.use('/api/*', adminAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/runs', runsApi)
+app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, new URL(c.req.url).origin), 200))
 

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'SIGNATURE_STALE'
   | 'SIGNATURE_SECRET_MISSING'
   | 'QUEUE_UNAVAILABLE'
+  | 'RUN_NOT_RESUMABLE'
+  | 'WORKFLOW_DELETED'
   | 'INTERNAL'
   // a step
   | 'CONFIG_INVALID'

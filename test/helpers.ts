@@ -63,6 +63,8 @@ export type RunView = {
     output: unknown
     error: { message: string; code?: string; details?: unknown } | null
     attempts: number
+    /** A step a resumed run copied: the run whose node ran. */
+    reusedFrom?: string | null
   }[]
   [key: string]: unknown
 }

@@ -50,6 +50,9 @@ export const runs = sqliteTable(
     pendingRetry: text('pending_retry'),
     // A step that paused the run (delay, an outside call): see src/engine/waiting.ts.
     waiting: text('waiting'),
+    // The run this one replays or resumes (migration 0010); null for a run started otherwise.
+    replayOf: text('replay_of'),
+    resumedFrom: text('resumed_from'),
   },
   (t) => [
     // Run ids are UUIDv7, so id order is creation order: newest-first pages need no other index.
@@ -82,6 +85,9 @@ export const steps = sqliteTable(
     durationMs: integer('duration_ms'),
     // The config the node ran with, templates filled in (migration 0006).
     config: text('config'),
+    // A step a resumed run copied from an earlier run instead of calling its node: the run
+    // whose node ran (migration 0010).
+    reusedFrom: text('reused_from'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.index] })],
 )

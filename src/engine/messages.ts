@@ -33,8 +33,13 @@ export type RunMessage = {
     /** JSON text of the input, or a blob reference when it was too large for a message. */
     input: string
     createdAt: number
+    /** The run this one replays or resumes, when it was started from another. */
+    origin?: RunOrigin
   }
 }
+
+/** Where a run started from another came from: shown as replayOf / resumedFrom on the run. */
+export type RunOrigin = { replayOf: string } | { resumedFrom: string }
 
 export function isRunMessage(body: unknown): body is RunMessage {
   return typeof body === 'object' && body !== null && typeof (body as RunMessage).runId === 'string'

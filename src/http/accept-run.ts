@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
-import type { RunMessage, TriggerInfo } from '../engine/messages'
+import type { RunMessage, RunOrigin, TriggerInfo } from '../engine/messages'
 import { uuidv7 } from '../lib/ids'
 import { encodeForMessage, utf8Length } from '../store/payloads'
 import { logEvent } from '../lib/log-event'
@@ -11,6 +11,22 @@ import { deleteQueuedRun, insertRun } from '../store/run-row'
 import type { StoredWorkflow } from '../store/workflows'
 
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
+
+/** How a run started from another one (a replay, a resume) differs from a delivery. */
+export type AcceptOptions = {
+  /** When the run is created: now, not when the trigger it copies was received. */
+  createdAt?: number
+  origin?: RunOrigin
+  /**
+   * Rows the run must find when it is claimed (a resume's reused steps), made once its id is
+   * known: written in the batch that records the run, before it is queued, and `undo` when it
+   * cannot be queued.
+   */
+  rows?: (
+    runId: string,
+    now: number,
+  ) => { write: D1PreparedStatement[]; undo: D1PreparedStatement[] }
+}
 
 export const acceptedSchema = z
   .object({
@@ -32,12 +48,13 @@ export const acceptedSchema = z
  */
 export async function acceptRun(
   c: Context<{ Bindings: Env }>,
-  workflow: StoredWorkflow,
+  workflow: Pick<StoredWorkflow, 'id' | 'version'>,
   payload: unknown,
   trigger: TriggerInfo,
+  options: AcceptOptions = {},
 ): Promise<Accepted> {
   const db = c.env.DB
-  const now = trigger.receivedAt
+  const now = options.createdAt ?? trigger.receivedAt
   const runId = uuidv7(now)
   const statusUrl = `${new URL(c.req.url).origin}/api/runs/${runId}`
 
@@ -46,8 +63,10 @@ export async function acceptRun(
   const triggerText = JSON.stringify(trigger)
   const input = encodeForMessage(db, payload, utf8Length(triggerText))
 
-  if (trigger.dedupeKey) {
-    const first = await claimDeliveryKey(db, workflow.id, trigger.dedupeKey, runId, now)
+  // A copy of a run keeps its trigger as recorded, delivery id included, but is no delivery.
+  const dedupeKey = options.origin ? undefined : trigger.dedupeKey
+  if (dedupeKey) {
+    const first = await claimDeliveryKey(db, workflow.id, dedupeKey, runId, now)
     if (first !== runId)
       return {
         runId: first,
@@ -65,6 +84,7 @@ export async function acceptRun(
       trigger,
       input: input.text,
       createdAt: now,
+      ...(options.origin ? { origin: options.origin } : {}),
     },
   }
   const record = insertRun(
@@ -76,23 +96,27 @@ export async function acceptRun(
       triggerText,
       inputText: input.text,
       createdAt: now,
+      ...(options.origin ? { origin: options.origin } : {}),
     },
     { status: 'queued' },
   )
+  const rows = options.rows?.(runId, now)
   // Where the queue itself is not durable (wrangler dev keeps it in memory), the run is recorded
   // before it is queued and answered, so the sweeper finds it after a restart; and when that
-  // write fails, nothing was queued.
-  const recordFirst = c.env.INGEST_RECORD_FIRST === 'true'
+  // write fails, nothing was queued. A run with rows of its own is recorded first too: they
+  // must be there when it is claimed.
+  const recordFirst = c.env.INGEST_RECORD_FIRST === 'true' || rows !== undefined
   try {
     // A large payload's chunks, inside the try: a failed write must give the delivery id back too.
     if (input.statements.length) await db.batch(input.statements)
-    if (recordFirst) await record.run()
+    if (rows) await db.batch([record, ...rows.write])
+    else if (recordFirst) await record.run()
     await c.env.RUNS.send(message)
   } catch (error) {
     // Not accepted after all: undo what was written, so nothing runs and the sender's retry
     // with the same delivery id gets through.
-    const undo = [deleteQueuedRun(db, runId)]
-    if (trigger.dedupeKey) undo.push(releaseDeliveryKey(db, workflow.id, trigger.dedupeKey, runId))
+    const undo = [deleteQueuedRun(db, runId), ...(rows?.undo ?? [])]
+    if (dedupeKey) undo.push(releaseDeliveryKey(db, workflow.id, dedupeKey, runId))
     c.executionCtx.waitUntil(db.batch(undo).catch(() => undefined))
     throw new AutomateError('QUEUE_UNAVAILABLE', 'The run could not be queued; try again', {
       status: 503,

@@ -44,6 +44,10 @@ export const stepSchema = z
       .describe(
         'The config the node ran with, templates filled in (a list, one per element, for a forEach); null when it had no templates',
       ),
+    reusedFrom: z.string().nullable().meta({
+      description:
+        'a step a resumed run copied from an earlier run instead of calling its node: the id of the run whose node ran',
+    }),
   })
   .meta({ id: 'Step' })
 
@@ -52,6 +56,14 @@ export const runSchema = z
     ...runSummary,
     input: z.unknown(),
     output: z.unknown(),
+    replayOf: z
+      .string()
+      .nullable()
+      .meta({ description: 'the run this one replays (POST /api/runs/{id}/replay)' }),
+    resumedFrom: z
+      .string()
+      .nullable()
+      .meta({ description: 'the run this one resumes (POST /api/runs/{id}/resume)' }),
     waitingForRetry: z
       .object({
         stepIndex: z.number().int(),
@@ -117,7 +129,7 @@ runsApi.openapi(read, async (c) => {
 })
 
 /** Runs are deleted after RETENTION_DAYS: an id that old says so instead of a bare "not found". */
-function runNotFound(id: string, days: number) {
+export function runNotFound(id: string, days: number) {
   const createdAt = uuidv7Time(id)
   const pruned = days > 0 && createdAt !== undefined && createdAt < Date.now() - days * DAY_MS
   const message = pruned

@@ -1,4 +1,4 @@
-import type { PendingRetry, RunMessage } from '../engine/messages'
+import type { PendingRetry, RunMessage, RunOrigin } from '../engine/messages'
 import type { Waiting } from '../engine/waiting'
 
 // Every write to a run's row, and the condition that says who may make it, live here: the
@@ -24,6 +24,8 @@ export type NewRun = {
   /** JSON text of the input, or a blob reference. */
   inputText: string
   createdAt: number
+  /** The run this one replays or resumes. */
+  origin?: RunOrigin
 }
 
 export function newRunOf(runId: string, start: NonNullable<RunMessage['start']>): NewRun {
@@ -34,11 +36,19 @@ export function newRunOf(runId: string, start: NonNullable<RunMessage['start']>)
     triggerText: JSON.stringify(start.trigger),
     inputText: start.input,
     createdAt: start.createdAt,
+    ...(start.origin ? { origin: start.origin } : {}),
   }
 }
 
 const INSERT_COLUMNS = `INSERT INTO runs (id, workflow_id, workflow_version, trigger, input, created_at,
-  status, error, started_at, finished_at, lease_id, lease_until, wake_at)`
+  replay_of, resumed_from, status, error, started_at, finished_at, lease_id, lease_until, wake_at)`
+
+/** The replay_of and resumed_from columns of a new run. */
+function originColumns(run: NewRun): [string | null, string | null] {
+  const origin = run.origin
+  if (!origin) return [null, null]
+  return 'replayOf' in origin ? [origin.replayOf, null] : [null, origin.resumedFrom]
+}
 
 /**
  * Records a run that is not running: `queued` as the ingest path accepts it, or `failed` when
@@ -53,7 +63,7 @@ export function insertRun(
   return db
     .prepare(
       `${INSERT_COLUMNS.replace('INSERT', 'INSERT OR IGNORE')}
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, NULL, NULL, ?10)`,
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?11, ?12, ?7, ?8, NULL, ?9, NULL, NULL, ?10)`,
     )
     .bind(
       run.id,
@@ -66,6 +76,7 @@ export function insertRun(
       failed ? state.errorText : null,
       failed ? state.finishedAt : null,
       failed ? state.finishedAt : run.createdAt,
+      ...originColumns(run),
     )
 }
 
@@ -104,7 +115,7 @@ export function claimRunRow(
   return db
     .prepare(
       `${INSERT_COLUMNS}
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', NULL, ?7, NULL, ?8, ?9, ?9)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?10, ?11, 'running', NULL, ?7, NULL, ?8, ?9, ?9)
        ON CONFLICT (id) DO UPDATE SET status = 'running',
          started_at = coalesce(runs.started_at, excluded.started_at),
          lease_id = excluded.lease_id, lease_until = excluded.lease_until
@@ -120,6 +131,7 @@ export function claimRunRow(
       now,
       lease.leaseId,
       lease.until,
+      ...originColumns(start),
     )
 }
 

@@ -28,6 +28,8 @@ type RunRow = {
   wake_at?: number
   lease_until?: number | null
   waiting?: string | null
+  replay_of?: string | null
+  resumed_from?: string | null
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -100,6 +102,8 @@ export async function getRun(db: D1Database, id: string) {
       durationMs: stepDurationMs(s),
       // The config as run, templates filled in; null when the node had none (its definition's applies).
       config: await decodePayload(db, s.configText ?? null),
+      // Copied from an earlier run by a resume: its node was not called in this run.
+      reusedFrom: s.reusedFrom ?? null,
     })),
   )
   return {
@@ -114,6 +118,8 @@ export async function getRun(db: D1Database, id: string) {
     createdAt: iso(row.created_at),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
+    replayOf: row.replay_of ?? null,
+    resumedFrom: row.resumed_from ?? null,
     // A node waiting for a delayed retry (no consumer holds the run) has no step yet: say
     // which, and until when.
     ...(row.pending_retry && !((row.lease_until ?? 0) > Date.now())

@@ -17,6 +17,8 @@ export type StepRow = {
   finishedAt: number | null
   /** The config the node ran with, templates filled in (null when it had none to fill). */
   configText?: string | null
+  /** A step a resumed run copied instead of calling its node: the run whose node ran. */
+  reusedFrom?: string | null
 }
 
 /**
@@ -62,7 +64,8 @@ export function selectSteps(db: D1Database, runId: string) {
     .prepare(
       `SELECT step_index AS "index", node_id AS nodeId, node_type AS nodeType,
          node_name AS nodeName, status, input AS inputText, output AS outputText, error,
-         attempts, started_at AS startedAt, finished_at AS finishedAt, config AS configText
+         attempts, started_at AS startedAt, finished_at AS finishedAt, config AS configText,
+         reused_from AS reusedFrom
        FROM steps WHERE run_id = ? ORDER BY step_index`,
     )
     .bind(runId)

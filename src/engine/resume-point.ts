@@ -1,0 +1,42 @@
+/** A recorded step as a resume sees it. */
+export type RecordedStep = {
+  index: number
+  status: string
+  /** A step that succeeded with an error is a forEach that went on past failed elements. */
+  hasError: boolean
+}
+
+export type ResumePoint = { ok: true; from: number } | { ok: false; reason: string }
+
+const RESUMABLE = new Set(['failed', 'completed_with_errors'])
+
+/**
+ * Where a resume of a run starts: at its first failed step (a forEach that went on past failed
+ * elements counts, as it does for the run's status), or, for a run that failed between steps
+ * (dead-lettered, given up by the sweeper), at its first step not recorded. Every step before
+ * that point is reused. Only a run that has ended badly can be resumed.
+ */
+export function resumePoint(
+  run: { id: string; status: string },
+  steps: RecordedStep[],
+  nodeCount: number,
+): ResumePoint {
+  if (!RESUMABLE.has(run.status)) {
+    const why =
+      run.status === 'succeeded'
+        ? 'it succeeded, so there is nothing to resume (replay it instead)'
+        : `it is ${run.status} and has not ended yet`
+    return { ok: false, reason: `Run ${run.id} cannot be resumed: ${why}` }
+  }
+  const byIndex = new Map(steps.map((s) => [s.index, s]))
+  for (let index = 0; index < nodeCount; index++) {
+    const step = byIndex.get(index)
+    if (!step || step.status === 'failed' || (step.status === 'succeeded' && step.hasError)) {
+      return { ok: true, from: index }
+    }
+  }
+  return {
+    ok: false,
+    reason: `Run ${run.id} cannot be resumed: every one of its ${nodeCount} steps is recorded and none failed`,
+  }
+}

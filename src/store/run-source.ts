@@ -1,0 +1,68 @@
+import type { RecordedStep } from '../engine/resume-point'
+
+/** What a replay or resume reads of the run it copies. */
+export type RunSource = {
+  id: string
+  workflowId: string
+  workflowVersion: number
+  status: string
+  triggerText: string
+  /** The input column: inline JSON or a blob reference. */
+  inputText: string | null
+  steps: RecordedStep[]
+  /** The workflow's current version; null once the workflow was deleted. */
+  currentVersion: number | null
+  /** Nodes in the version the run ran on; null when that version is missing. */
+  nodeCount: number | null
+}
+
+/** The run and what starting a copy of it needs, in one round trip; undefined when unknown. */
+export async function readRunSource(db: D1Database, id: string): Promise<RunSource | undefined> {
+  const [runs, steps, workflow, version] = await db.batch([
+    db
+      .prepare(
+        `SELECT workflow_id, workflow_version, status, trigger, input FROM runs WHERE id = ?`,
+      )
+      .bind(id),
+    db
+      .prepare(
+        `SELECT step_index, status, error IS NOT NULL AS has_error FROM steps
+         WHERE run_id = ? ORDER BY step_index`,
+      )
+      .bind(id),
+    db
+      .prepare(
+        'SELECT w.version FROM workflows w JOIN runs r ON w.id = r.workflow_id WHERE r.id = ?',
+      )
+      .bind(id),
+    db
+      .prepare(
+        `SELECT json_array_length(v.definition, '$.nodes') AS nodes FROM workflow_versions v
+         JOIN runs r ON v.workflow_id = r.workflow_id AND v.version = r.workflow_version
+         WHERE r.id = ?`,
+      )
+      .bind(id),
+  ])
+  type Row = {
+    workflow_id: string
+    workflow_version: number
+    status: string
+    trigger: string
+    input: string | null
+  }
+  const row = (runs!.results as Row[])[0]
+  if (!row) return undefined
+  return {
+    id,
+    workflowId: row.workflow_id,
+    workflowVersion: row.workflow_version,
+    status: row.status,
+    triggerText: row.trigger,
+    inputText: row.input,
+    steps: (steps!.results as { step_index: number; status: string; has_error: number }[]).map(
+      (s) => ({ index: s.step_index, status: s.status, hasError: s.has_error === 1 }),
+    ),
+    currentVersion: (workflow!.results as { version: number }[])[0]?.version ?? null,
+    nodeCount: (version!.results as { nodes: number }[])[0]?.nodes ?? null,
+  }
+}

@@ -58,6 +58,7 @@ await runWrangler(root, ['d1', 'migrations', 'apply', 'DB', '--local'], {
 // The local queue lives in memory: each accepted run is recorded in D1 before the webhook is
 // answered (INGEST_RECORD_FIRST), and one whose message was lost is re-enqueued by the sweeper
 // once it has made no progress for SWEEP_AFTER_SECONDS: 300 s in production, 30 s here.
+// PUBLIC_URL is where a run's resume URLs point (a scheduled run has no request to take it from).
 // The server is `wrangler dev` without the DevTools inspector (scripts/lib/dev-server.mjs says
 // why); INSPECTOR_PORT=<port> turns it back on for debugging.
 // It gets its own process group, so Ctrl-C reaches this script first: it lets the runs in
@@ -66,7 +67,11 @@ const wrangler = startDevServer(
   root,
   {
     port,
-    vars: { SWEEP_AFTER_SECONDS: '30', INGEST_RECORD_FIRST: 'true' },
+    vars: {
+      SWEEP_AFTER_SECONDS: '30',
+      INGEST_RECORD_FIRST: 'true',
+      PUBLIC_URL: process.env.PUBLIC_URL || publicBase,
+    },
     inspectorPort: Number(process.env.INSPECTOR_PORT) || undefined,
   },
   { detached: true },

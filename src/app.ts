@@ -5,6 +5,7 @@ import { adminPage } from './http/admin/routes'
 import { credentialsApi } from './http/credentials-api'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks'
+import { resumeHooks } from './http/resume-hook'
 import { nodesApi } from './http/nodes-api'
 import { openApiDocument, openApiRoute } from './http/openapi-document'
 import { runCopiesApi } from './http/run-copies-api'
@@ -18,6 +19,7 @@ export const app = new OpenAPIHono<{ Bindings: Env }>()
 // First, so every answer carries them: errors and 404s included.
 app.use('*', securityHeaders)
 app.get('/healthz', (c) => c.json({ ok: true }))
+app.route('/hooks/resume', resumeHooks)
 app.route('/hooks', hooks)
 app.route('/admin', adminPage)
 

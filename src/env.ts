@@ -14,6 +14,11 @@ export type Env = {
   INGEST_RECORD_FIRST?: string
   /** Finished runs, their steps and payloads are deleted this many days after they finish (0: never). */
   RETENTION_DAYS?: string
+  /**
+   * The public origin of this AutomateOS (https://automateos.example.com), for URLs the engine
+   * hands out (a run's resume URL). Unset: the origin the run was started on.
+   */
+  PUBLIC_URL?: string
 }
 
 export function numberVar(value: string | undefined, fallback: number) {

@@ -65,6 +65,11 @@ export type ErrorCode =
   | 'IF_FAILED'
   | 'FOR_EACH_FAILED'
   | 'FOR_EACH_PARTIAL'
+  // waiting for a reply (wait-for-webhook and its resume URL)
+  | 'RESUME_URL_UNAVAILABLE'
+  | 'WAIT_TIMED_OUT'
+  | 'RESUME_URL_USED'
+  | 'RUN_NOT_WAITING_YET'
   // app integrations (src/clients/, the app nodes)
   | 'CREDENTIAL_INVALID'
   | 'NOTION_ERROR'

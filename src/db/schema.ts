@@ -53,6 +53,8 @@ export const runs = sqliteTable(
     // The run this one replays or resumes (migration 0010); null for a run started otherwise.
     replayOf: text('replay_of'),
     resumedFrom: text('resumed_from'),
+    // The run's resume URL key (src/engine/resume-url.ts), set on first use.
+    resumeKey: text('resume_key'),
   },
   (t) => [
     // Run ids are UUIDv7, so id order is creation order: newest-first pages need no other index.

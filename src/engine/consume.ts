@@ -43,6 +43,7 @@ export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Pr
         const deps = {
           db: env.DB,
           queue: env.RUNS,
+          publicUrl: env.PUBLIC_URL,
           credentials: (name: string, types: readonly CredentialType[]) =>
             readCredential(env, name, types),
         }

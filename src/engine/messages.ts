@@ -4,6 +4,11 @@ import type { ErrorInfo } from '../errors'
 export type TriggerInfo = {
   type: 'webhook' | 'manual' | 'schedule'
   receivedAt: number
+  /**
+   * The origin the webhook or manual start was received on: where the run's resume URLs point
+   * (unless PUBLIC_URL says otherwise).
+   */
+  origin?: string
   /** A webhook's HTTP method: POST, PUT or GET (when the trigger's `methods` allows them). */
   method?: string
   contentType?: string

@@ -32,6 +32,8 @@ export type EngineDeps = {
   queue: RunsQueue
   nodes?: NodeLookup
   credentials?: CredentialReader
+  /** PUBLIC_URL: the origin of resume URLs (otherwise the one the run was started on). */
+  publicUrl?: string
 }
 
 const ACK: Outcome = { action: 'ack' }
@@ -94,7 +96,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
   const log = stepLog(deps.db, run)
   const scope = stepScope(
     deps.db,
-    { ...run, nodes, firstIndex: state.index },
+    { ...run, nodes, firstIndex: state.index, publicUrl: deps.publicUrl },
     deps.nodes ?? getNode,
   )
   while (state.index < nodes.length) {

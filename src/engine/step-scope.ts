@@ -1,10 +1,12 @@
+import { AutomateError } from '../errors'
 import { decodePayload } from '../store/payloads'
 import { configTemplates } from '../templates/check'
-import { templateContext, type TemplateContext } from '../templates/context'
+import { templateContext, type RunInfo, type TemplateContext } from '../templates/context'
 import { fieldExpression, parseTemplate } from '../templates/parse'
 import { addReferences, emptyReferences, type References } from '../templates/references'
 import type { WorkflowNode } from '../workflow/definition'
 import type { NodeLookup } from './run-node'
+import { resumeToken, resumeUrl, runResumeKey } from './resume-url'
 
 /**
  * The template context of a run's steps. Outputs of steps this message runs are kept as they
@@ -28,6 +30,8 @@ type ScopeRun = {
   nodes: WorkflowNode[]
   /** The first step this message runs: outputs before it are in D1. */
   firstIndex: number
+  /** PUBLIC_URL: the origin of resume URLs, before the one the run was started on. */
+  publicUrl?: string
 }
 
 /** D1 binds at most 100 parameters; past this many ids, read every earlier output. */
@@ -43,6 +47,7 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
   }
   const outputs: Record<string, { output: unknown }> = {}
   let loaded: Promise<{ trigger: unknown; startedAt: string | null; input: unknown }> | undefined
+  let resumeKey: Promise<string | null> | undefined
 
   const load = async () => {
     const earlier = run.nodes.slice(0, run.firstIndex).map((n) => n.id)
@@ -75,17 +80,51 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
     }
   }
 
+  /**
+   * The resume URL of the wait-for-webhook node this step leads to: the first resumable node at
+   * or after it. Built only for a step that reads it (or is that node), so no other step pays
+   * for the key's round trip.
+   */
+  const resumeUrlAt = async (index: number, trigger: unknown) => {
+    const here = run.nodes[index]!.id
+    const wait = run.nodes.slice(index).find((node) => isResumable(node, lookup))
+    if (!wait) {
+      throw new AutomateError(
+        'RESUME_URL_UNAVAILABLE',
+        `run.resumeUrl: no wait-for-webhook node runs at or after node '${here}', so there is ` +
+          'no wait to resume; put one after this node',
+        { retryable: false },
+      )
+    }
+    const origin = run.publicUrl || triggerOrigin(trigger)
+    if (!origin) {
+      throw new AutomateError(
+        'RESUME_URL_UNAVAILABLE',
+        'run.resumeUrl: this run did not start from an HTTP request, so the public URL of ' +
+          'AutomateOS is unknown; set the PUBLIC_URL variable (e.g. https://automateos.example.com)',
+        { retryable: false },
+      )
+    }
+    resumeKey ??= runResumeKey(db, run.runId)
+    const key = await resumeKey
+    if (!key) throw new Error(`run ${run.runId} has no row to keep its resume key in`)
+    const token = await resumeToken(key, run.runId, wait.id)
+    return resumeUrl(origin, { runId: run.runId, nodeId: wait.id, token })
+  }
+
   return {
     needsContext: (index) => reads[index]!.needed,
     async context(index, input) {
       loaded ??= load()
       const { trigger, startedAt, input: runInput } = await loaded
-      return templateContext({
-        input,
-        trigger,
-        steps: { ...outputs },
-        run: { id: run.runId, workflowId: run.workflowId, startedAt, input: runInput },
-      })
+      const info: RunInfo = {
+        id: run.runId,
+        workflowId: run.workflowId,
+        startedAt,
+        input: runInput,
+      }
+      if (reads[index]!.resumeUrl) info.resumeUrl = await resumeUrlAt(index, trigger)
+      return templateContext({ input, trigger, steps: { ...outputs }, run: info })
     },
     remember(index, output) {
       const id = run.nodes[index]!.id
@@ -105,6 +144,11 @@ export function nodeReads(node: WorkflowNode, lookup: NodeLookup): NodeReads {
     verbatim = lookup(node.type).verbatimFields ?? []
   } catch {
     // An unknown type fails its step when it runs; it reads nothing meanwhile.
+  }
+  if (isResumable(node, lookup)) {
+    // A wait-for-webhook node takes its own URL's token from its context.
+    needed = true
+    refs.resumeUrl = true
   }
   for (const { text } of configTemplates(node.config, verbatim, [])) {
     needed = true
@@ -149,5 +193,20 @@ export function addCodeReferences(refs: References, source: string): References 
   }
   const mentions = source.match(/\bsteps\b/g)?.length ?? 0
   if (mentions > spelled) refs.allSteps = true
+  if (/\bresumeUrl\b/.test(source)) refs.resumeUrl = true
   return refs
+}
+
+function isResumable(node: WorkflowNode, lookup: NodeLookup) {
+  try {
+    return lookup(node.type).resumable === true
+  } catch {
+    return false
+  }
+}
+
+/** The origin a webhook or manual start was received on (recorded on the run's trigger). */
+function triggerOrigin(trigger: unknown): string | undefined {
+  const origin = (trigger as { origin?: unknown } | null)?.origin
+  return typeof origin === 'string' && origin !== '' ? origin : undefined
 }

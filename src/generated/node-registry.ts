@@ -16,6 +16,7 @@ import setNode from '../../nodes/set'
 import slackMessageNode from '../../nodes/slack-message'
 import telegramMessageNode from '../../nodes/telegram-message'
 import transformNode from '../../nodes/transform'
+import waitForWebhookNode from '../../nodes/wait-for-webhook'
 
 // `satisfies`: the type checker holds every node file to the NodeDefinition contract.
 export const NODE_MODULES = {
@@ -34,4 +35,5 @@ export const NODE_MODULES = {
   'slack-message': slackMessageNode,
   'telegram-message': telegramMessageNode,
   'transform': transformNode,
+  'wait-for-webhook': waitForWebhookNode,
 } as const satisfies Record<string, NodeDefinition<any, any>>

@@ -53,7 +53,12 @@ export function notFound(c: Context) {
   return c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404)
 }
 
-/** The path without a webhook's token: it is a credential, and logs are not a place for those. */
+/**
+ * The path without a webhook's or a resume URL's token: it is a credential, and logs are not a
+ * place for those.
+ */
 export function loggablePath(path: string) {
+  if (path.startsWith('/hooks/resume/'))
+    return path.replace(/^(\/hooks\/resume\/[^/]+\/[^/]+\/)[^/]+/, '$1***')
   return path.replace(/^(\/hooks\/[^/]+\/)[^/]+/, '$1***')
 }

@@ -55,6 +55,7 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
   const trigger: TriggerInfo = {
     type: 'webhook',
     receivedAt: Date.now(),
+    origin: url.origin,
     method,
     contentType: c.req.header('content-type'),
     query: redactPairs(url.searchParams),

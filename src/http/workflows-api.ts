@@ -136,7 +136,7 @@ workflowsApi.openapi(startRun, async (c) => {
   const { id } = c.req.valid('param')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) throw workflowNotFound(id)
-  const trigger = { type: 'manual' as const, receivedAt: Date.now() }
+  const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: origin(c) }
   const accepted = await acceptRun(c, workflow, c.req.valid('json'), trigger)
   return acceptedResponse(c, accepted)
 })

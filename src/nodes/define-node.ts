@@ -68,6 +68,11 @@ export type NodeDefinition<
    * $eval are treated so without asking.
    */
   isDeterministic?(config: Record<string, unknown>): boolean
+  /**
+   * The node waits for a call at its run's resume URL (wait-for-webhook): the steps before it,
+   * and the node itself, read that URL as `run.resumeUrl` (the node in `ctx.templateContext`).
+   */
+  resumable?: boolean
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 

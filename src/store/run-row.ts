@@ -239,7 +239,8 @@ export function clearWaiting(db: D1Database, lease: RunLease) {
 
 /**
  * Hands an outside call's value to a run waiting for one with this key, and wakes it now. Only
- * while no consumer holds the run, and only once: no row back means it was not delivered.
+ * while no consumer holds the run, before the wait's timeout, and only once: no row back means
+ * it was not delivered.
  */
 export function deliverToWaitingRun(
   db: D1Database,
@@ -252,7 +253,8 @@ export function deliverToWaitingRun(
     .prepare(
       `UPDATE runs SET waiting = json_set(waiting, '$.deliveredText', ?3), wake_at = ?4
        WHERE id = ?1 AND json_extract(waiting, '$.callKey') = ?2
-         AND json_extract(waiting, '$.deliveredText') IS NULL AND ${claimable('?4')}
+         AND json_extract(waiting, '$.deliveredText') IS NULL
+         AND json_extract(waiting, '$.until') > ?4 AND ${claimable('?4')}
        RETURNING id`,
     )
     .bind(runId, callKey, deliveredText, now)

@@ -8,14 +8,16 @@ export type TemplateIssue = { path: FieldPath; message: string }
 type NodeLike = { id: string; config?: unknown; if?: string; forEach?: string }
 
 /**
- * Save-time checks of one node's templates, `if` and `forEach`: each must compile, and each
- * `steps.<id>` must name a node that runs before this one (a later node has no output yet).
+ * Save-time checks of one node's templates, `if` and `forEach`: each must compile, each
+ * `steps.<id>` must name a node that runs before this one (a later node has no output yet), and
+ * `run.resumeUrl` needs a wait-for-webhook node at or after this one (`waitAhead`).
  * Paths are relative to the node: ['config', 'headers', 'X-Id'], ['if'].
  */
 export function checkNodeTemplates(
   nodes: NodeLike[],
   index: number,
   verbatim: readonly string[] = [],
+  waitAhead = true,
 ): TemplateIssue[] {
   const node = nodes[index]!
   const issues: TemplateIssue[] = []
@@ -47,7 +49,12 @@ export function checkNodeTemplates(
       issues.push({ path, message: `invalid JSONata in ${raw}: ${syntax}` })
       continue
     }
-    for (const id of addReferences(emptyReferences(), source).rootSteps) {
+    const refs = addReferences(emptyReferences(), source)
+    if (refs.resumeUrl && !waitAhead) {
+      const message = `${raw} reads run.resumeUrl: no wait-for-webhook node runs at or after this one, so there is no wait to resume`
+      issues.push({ path, message })
+    }
+    for (const id of refs.rootSteps) {
       const at = position.get(id)
       if (at !== undefined && at < index) continue
       issues.push({ path, message: `${raw} reads steps.${id}: ${whyNot(id, at, index, source)}` })

@@ -14,6 +14,11 @@ export type RunInfo = {
   startedAt: string | null
   /** The run's input (the webhook body): reachable from any node, not only the first. */
   input?: unknown
+  /**
+   * The URL that resumes the wait-for-webhook node at or after this step (src/engine/resume-url.ts),
+   * filled in for a step whose templates read it.
+   */
+  resumeUrl?: string
 }
 
 /**

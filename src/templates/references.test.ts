@@ -36,4 +36,14 @@ describe('expressionReferences', () => {
     expect(expressionReferences('$millis() - 5').nonDeterministic).toBe(true)
     expect(expressionReferences('$uppercase(input.x)').nonDeterministic).toBe(false)
   })
+
+  it('sees run.resumeUrl read from the top, and only there', () => {
+    const reads = (source: string) => expressionReferences(source).resumeUrl
+    expect(reads('run.resumeUrl')).toBe(true)
+    expect(reads('"Approve: " & run.resumeUrl & "?ok=1"')).toBe(true)
+    expect(reads('$$.run.resumeUrl')).toBe(true)
+    expect(reads('run.id')).toBe(false)
+    expect(reads('input.run.resumeUrl')).toBe(false)
+    expect(reads('input.items[run.resumeUrl]')).toBe(false)
+  })
 })

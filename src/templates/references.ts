@@ -10,6 +10,8 @@ export type References = {
   allSteps: boolean
   /** Calls $now(), $millis() or $random(): another evaluation gives another value. */
   nonDeterministic: boolean
+  /** Reads `run.resumeUrl` (from the top): the step needs its run's resume key. */
+  resumeUrl: boolean
 }
 
 type AstNode = { type?: string; value?: unknown; steps?: AstNode[]; [key: string]: unknown }
@@ -17,7 +19,13 @@ type AstNode = { type?: string; value?: unknown; steps?: AstNode[]; [key: string
 const CLOCK_OR_CHANCE = new Set(['now', 'millis', 'random'])
 
 export function emptyReferences(): References {
-  return { steps: new Set(), rootSteps: new Set(), allSteps: false, nonDeterministic: false }
+  return {
+    steps: new Set(),
+    rootSteps: new Set(),
+    allSteps: false,
+    nonDeterministic: false,
+    resumeUrl: false,
+  }
 }
 
 /** Merges what `source` reads into `into` (a syntax error is the caller's to report). */
@@ -76,6 +84,9 @@ function walkPath(path: AstNode, atRoot: boolean, refs: References) {
     steps.slice(first + 1).forEach((step) => walk(step, false, refs))
   } else {
     if (first === 1) walk(head, atRoot, refs) // a lone `$$` still means "everything"
+    const field = steps[first + 1]
+    if (root && name?.type === 'name' && name.value === 'run' && field?.value === 'resumeUrl')
+      refs.resumeUrl = true
     steps.slice(first).forEach((step, i) => walk(step, i === 0 && root, refs))
   }
   for (const [key, child] of Object.entries(path)) {

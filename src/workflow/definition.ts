@@ -88,7 +88,10 @@ export const workflowSchema = z
         })
       }
       const verbatim = getNode(node.type).verbatimFields ?? []
-      for (const issue of checkNodeTemplates(workflow.nodes, index, verbatim)) {
+      const waitAhead = workflow.nodes
+        .slice(index)
+        .some((later) => hasNode(later.type) && getNode(later.type).resumable === true)
+      for (const issue of checkNodeTemplates(workflow.nodes, index, verbatim, waitAhead)) {
         ctx.addIssue({
           code: 'custom',
           path: ['nodes', index, ...issue.path],

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { AutomateError } from '../src/errors'
+import { parseResumeUrl } from '../src/engine/resume-url'
+import { defineNode, suspendRun } from '../src/nodes/define-node'
+
+/** 30 days: a wait is a run that is not finished, which retention never deletes. */
+export const MAX_WAIT_SECONDS = 30 * 24 * 3600
+
+export default defineNode({
+  type: 'wait-for-webhook',
+  title: 'Wait for a webhook',
+  description:
+    'Pauses the run until its resume URL is called (an earlier step sends {{ run.resumeUrl }}, ' +
+    'e.g. as an approve link), then outputs that call: { body, query, method, contentType, ' +
+    'receivedAt }. The URL works once. Past the timeout the step fails, or continues with ' +
+    'timeoutOutput. No queue consumer is held while it waits.',
+  resumable: true,
+  sample: {
+    config: { timeoutSeconds: 0, onTimeout: 'continue', timeoutOutput: { approved: false } },
+    input: { orderId: 'ord_1' },
+  },
+  config: z.object({
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .default(86_400)
+      .describe('How long to wait for the call, at most 2592000 (30 days); default 86400 (24 h)'),
+    onTimeout: z
+      .enum(['fail', 'continue'])
+      .default('fail')
+      .describe('Past the timeout: fail the step (WAIT_TIMED_OUT), or continue with timeoutOutput'),
+    timeoutOutput: z
+      .unknown()
+      .optional()
+      .describe('The output when the wait times out under onTimeout: continue (default null)'),
+  }),
+  run(_input, ctx) {
+    const { timeoutSeconds, onTimeout, timeoutOutput } = ctx.config
+    const timedOut = {
+      message: `No call to the resume URL within ${timeoutSeconds} s (timeoutSeconds)`,
+      code: 'WAIT_TIMED_OUT',
+    }
+    if (timeoutSeconds === 0) {
+      if (onTimeout === 'continue') return timeoutOutput ?? null
+      throw new AutomateError('WAIT_TIMED_OUT', timedOut.message, { retryable: false })
+    }
+    if (ctx.templateContext?.index !== undefined) {
+      throw new AutomateError('CONFIG_INVALID', 'wait-for-webhook cannot run in a forEach', {
+        retryable: false,
+      })
+    }
+    // The engine puts this node's own URL in its context (it is resumable); its token is the
+    // key the call must bring. A redelivered step computes the same one.
+    const url = ctx.templateContext?.run.resumeUrl
+    const call = url === undefined ? undefined : parseResumeUrl(url)
+    if (!call || call.runId !== ctx.runId || call.nodeId !== ctx.step.id) {
+      throw new AutomateError(
+        'RESUME_URL_UNAVAILABLE',
+        'wait-for-webhook found no resume URL of its own: it waits only inside a run',
+        { retryable: false },
+      )
+    }
+    return suspendRun({
+      until: Date.now() + timeoutSeconds * 1000,
+      waitingFor: 'webhook',
+      callKey: call.token,
+      onTimeout: onTimeout === 'continue' ? { output: timeoutOutput ?? null } : { error: timedOut },
+    })
+  },
+})

@@ -1,0 +1,71 @@
+import type { Waiting } from '../engine/waiting'
+
+/** Where a run stands with respect to one of its wait-for-webhook nodes, for its resume URL. */
+export type ResumeState =
+  /** The node waits for its call now. */
+  | { kind: 'waiting'; until: number }
+  /** Its wait has ended (a call was delivered, it timed out or was skipped), or the run ended. */
+  | { kind: 'over'; message: string }
+  /** The run has not reached the node yet (an earlier step still runs or retries). */
+  | { kind: 'not-yet' }
+
+export type ResumeRow = {
+  /** The run's resume key; null when no step ever asked for a resume URL. */
+  key: string | null
+  state: ResumeState
+}
+
+/** The run's resume key and the node's state, in one round trip; null for an unknown run. */
+export async function readResumeRow(
+  db: D1Database,
+  runId: string,
+  nodeId: string,
+  now: number,
+): Promise<ResumeRow | null> {
+  const [runs, steps] = await db.batch([
+    db.prepare('SELECT resume_key, waiting, finished_at FROM runs WHERE id = ?1').bind(runId),
+    db
+      .prepare('SELECT status FROM steps WHERE run_id = ?1 AND node_id = ?2 LIMIT 1')
+      .bind(runId, nodeId),
+  ])
+  const run = runs!.results[0] as
+    { resume_key: string | null; waiting: string | null; finished_at: number | null } | undefined
+  if (!run) return null
+  const step = steps!.results[0] as { status: string } | undefined
+  const waiting = run.waiting === null ? null : (JSON.parse(run.waiting) as Waiting)
+  return {
+    key: run.resume_key,
+    state: resumeState(nodeId, waiting, step?.status, run.finished_at !== null, now),
+  }
+}
+
+export function resumeState(
+  nodeId: string,
+  waiting: Waiting | null,
+  stepStatus: string | undefined,
+  finished: boolean,
+  now: number,
+): ResumeState {
+  if (waiting?.nodeId === nodeId) {
+    if (waiting.deliveredText !== undefined)
+      return { kind: 'over', message: 'This resume URL was used already' }
+    if (now >= waiting.until)
+      return { kind: 'over', message: 'This wait timed out: the resume URL no longer works' }
+    return { kind: 'waiting', until: waiting.until }
+  }
+  if (stepStatus === 'skipped')
+    return { kind: 'over', message: 'The run skipped this wait: the resume URL does not work' }
+  if (stepStatus !== undefined) {
+    return {
+      kind: 'over',
+      message: 'This wait is over: the resume URL was used already, or its timeout passed',
+    }
+  }
+  if (finished) {
+    return {
+      kind: 'over',
+      message: 'The run ended before it reached this wait: the resume URL does not work',
+    }
+  }
+  return { kind: 'not-yet' }
+}

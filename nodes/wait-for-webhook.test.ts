@@ -180,6 +180,19 @@ describe('wait-for-webhook', () => {
     ])
   })
 
+  it('is refused under forEach when saving: a run waits at a step, not at an element', async () => {
+    const response = await admin('/api/workflows', {
+      method: 'POST',
+      json: {
+        name: 'wait per item',
+        nodes: [{ id: 'each', type: 'wait-for-webhook', forEach: '{{ input.items }}', config: {} }],
+      },
+    })
+    expect(response.status).toBe(400)
+    const { error } = (await response.json()) as { error: { details: { path: string }[] } }
+    expect(error.details.map((d) => d.path)).toEqual(['nodes.0.forEach'])
+  })
+
   it('fails the step clearly when a stored workflow has no wait after it, or no public URL is known', async () => {
     const upstream = fakeUpstream()
     const [ask] = askThenWait(upstream, {})

@@ -15,6 +15,7 @@ export default defineNode({
     'receivedAt }. The URL works once. Past the timeout the step fails, or continues with ' +
     'timeoutOutput. No queue consumer is held while it waits.',
   resumable: true,
+  pausesRun: true,
   sample: {
     config: { timeoutSeconds: 0, onTimeout: 'continue', timeoutOutput: { approved: false } },
     input: { orderId: 'ord_1' },
@@ -45,11 +46,6 @@ export default defineNode({
     if (timeoutSeconds === 0) {
       if (onTimeout === 'continue') return timeoutOutput ?? null
       throw new AutomateError('WAIT_TIMED_OUT', timedOut.message, { retryable: false })
-    }
-    if (ctx.templateContext?.index !== undefined) {
-      throw new AutomateError('CONFIG_INVALID', 'wait-for-webhook cannot run in a forEach', {
-        retryable: false,
-      })
     }
     // The engine puts this node's own URL in its context (it is resumable); its token is the
     // key the call must bring. A redelivered step computes the same one.

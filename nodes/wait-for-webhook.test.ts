@@ -2,6 +2,7 @@ import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { runWorkflow } from '../src/engine/run-workflow'
 import { resumeToken } from '../src/engine/resume-url'
+import { wakeRun } from '../src/engine/wake-run'
 import {
   BIG_BUDGET,
   holdingQueue,
@@ -88,6 +89,11 @@ describe('wait-for-webhook', () => {
       nodeId: 'approval',
       delivered: false,
     })
+
+    // Past the wait's timeout nothing is delivered, even before a consumer has ended the wait.
+    const call = { runId: message.runId, callKey: token, value: { late: true } }
+    const wake = { DB: env.DB, RUNS: held.queue }
+    expect(await wakeRun(wake, call, Date.now() + 86_400_000 + 1000)).toBe(false)
 
     const answer = await post(first!.replace(PUBLIC_URL, 'http://automateos.test'), { ok: 1 })
     expect(answer.status).toBe(202)

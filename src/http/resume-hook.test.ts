@@ -197,6 +197,10 @@ describe('waiting for a reply: an approval', () => {
     })
     expect(sent.status).toBe(200)
     expect(await sent.text()).toContain('Answer sent')
+    // Clicked again: the person reads why; the status says it too.
+    const twice = await SELF.fetch(`${url}?decision=approve`, { headers: { accept: 'text/html' } })
+    expect(twice.status).toBe(410)
+    expect(await twice.text()).toContain('This resume URL was used already')
     const run = await waitForRun(runId)
     expect(run.steps[1]!.output).toMatchObject({
       body: {},

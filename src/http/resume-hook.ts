@@ -7,7 +7,7 @@ import { readResumeRow, type ResumeState } from '../store/resume-state'
 import { errorBody } from './errors'
 import { MAX_WEBHOOK_BYTES } from './hooks'
 import { readLimited } from './read-limited'
-import { confirmPage, deliveredPage } from './resume-page'
+import { confirmPage, messagePage } from './resume-page'
 import { fieldsToObject, parseWebhookBody } from './webhook-body'
 
 /**
@@ -44,7 +44,8 @@ resumeHooks.on(['POST', 'PUT', 'GET'], '/:runId/:nodeId/:token', async (c) => {
     receivedAt: new Date().toISOString(),
   }
   if (await wakeRun({ DB: c.env.DB, RUNS: c.env.RUNS }, { runId, callKey: token, value })) {
-    if (prefersHtml(c)) return deliveredPage(c)
+    if (prefersHtml(c))
+      return messagePage(c, 'Answer sent', 'The workflow goes on. You can close this page.')
     return c.json(
       { runId, nodeId, resumed: true, statusUrl: `${url.origin}/api/runs/${runId}` },
       202,
@@ -57,10 +58,15 @@ resumeHooks.on(['POST', 'PUT', 'GET'], '/:runId/:nodeId/:token', async (c) => {
 })
 
 function refused(c: Context, state: Exclude<ResumeState, { kind: 'waiting' }>) {
-  if (state.kind === 'over') return c.json(errorBody('RESUME_URL_USED', state.message), 410)
+  // A person who follows a link twice reads a page; a script gets the JSON error.
+  if (state.kind === 'over') {
+    if (prefersHtml(c)) return messagePage(c, 'This link no longer works', state.message, 410)
+    return c.json(errorBody('RESUME_URL_USED', state.message), 410)
+  }
   c.header('Retry-After', '1')
   const message =
     'The run is not waiting at this step yet (an earlier step is still running); try again shortly'
+  if (prefersHtml(c)) return messagePage(c, 'Not yet', message, 409)
   return c.json(errorBody('RUN_NOT_WAITING_YET', message), 409)
 }
 

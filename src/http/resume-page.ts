@@ -10,7 +10,12 @@ const CSP =
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}
 button{font:inherit;padding:.5rem 1.25rem;cursor:pointer}dt{font-weight:600}dd{margin:0 0 .5rem}`
 
-function page(c: Context, title: string, body: ReturnType<typeof html>) {
+function page(
+  c: Context,
+  title: string,
+  body: ReturnType<typeof html>,
+  status: 200 | 409 | 410 = 200,
+) {
   c.header('Content-Security-Policy', CSP)
   c.header('Referrer-Policy', 'no-referrer')
   c.header('Cache-Control', 'no-store')
@@ -30,6 +35,7 @@ function page(c: Context, title: string, body: ReturnType<typeof html>) {
           ${body}
         </body>
       </html>`,
+    status,
   )
 }
 
@@ -59,11 +65,18 @@ export function confirmPage(c: Context, query: Record<string, unknown>, until: n
   )
 }
 
-export function deliveredPage(c: Context) {
+/** A short answer for a person: sent, or why the link does not work (with the JSON's status). */
+export function messagePage(
+  c: Context,
+  title: string,
+  message: string,
+  status: 200 | 409 | 410 = 200,
+) {
   return page(
     c,
-    'Answer sent',
-    html`<h1>Answer sent</h1>
-      <p>The workflow goes on. You can close this page.</p>`,
+    title,
+    html`<h1>${title}</h1>
+      <p>${message}</p>`,
+    status,
   )
 }

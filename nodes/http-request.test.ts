@@ -386,3 +386,40 @@ describe('http-request in a workflow', () => {
     expect(keys[0]).toContain(runId)
   })
 })
+
+describe('http-request: what it records (issue 12 item 8)', () => {
+  it('drops Set-Cookie from the headers it returns, and keeps the others', async () => {
+    const upstream = fakeUpstream()
+    await upstream.program([
+      {
+        path: '/login',
+        responses: [
+          {
+            headers: { 'set-cookie': 'session=sess-7c1e9; HttpOnly', 'x-request-id': 'r-9' },
+            body: { ok: true },
+          },
+        ],
+      },
+    ])
+    const result = await call({ url: upstream.url('/login') })
+    expect(result.headers['x-request-id']).toBe('r-9')
+    expect(result.headers).not.toHaveProperty('set-cookie')
+    expect(JSON.stringify(result)).not.toContain('sess-7c1e9')
+  })
+
+  it('names only the origin when the API quotes the URL in its error', async () => {
+    const upstream = fakeUpstream()
+    const secretPath = '/services/T01/B02/hook-secret-5f2a'
+    await upstream.program([
+      {
+        path: secretPath,
+        responses: [
+          { status: 404, body: { message: `No route for POST ${upstream.url(secretPath)}?k=v` } },
+        ],
+      },
+    ])
+    const error = await failure({ method: 'POST', url: upstream.url(secretPath), body: {} })
+    expect(error.code).toBe('HTTP_ERROR')
+    expect(error.message).toBe(`HTTP 404 Not Found: No route for POST ${upstream.base}`)
+  })
+})

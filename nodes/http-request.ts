@@ -3,7 +3,7 @@ import { HTTP_CREDENTIAL_TYPES, authHeader } from '../src/clients/http-auth'
 import { credentialName } from '../src/credentials/types'
 import { AutomateError } from '../src/errors'
 import { fetchFollowing } from '../src/lib/follow-redirects'
-import { MAX_RESPONSE_BYTES, httpError, readBody } from '../src/lib/http'
+import { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../src/lib/http'
 import { defineNode } from '../src/nodes/define-node'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -137,23 +137,26 @@ export default defineNode({
             })
     } catch (error) {
       if (error instanceof AutomateError) throw error
-      const timedOut = signals.aborted
-      throw new AutomateError(
-        timedOut ? 'HTTP_TIMEOUT' : 'HTTP_NETWORK',
-        timedOut
-          ? `${where} did not answer in time`
-          : `${where} failed: ${(error as Error)?.message ?? error}`,
-        { cause: error },
-      )
+      throw noAnswerError(where, error, signals.aborted)
     }
     if (response.status >= 400) throw httpError(response, responseBody)
     return {
       status: response.status,
-      headers: Object.fromEntries(response.headers),
+      headers: recordedHeaders(response.headers),
       body: responseBody,
     }
   },
 })
+
+/**
+ * The answer's headers as the step records them, without Set-Cookie: a session cookie is a
+ * credential, and the step's output is shown on the run page and passed to every later node.
+ */
+function recordedHeaders(headers: Headers) {
+  const kept: Record<string, string> = {}
+  for (const [name, value] of headers) if (name !== 'set-cookie') kept[name] = value
+  return kept
+}
 
 /**
  * A credential with a baseUrl pins where its secret may go: the URL is resolved against it, and
@@ -164,7 +167,7 @@ function resolveUrl(raw: string, baseUrl: string | undefined, credential: string
     if (!isHttpUrl(raw)) {
       throw new AutomateError(
         'CONFIG_INVALID',
-        `url ${raw} is a path, which needs a credential with a baseUrl`,
+        'config.url is a path, which needs a credential with a baseUrl',
         { retryable: false, details: [{ path: 'config.url', message: 'must be an absolute URL' }] },
       )
     }

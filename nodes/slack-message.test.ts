@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fakeApp, nodeFailure, runNode } from '../test/apps'
 import { createCredential } from '../test/credentials'
+import { fakeUpstream } from '../test/helpers'
 import slackMessage from './slack-message'
 
 const HOOK_PATH = '/services/T0001/B0002/XXXXsecretXXXX'
@@ -41,6 +42,20 @@ describe('slack-message with an incoming webhook', () => {
     const error = await nodeFailure(slackMessage, { credential, text: 'x' })
     expect(error).toMatchObject({ code: 'SLACK_ERROR', retryable: false })
     expect(error.message).toBe('Slack 403: invalid_token')
+  })
+
+  it('names no more than the origin when an error quotes the webhook URL', async () => {
+    const upstream = fakeUpstream()
+    const url = upstream.url('/services/T0001/B0002/quoted-secret-31')
+    await upstream.program([
+      {
+        path: '/services/T0001/B0002/quoted-secret-31',
+        responses: [{ status: 404, body: `no_service: ${url}` }],
+      },
+    ])
+    const credential = await createCredential('slack-webhook', { url })
+    const error = await nodeFailure(slackMessage, { credential, text: 'x' })
+    expect(error.message).toBe(`Slack 404: no_service: ${upstream.base}`)
   })
 })
 

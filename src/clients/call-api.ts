@@ -1,5 +1,12 @@
 import { AutomateError, type ErrorCode } from '../errors'
-import { errorMessageOf, isRetryableStatus, readBody, retryAfterMs } from '../lib/http'
+import {
+  errorMessageOf,
+  isRetryableStatus,
+  noAnswerError,
+  originsOnly,
+  readBody,
+  retryAfterMs,
+} from '../lib/http'
 
 /** Each app's name, as messages say it, and the code its failures carry. */
 const SERVICES = {
@@ -59,14 +66,7 @@ export async function callApi(request: ApiRequest): Promise<ApiAnswer> {
     answer = await readBody(response)
   } catch (error) {
     if (error instanceof AutomateError) throw error
-    const timedOut = request.signal?.aborted ?? false
-    throw new AutomateError(
-      timedOut ? 'HTTP_TIMEOUT' : 'HTTP_NETWORK',
-      timedOut
-        ? `${where} did not answer in time`
-        : `${where} failed: ${(error as Error)?.message ?? error}`,
-      { cause: error },
-    )
+    throw noAnswerError(where, error, request.signal?.aborted ?? false)
   }
   if (response.status >= 300) {
     throw apiError(request, response.status, response.headers, answer)
@@ -81,7 +81,7 @@ export function apiError(
   headers: Headers,
   body: unknown,
 ) {
-  const message = request.messageOf?.(body) ?? errorMessageOf(body)
+  const message = originsOnly(request.messageOf?.(body) ?? errorMessageOf(body))
   const redirect = status < 400
   const summary = redirect
     ? `${request.service} answered ${status}, a redirect, which is not followed`

@@ -1,7 +1,7 @@
 import { Client, RequestTimeoutError, isHTTPResponseError } from '@notionhq/client'
 import type { Credential } from '../credentials/types'
 import { AutomateError } from '../errors'
-import { isRetryableStatus, readText, retryAfterMs } from '../lib/http'
+import { isRetryableStatus, noAnswerError, originsOnly, readText, retryAfterMs } from '../lib/http'
 
 /** The Notion API version every request names (data sources replace databases' queries). */
 export const NOTION_VERSION = '2025-09-03'
@@ -32,21 +32,22 @@ export function notionError(error: unknown): AutomateError {
   if (error instanceof AutomateError) return error
   if (isHTTPResponseError(error)) {
     const headers = error.headers as Headers | undefined
-    return new AutomateError('NOTION_ERROR', `Notion ${error.status}: ${error.message}`, {
-      status: 502,
-      retryable: isRetryableStatus(error.status),
-      retryAfterMs: retryAfterMs(headers?.get?.('retry-after') ?? null),
-      details: { status: error.status, code: error.code },
-      cause: error,
-    })
+    return new AutomateError(
+      'NOTION_ERROR',
+      `Notion ${error.status}: ${originsOnly(error.message)}`,
+      {
+        status: 502,
+        retryable: isRetryableStatus(error.status),
+        retryAfterMs: retryAfterMs(headers?.get?.('retry-after') ?? null),
+        details: { status: error.status, code: error.code },
+        cause: error,
+      },
+    )
   }
   if (error instanceof RequestTimeoutError) {
     return new AutomateError('HTTP_TIMEOUT', 'Notion did not answer in time', { cause: error })
   }
-  const message = error instanceof Error ? error.message : String(error)
-  return new AutomateError('HTTP_NETWORK', `Notion could not be reached: ${message}`, {
-    cause: error,
-  })
+  return noAnswerError('Notion', error, false)
 }
 
 /** Runs one Notion call, mapping its failure. */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { AutomateError } from '../errors'
-import { errorMessageOf, httpError, isRetryableStatus, readBody, retryAfterMs } from './http'
+import {
+  errorMessageOf,
+  httpError,
+  isRetryableStatus,
+  noAnswerError,
+  originsOnly,
+  readBody,
+  retryAfterMs,
+} from './http'
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-03-01T12:00:00Z')
@@ -135,5 +143,38 @@ describe('readBody', () => {
   it('reads an empty body as null', async () => {
     expect(await readBody(answer('', 'application/json'))).toBeNull()
     expect(await readBody(new Response(null, { status: 204 }))).toBeNull()
+  })
+})
+
+describe('origins only in messages (issue 12 item 8)', () => {
+  it('cuts every URL in a text to its origin, without user or password', () => {
+    expect(
+      originsOnly(
+        'posting to https://hooks.slack.com/services/T1/B2/xyz failed; ' +
+          'see http://ada:pw@api.example.com:8443/v1/x?token=abc#f and "https://api.telegram.org/bot1:AA/send"',
+      ),
+    ).toBe(
+      'posting to https://hooks.slack.com failed; ' +
+        'see http://api.example.com:8443 and "https://api.telegram.org"',
+    )
+    expect(originsOnly('no URL here')).toBe('no URL here')
+    expect(originsOnly(undefined)).toBeUndefined()
+  })
+
+  it("keeps the path of the runtime's own fetch error out of the step's message", async () => {
+    // workerd quotes the whole URL when it refuses a fetch: a real error, not a made-up one.
+    let thrown: unknown
+    try {
+      await fetch('ftp://hooks.slack.com/services/T1/B2/hook-secret-77')
+    } catch (error) {
+      thrown = error
+    }
+    expect(String(thrown)).toContain('hook-secret-77')
+    const error = noAnswerError('POST https://hooks.slack.com', thrown, false)
+    expect(error.code).toBe('HTTP_NETWORK')
+    expect(error.message).toBe(
+      'POST https://hooks.slack.com failed: Fetch API cannot load: ftp://hooks.slack.com',
+    )
+    expect(noAnswerError('GET https://a.example', thrown, true).code).toBe('HTTP_TIMEOUT')
   })
 })

@@ -108,7 +108,7 @@ export function isRetryableStatus(status: number) {
 }
 
 export function httpError(response: Response, body: unknown, service = 'HTTP') {
-  const message = errorMessageOf(body)
+  const message = originsOnly(errorMessageOf(body))
   const summary = `${service} ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   return new AutomateError('HTTP_ERROR', message ? `${summary}: ${message}` : summary, {
     status: 502,
@@ -116,4 +116,27 @@ export function httpError(response: Response, body: unknown, service = 'HTTP') {
     retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
     details: { status: response.status, body },
   })
+}
+
+// scheme://[user:password@]host[:port] then anything up to a space or a quote.
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)(?:[^/\s"'<>?#@]*@)?([^/\s"'<>?#]*)[^\s"'<>]*/gi
+
+/**
+ * Every URL in a message cut to its origin (and no user or password): Slack, Discord and Telegram
+ * keep their secrets in the path, other APIs in the query, and messages end up in step rows and logs.
+ */
+export function originsOnly<T extends string | undefined>(text: T): T {
+  return (text === undefined ? text : text.replace(URL_IN_TEXT, '$1$2')) as T
+}
+
+/**
+ * The error for a request that got no answer. The runtime's own message may quote the whole URL
+ * (workerd: "Fetch API cannot load: https://…"), so it is cut to origins like ours.
+ */
+export function noAnswerError(where: string, error: unknown, timedOut: boolean) {
+  if (timedOut) {
+    return new AutomateError('HTTP_TIMEOUT', `${where} did not answer in time`, { cause: error })
+  }
+  const reason = originsOnly(String((error as Error)?.message ?? error))
+  return new AutomateError('HTTP_NETWORK', `${where} failed: ${reason}`, { cause: error })
 }

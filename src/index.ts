@@ -3,6 +3,7 @@ import type { Env } from './env'
 import { consumeRuns } from './engine/consume'
 import { consumeDeadLetters } from './engine/dead-letter'
 import type { RunMessage } from './engine/messages'
+import { rememberEnvSecrets } from './lib/known-secrets'
 import { sweepStuckRuns } from './engine/sweeper'
 import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
@@ -12,15 +13,21 @@ import { pruneRuns } from './store/prune-runs'
 export { CodeOutboundGate } from './code/outbound-gate'
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    // Redaction (src/lib/redact.ts) hides these wherever a log line or step row would quote them.
+    rememberEnvSecrets(env)
+    return app.fetch(request, env, ctx)
+  },
 
   async queue(batch: MessageBatch<RunMessage>, env: Env) {
+    rememberEnvSecrets(env)
     // Queue names, not node types: the dead-letter queue is the one named "...-dlq" in wrangler.toml.
     if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch, env)
     else await consumeRuns(batch, env)
   },
 
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    rememberEnvSecrets(env)
     ctx.waitUntil(
       Promise.all([
         fireDueSchedules(env),

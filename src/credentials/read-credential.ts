@@ -1,4 +1,5 @@
 import { AutomateError } from '../errors'
+import { rememberCredential } from './remember-credential'
 import { findCredential, openRow } from './store'
 import { CREDENTIAL_DATA, type Credential, type CredentialType } from './types'
 
@@ -45,10 +46,13 @@ export async function readCredential<T extends CredentialType>(
       { status: 500, retryable: false },
     )
   }
-  return {
+  const credential = {
     name,
     type: row.type,
     data: parsed.data,
     ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}),
   } as Credential<T>
+  // From here on, redaction knows its values: a log line or step row that quotes one hides it.
+  rememberCredential(credential as Credential)
+  return credential
 }

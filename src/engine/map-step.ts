@@ -1,4 +1,5 @@
 import { describeError, type ErrorInfo } from '../errors'
+import { redactError } from '../lib/redact'
 import { evaluateIf } from '../templates/condition'
 import { withItem, type TemplateContext } from '../templates/context'
 import { fillConfig } from '../templates/fill'
@@ -88,7 +89,8 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
     try {
       config = await fillConfig(node.config, itemContext, verbatimOf(call))
     } catch (error) {
-      if (!result) result = { status: 'failed', error: describeError(error), attempts: 0 }
+      if (!result)
+        result = { status: 'failed', error: redactError(describeError(error)), attempts: 0 }
     }
     configs.push(config ?? null)
     if (!result) {
@@ -174,7 +176,8 @@ function verbatimOf(call: StepCall): readonly string[] {
 
 /** An if, forEach or template that failed before the node was called: no attempt was made. */
 function failedBeforeRun(error: unknown): StepOutcome {
-  return { kind: 'failed', error: describeError(error), attempts: 0 }
+  // Redacted like a node's own failure (runNode): a template's error may quote the data.
+  return { kind: 'failed', error: redactError(describeError(error)), attempts: 0 }
 }
 
 /**

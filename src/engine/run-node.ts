@@ -3,6 +3,7 @@ import type { CredentialReader } from '../credentials/node-credential'
 import { isHalt, isSuspend, type Suspend, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import type { TemplateContext } from '../templates/context'
+import { redactError, redactKnownInJson } from '../lib/redact'
 import { buildNodeContext } from './node-context'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
 
@@ -49,6 +50,20 @@ export type NodeOutcome =
  * timeout, retried as its policy says. Never throws: every failure becomes an outcome.
  */
 export async function runNode(call: NodeCall): Promise<NodeOutcome> {
+  return redactOutcome(await tryNode(call))
+}
+
+/**
+ * What is recorded and handed on carries no known secret: an API that echoes the token it was
+ * sent, or names it in an error, would otherwise put the credential in a step row.
+ */
+function redactOutcome(outcome: NodeOutcome): NodeOutcome {
+  if (outcome.kind !== 'succeeded') return { ...outcome, error: redactError(outcome.error) }
+  const { value, text } = redactKnownInJson(outcome.output, outcome.outputText)
+  return text === outcome.outputText ? outcome : { ...outcome, output: value, outputText: text }
+}
+
+async function tryNode(call: NodeCall): Promise<NodeOutcome> {
   const { node } = call
   const policy = node.retry ?? NO_RETRY
   const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS

@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../errors'
 import { logEvent } from '../lib/log-event'
+import { redactKnown } from '../lib/redact'
 import { getNode } from '../nodes/registry'
 import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
@@ -223,9 +224,10 @@ async function recordStep(
   const verdict = judgeStep(run.definition, index, outcome, state.failures)
   const inputText = state.inputText
   let before: D1PreparedStatement[] = []
+  // The filled-in config may quote an earlier output or the trigger: no known secret is kept.
   const configText =
     'config' in outcome && outcome.config !== undefined
-      ? encodeText(db, JSON.stringify(outcome.config))
+      ? encodeText(db, redactKnown(JSON.stringify(outcome.config)))
       : undefined
   if (outcome.kind === 'succeeded') {
     const encoded = encodeText(db, outcome.outputText)

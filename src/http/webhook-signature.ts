@@ -1,6 +1,8 @@
 import { readCredential } from '../credentials/read-credential'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
+import { rememberSecret } from '../lib/known-secrets'
+import { logEvent } from '../lib/log-event'
 import { bytesEqual, fromBase64, fromHex, hmac } from '../lib/hmac'
 import { RESERVED_SECRETS, type SignatureRule } from '../workflow/trigger'
 import { PRESETS, PRESET_HEADERS, signatureRejected } from './signature-presets'
@@ -39,7 +41,7 @@ export async function verifySignature(
  */
 async function signingSecret(name: string, env: Env): Promise<string> {
   const missing = (cause?: unknown) => {
-    console.error(JSON.stringify({ event: 'signature_secret_missing', secret: name }))
+    logEvent('error', 'signature_secret_missing', { binding: name })
     return new AutomateError(
       'SIGNATURE_SECRET_MISSING',
       'The workflow checks webhook signatures with a secret that is not set',
@@ -49,7 +51,10 @@ async function signingSecret(name: string, env: Env): Promise<string> {
   // Checked at save too; here as well for definitions stored before that check existed.
   if (RESERVED_SECRETS.has(name)) throw missing()
   const value = (env as unknown as Record<string, unknown>)[name]
-  if (typeof value === 'string' && value !== '') return value
+  if (typeof value === 'string' && value !== '') {
+    rememberSecret(value)
+    return value
+  }
   try {
     return (await readCredential(env, name, 'webhook-secret')).data.secret
   } catch (error) {

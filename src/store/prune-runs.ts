@@ -1,5 +1,6 @@
 import { numberVar, type Env } from '../env'
 import { uuidv7Floor } from '../lib/uuidv7-time'
+import { logEvent } from '../lib/log-event'
 import { REF_PREFIX } from './payloads'
 
 export const DAY_MS = 24 * 3600_000
@@ -50,7 +51,7 @@ export async function pruneRuns(
   const orphans = caughtUp
     ? await pruneOrphanBlobs(env.DB, Math.min(cutoff, now - ORPHAN_MIN_AGE_MS), limits)
     : 0
-  if (runs || orphans) console.log(JSON.stringify({ event: 'prune', runs, blobs, orphans }))
+  if (runs || orphans) logEvent('info', 'prune', { runs, blobs, orphans })
   return { runs, blobs, orphans }
 }
 

@@ -1,0 +1,40 @@
+import { authHeader } from '../clients/http-auth'
+import { rememberSecret } from '../lib/known-secrets'
+import type { Credential } from './types'
+
+/** Fields of a credential's data that say which account, not how to get in. */
+const NOT_SECRET = new Set([
+  'username',
+  'client_email',
+  'token_uri',
+  'type',
+  'private_key_id',
+  'name',
+])
+
+/**
+ * Teaches redaction a decrypted credential's secret values: each secret field, the path of a
+ * webhook URL (its secret part, also when a proxy's baseUrl replaces the host) and its last
+ * segment (the token), and the Basic pair as it goes over the wire.
+ */
+export function rememberCredential(credential: Credential) {
+  const data = credential.data as Record<string, unknown>
+  for (const [field, value] of Object.entries(data)) {
+    if (NOT_SECRET.has(field) || typeof value !== 'string') continue
+    rememberSecret(value)
+    if (field === 'url') rememberUrlParts(value)
+  }
+  if (credential.type === 'http-basic')
+    rememberSecret(authHeader(credential)[1].slice('Basic '.length))
+}
+
+function rememberUrlParts(value: string) {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return
+  }
+  rememberSecret(url.pathname + url.search)
+  rememberSecret(url.pathname.split('/').filter(Boolean).pop())
+}

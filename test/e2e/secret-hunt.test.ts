@@ -1,0 +1,205 @@
+import { SELF, env } from 'cloudflare:test'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { hmacHex } from '../../src/lib/hmac'
+import { signedIn } from '../admin-session'
+import { fakeApp } from '../apps'
+import { createCredential } from '../credentials'
+import {
+  ADMIN_TOKEN,
+  admin,
+  createWorkflow,
+  fakeUpstream,
+  postWebhook,
+  waitForAccepted,
+  waitForRun,
+} from '../helpers'
+import { captureConsole, everyD1Row, leaksOf } from '../secret-search'
+
+const mark = (what: string) => `SECRET_${what}_${crypto.randomUUID().replace(/-/g, '')}`
+
+/**
+ * Issue 12: secrets planted everywhere a user or a sender could put one, workflows run through
+ * their successes and their failures, then every row of every D1 table (blob chunks included) and
+ * every console line is searched for them. A change that stores or logs one fails here.
+ */
+describe('the secret hunt', () => {
+  let lines: string[] = []
+  beforeEach(() => {
+    lines = captureConsole()
+  })
+  afterEach(() => vi.restoreAllMocks())
+
+  it('finds no planted secret in any D1 table or console line', async () => {
+    const token = mark('bearer')
+    const cookie = mark('cookie')
+    const signing = mark('signing')
+    const slackHook = mark('slackhook')
+    const quotedHook = mark('quotedhook')
+    const incomingBearer = mark('incomingbearer')
+    const incomingKey = mark('incomingkey')
+    const queryToken = mark('querytoken')
+    const secrets = [
+      ADMIN_TOKEN,
+      env.ENCRYPTION_KEY!,
+      token,
+      cookie,
+      signing,
+      slackHook,
+      quotedHook,
+      incomingBearer,
+      incomingKey,
+      queryToken,
+    ]
+
+    // An API that echoes the token it was sent, sets a cookie, and quotes the token when it refuses.
+    const api = fakeUpstream()
+    const big = 'x'.repeat(300 * 1024)
+    await api.program([
+      {
+        path: '/echo',
+        responses: [
+          {
+            headers: { 'set-cookie': `sid=${cookie}; HttpOnly`, 'x-request-id': 'r-1' },
+            body: { seen: `Bearer ${token}`, note: `hello ${token}` },
+          },
+        ],
+      },
+      // Large enough to be kept in blob chunks rather than in the step's row.
+      { path: '/big', responses: [{ body: { token, padding: big } }] },
+      {
+        path: '/refuse',
+        responses: [{ status: 401, body: { error: `token ${token} is revoked` } }],
+      },
+    ])
+    // A Slack-webhook stand-in that quotes the whole webhook URL in its error.
+    const quoting = fakeUpstream()
+    const quotingPath = `/services/T0001/B0002/${quotedHook}`
+    await quoting.program([
+      {
+        path: quotingPath,
+        responses: [{ status: 404, body: `no_service: ${quoting.url(quotingPath)}` }],
+      },
+    ])
+    const slack = fakeApp('slack')
+    const names = {
+      bearer: await createCredential('http-bearer', { token }),
+      slack: await createCredential('slack-webhook', {
+        url: slack.url(`/services/T0001/B0002/${slackHook}`),
+      }),
+      quoting: await createCredential('slack-webhook', { url: quoting.url(quotingPath) }),
+      signing: await createCredential('webhook-secret', { secret: signing }),
+    }
+
+    const call = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: 'http-request',
+      onError: 'continue',
+      config: { url: api.url(path), credential: names.bearer },
+      ...extra,
+    })
+    const workflow = await createWorkflow({
+      name: 'secret hunt',
+      trigger: { type: 'webhook', signature: { preset: 'github', secret: names.signing } },
+      onError: 'continue',
+      nodes: [
+        call('echo', '/echo'),
+        call('big', '/big'),
+        call('each', '/echo', { forEach: '{{ [1, 2] }}' }),
+        call('refuse', '/refuse'),
+        { id: 'slack', type: 'slack-message', config: { credential: names.slack, text: 'hi' } },
+        {
+          id: 'quoted',
+          type: 'slack-message',
+          config: { credential: names.quoting, text: 'hi' },
+        },
+        {
+          id: 'shape',
+          type: 'transform',
+          config: { expression: '{ "echoed": $string($$) }' },
+        },
+      ],
+    })
+    // The failure path to the end: a run that stops at the refusal.
+    const stopping = await createWorkflow({
+      name: 'secret hunt, stopping',
+      nodes: [{ ...call('refuse', '/refuse'), onError: 'stop' }, call('echo', '/echo')],
+    })
+
+    const hook = (url: string) => `${url}?token=${queryToken}&page=2`
+    const body = JSON.stringify({ action: 'opened' })
+    const signed = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${incomingBearer}`,
+      'x-api-key': incomingKey,
+      'x-hub-signature-256': `sha256=${await hmacHex(signing, body)}`,
+      'x-github-event': 'issues',
+      'x-github-delivery': crypto.randomUUID(),
+    }
+    const run = await waitForAccepted(
+      await SELF.fetch(hook(workflow.webhookUrl), { method: 'POST', headers: signed, body }),
+    )
+    // Refused deliveries: a bad signature, and none at all.
+    for (const signature of ['sha256=00', undefined]) {
+      const headers: Record<string, string> = { ...signed }
+      if (signature) headers['x-hub-signature-256'] = signature
+      else delete headers['x-hub-signature-256']
+      const refused = await SELF.fetch(hook(workflow.webhookUrl), {
+        method: 'POST',
+        headers,
+        body,
+      })
+      expect(refused.status).toBe(401)
+    }
+    const stopped = await waitForRun(
+      (
+        (await (
+          await postWebhook(stopping, {}, { authorization: `Bearer ${incomingBearer}` })
+        ).json()) as {
+          runId: string
+        }
+      ).runId,
+    )
+    // A run started by hand carries the admin token in its request.
+    const manual = await waitForAccepted(
+      await admin(`/api/workflows/${stopping.id}/runs`, { method: 'POST', json: { by: 'hand' } }),
+    )
+    await signedIn()
+
+    // The secrets were really in play: the API got the token, the runs went both ways.
+    const sent = (await api.received()).requests
+    expect(sent[0]!.headers.authorization).toBe(`Bearer ${token}`)
+    expect(run.status).toBe('completed_with_errors')
+    const status = Object.fromEntries(run.steps.map((s) => [s.nodeId, s.status]))
+    expect(status).toEqual({
+      echo: 'succeeded',
+      big: 'succeeded',
+      each: 'succeeded',
+      refuse: 'failed',
+      slack: 'succeeded',
+      quoted: 'failed',
+      shape: 'succeeded',
+    })
+    expect(stopped.status).toBe('failed')
+    expect(manual.status).toBe('failed')
+    // What was recorded still says what happened, with the secret replaced.
+    const echo = run.steps.find((s) => s.nodeId === 'echo')!.output as {
+      headers: Record<string, string>
+      body: unknown
+    }
+    expect(echo.headers['x-request-id']).toBe('r-1')
+    expect(echo.headers).not.toHaveProperty('set-cookie')
+    expect(echo.body).toEqual({ seen: 'Bearer [redacted]', note: 'hello [redacted]' })
+    expect(run.steps.find((s) => s.nodeId === 'refuse')!.error!.message).toContain(
+      'token [redacted] is revoked',
+    )
+
+    const places = await everyD1Row(env.DB)
+    places.console = lines.join('\n')
+    expect(leaksOf(places, secrets)).toEqual([])
+    // The search itself reaches what it should: the runs, the blob chunks, the logged failures.
+    expect(places.steps).toContain(run.id)
+    expect(places['blobs (chunks joined)']).toContain('[redacted]')
+    expect(places.console).toContain(`"runId":"${stopped.id}"`)
+    expect(places.credentials).toContain(names.bearer)
+  })
+})

@@ -208,6 +208,27 @@ describe('npm run workflows against a running AutomateOS', () => {
     expect(await byName('Order alerts')).toHaveLength(1)
   })
 
+  it('push saves a workflow with a secret in its config, and warns where it is', async () => {
+    const file = join(work, 'workflows', 'slack-alerts.json')
+    const url = 'https://hooks.slack.com/services/T0001/B0002/cliSecret1234'
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'Slack alerts',
+        nodes: [{ id: 'post', type: 'http-request', config: { method: 'POST', url } }],
+      }),
+    )
+    const { code, out } = cli('push')
+    expect(code).toBe(0)
+    expect(out).toContain('+ create     Slack alerts  (workflows/slack-alerts.json)')
+    expect(out).toContain(
+      '  warning nodes.0.config.url: nodes.0.config.url holds what looks like a Slack webhook URL.',
+    )
+    expect(await byName('Slack alerts')).toHaveLength(1)
+    rmSync(file)
+    expect(cli('push', '--prune').out).toContain('- delete     Slack alerts')
+  })
+
   it('npm run deploy --push-workflows pushes workflows/ to AUTOMATEOS_URL after deploying', async () => {
     const copy = deployCopy()
     try {

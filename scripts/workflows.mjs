@@ -142,8 +142,9 @@ async function push(plan, api, target, log) {
   const counts = { create: 0, update: 0, delete: 0 }
   for (const action of plan.actions) {
     try {
-      if (action.kind === 'create') await api.create(action.definition)
-      else if (action.kind === 'update') await api.replace(action.id, action.definition)
+      let saved
+      if (action.kind === 'create') saved = await api.create(action.definition)
+      else if (action.kind === 'update') saved = await api.replace(action.id, action.definition)
       else if (action.kind === 'delete') await api.remove(action.id)
       else {
         if (action.kind === 'remote-only') log(summary(action))
@@ -151,6 +152,9 @@ async function push(plan, api, target, log) {
       }
       counts[action.kind] += 1
       log(summary(action))
+      // Saved anyway, but the file holds what looks like a secret: say where, once per string.
+      for (const warning of saved?.warnings ?? [])
+        log(`  warning ${warning.path}: ${warning.message}`)
     } catch (error) {
       failed += 1
       if (error instanceof ApiError && error.status === 400)

@@ -260,3 +260,75 @@ describe('admin auth', () => {
     expect(await response.json()).toEqual({ ok: true })
   })
 })
+
+describe('warnings on save (issue 12 item 4)', () => {
+  const hook = 'https://hooks.slack.com/services/T0001/B0002/XXXXsecretXXXX'
+  const withSecrets = {
+    name: 'Secrets in config',
+    nodes: [
+      { id: 'shape', type: 'transform', config: { expression: '$' } },
+      { id: 'slack', type: 'http-request', config: { method: 'POST', url: hook } },
+      {
+        id: 'api',
+        type: 'http-request',
+        config: {
+          url: 'https://api.example.com/items',
+          headers: { Authorization: 'Bearer abcdef0123456789', 'X-Trace': '{{ run.id }}' },
+        },
+      },
+    ],
+  }
+
+  it('saves a workflow whose config looks like it holds secrets, and says where', async () => {
+    const created = await admin('/api/workflows', { method: 'POST', json: withSecrets })
+    expect(created.status).toBe(201)
+    const body = (await created.json()) as { id: string; warnings: unknown[] }
+    expect(body.warnings).toEqual([
+      {
+        path: 'nodes.1.config.url',
+        code: 'SECRET_IN_CONFIG',
+        message: expect.stringContaining('a Slack webhook URL'),
+      },
+      {
+        path: 'nodes.2.config.headers.Authorization',
+        code: 'SECRET_IN_CONFIG',
+        message: expect.stringContaining('store it as a credential'),
+      },
+    ])
+    // Saved all the same, and a read carries no warnings: they belong to the save.
+    const read = (await (await admin(`/api/workflows/${body.id}`)).json()) as { nodes: unknown[] }
+    expect(read.nodes).toHaveLength(3)
+    expect(read).not.toHaveProperty('warnings')
+
+    const replaced = await admin(`/api/workflows/${body.id}`, {
+      method: 'PUT',
+      json: { ...withSecrets, nodes: withSecrets.nodes.slice(0, 2) },
+    })
+    expect(replaced.status).toBe(200)
+    expect(((await replaced.json()) as { warnings: { path: string }[] }).warnings).toEqual([
+      expect.objectContaining({ path: 'nodes.1.config.url' }),
+    ])
+  })
+
+  it('has no warnings when secrets come from credentials and templates', async () => {
+    const clean = await admin('/api/workflows', {
+      method: 'POST',
+      json: {
+        name: 'Clean',
+        nodes: [
+          {
+            id: 'api',
+            type: 'http-request',
+            config: {
+              url: 'https://api.example.com/items',
+              credential: 'api-token',
+              headers: { Authorization: 'Bearer {{ input.token }}' },
+            },
+          },
+        ],
+      },
+    })
+    expect(clean.status).toBe(201)
+    expect(await clean.json()).not.toHaveProperty('warnings')
+  })
+})

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { AutomateError } from '../errors'
 import { workflowSchema } from '../workflow/definition'
+import { secretWarnings } from '../workflow/secret-warnings'
 import { checkWorkflowCredentials } from '../credentials/check-workflow'
 import { forgetWorkflow } from '../store/workflow-cache'
 import {
@@ -39,6 +40,37 @@ export const storedWorkflowSchema = workflowSchema
   })
   .meta({ id: 'StoredWorkflow' })
 
+const saveWarningSchema = z
+  .object({
+    path: z.string().meta({ example: 'nodes.2.config.headers.Authorization' }),
+    code: z.literal('SECRET_IN_CONFIG'),
+    message: z.string(),
+  })
+  .meta({ id: 'SaveWarning' })
+
+/**
+ * A save's answer: the stored workflow and, when there are any, what looked wrong without
+ * stopping the save. Without warnings it is exactly what GET answers.
+ */
+const savedWorkflowSchema = storedWorkflowSchema
+  .safeExtend({
+    warnings: z
+      .array(saveWarningSchema)
+      .optional()
+      .meta({
+        description:
+          'Config strings that look like secrets (a literal bearer token or Authorization header, ' +
+          'a Slack/Discord/Telegram webhook URL, an sk-/xoxb-/ghp_ key): saved anyway, but they ' +
+          'belong in a credential. Templates ({{ }}) are never flagged. Absent when there is none.',
+      }),
+  })
+  .meta({ id: 'SavedWorkflow' })
+
+function withWarnings<T>(answer: T, definition: Parameters<typeof secretWarnings>[0]) {
+  const warnings = secretWarnings(definition)
+  return warnings.length ? { ...answer, warnings } : answer
+}
+
 const origin = (c: Context) => new URL(c.req.url).origin
 const idParam = z.object({ id: z.string().min(1).meta({ example: 'wf_tKUia42gbwjbGGeG' }) })
 const notFound = errorResponse('No workflow with this id')
@@ -65,14 +97,14 @@ const create = apiRoute({
   path: '/',
   summary: 'Create a workflow',
   request: { body: jsonBody(workflowSchema) },
-  responses: { 201: jsonResponse('Created, as version 1', storedWorkflowSchema) },
+  responses: { 201: jsonResponse('Created, as version 1', savedWorkflowSchema) },
 })
 workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
   await checkWorkflowCredentials(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${origin(c)}/api/workflows/${created.id}`)
-  return c.json(publicWorkflow(created, origin(c)), 201)
+  return c.json(withWarnings(publicWorkflow(created, origin(c)), definition), 201)
 })
 
 const read = apiRoute({
@@ -94,7 +126,7 @@ const replace = apiRoute({
   path: '/{id}',
   summary: 'Replace a workflow (a new immutable version)',
   request: { params: idParam, body: jsonBody(workflowSchema) },
-  responses: { 200: jsonResponse('The new version', storedWorkflowSchema), 404: notFound },
+  responses: { 200: jsonResponse('The new version', savedWorkflowSchema), 404: notFound },
 })
 workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
@@ -103,7 +135,7 @@ workflowsApi.openapi(replace, async (c) => {
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
-  return c.json(publicWorkflow(updated, origin(c)), 200)
+  return c.json(withWarnings(publicWorkflow(updated, origin(c)), definition), 200)
 })
 
 const remove = apiRoute({

@@ -1,5 +1,6 @@
 import type { StoredWorkflow } from '../../store/workflows'
 import type { WorkflowVersion } from '../../store/workflow-versions'
+import { secretWarnings } from '../../workflow/secret-warnings'
 import { CsrfField } from './csrf'
 import { ErrorList, type ShownError } from './field-errors'
 import { formatTime, prettyJson } from './format'
@@ -23,6 +24,27 @@ type WorkflowPageProps = {
   payload?: { text: string; errors: ShownError[] }
   /** Whether POST /api/workflows/:id/rotate-token exists on this build. */
   canRotate: boolean
+}
+
+/**
+ * What the save's `warnings` said, shown for as long as the definition holds it: after a save
+ * from the editor (which lands here) and on every later visit, until it is moved to a credential.
+ */
+function SecretWarnings({ workflow }: { workflow: StoredWorkflow }) {
+  const warnings = secretWarnings(workflow)
+  if (warnings.length === 0) return null
+  return (
+    <div class="warn-box" role="status">
+      <strong>This workflow holds what looks like a secret.</strong> It was saved, but it is kept in
+      every version and shown here and by the API; store it as a credential and name it in{' '}
+      <code>config.credential</code> (<a href="/admin/credentials">Credentials</a>).
+      <ul>
+        {warnings.map((warning) => (
+          <li>{warning.message}</li>
+        ))}
+      </ul>
+    </div>
+  )
 }
 
 export function definitionOf(workflow: StoredWorkflow) {
@@ -75,6 +97,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
           {props.notice}
         </div>
       ) : null}
+      <SecretWarnings workflow={workflow} />
       <div class="two-col">
         <section class="card">
           <div class="card-head">

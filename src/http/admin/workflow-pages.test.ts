@@ -111,6 +111,28 @@ describe('workflow pages', () => {
     expect(html).not.toContain('hookToken')
   })
 
+  it('says after a save from the editor where the config holds what looks like a secret', async () => {
+    const session = await signedIn()
+    const url = 'https://discord.com/api/webhooks/1122334455/page-secret-token'
+    const created = await session.post('/admin/workflows/new', {
+      definition: JSON.stringify({
+        name: 'Discord by URL',
+        nodes: [{ id: 'post', type: 'http-request', config: { method: 'POST', url } }],
+      }),
+    })
+    expect(created.status).toBe(303)
+    const { html } = await session.page(created.location!)
+    expect(html).toContain('Created. Post to the webhook URL')
+    expect(html).toContain('This workflow holds what looks like a secret.')
+    expect(html).toContain('nodes.0.config.url holds what looks like a Discord webhook URL')
+    expect(html).toContain('a discord-webhook credential')
+    // A workflow without one says nothing of the kind.
+    const clean = await createWorkflow(definition('No secrets'))
+    expect((await session.page(`/admin/workflows/${clean.id}`)).html).not.toContain(
+      'looks like a secret',
+    )
+  })
+
   it('saves a new version, lists the versions and shows a diff between two', async () => {
     const workflow = await createWorkflow(definition('Versioned'))
     const session = await signedIn()

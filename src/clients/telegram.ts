@@ -1,5 +1,6 @@
 import type { Credential } from '../credentials/types'
 import { AutomateError } from '../errors'
+import { originsOnly } from '../lib/http'
 import { apiUrl, callApi } from './call-api'
 
 type TelegramAnswer = {
@@ -43,7 +44,7 @@ export async function callTelegram(
   if (body?.ok !== true) {
     throw new AutomateError(
       'TELEGRAM_ERROR',
-      `Telegram: ${messageOf(body) ?? 'the answer was not ok'}`,
+      `Telegram: ${originsOnly(messageOf(body)) ?? 'the answer was not ok'}`,
       {
         status: 502,
         retryable: false,

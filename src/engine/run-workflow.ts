@@ -1,6 +1,6 @@
 import type { ErrorInfo } from '../errors'
 import { logEvent } from '../lib/log-event'
-import { redactKnown } from '../lib/redact'
+import { redactKnownInJson } from '../lib/redact'
 import { getNode } from '../nodes/registry'
 import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
@@ -227,7 +227,7 @@ async function recordStep(
   // The filled-in config may quote an earlier output or the trigger: no known secret is kept.
   const configText =
     'config' in outcome && outcome.config !== undefined
-      ? encodeText(db, redactKnown(JSON.stringify(outcome.config)))
+      ? encodeText(db, redactKnownInJson(outcome.config, JSON.stringify(outcome.config)).text)
       : undefined
   if (outcome.kind === 'succeeded') {
     const encoded = encodeText(db, outcome.outputText)

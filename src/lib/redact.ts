@@ -32,7 +32,7 @@ export function redactPairs(pairs: Iterable<[string, string]>, skip?: (name: str
 }
 
 /** Known secret values in a text replaced, whatever surrounds them. */
-export function redactKnown(text: string): string {
+function redactKnown(text: string): string {
   for (const secret of knownSecrets()) {
     if (text.includes(secret)) text = text.split(secret).join(REDACTED)
   }

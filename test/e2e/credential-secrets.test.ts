@@ -4,6 +4,7 @@ import { signedIn } from '../admin-session'
 import { fakeApp } from '../apps'
 import { createCredential } from '../credentials'
 import { serviceAccount } from '../google-account'
+import { captureConsole, everyD1Row, leaksOf } from '../secret-search'
 import {
   admin,
   createWorkflow,
@@ -21,13 +22,9 @@ const mark = (what: string) => `SECRET_${what}_${crypto.randomUUID().replace(/-/
  * every API answer and admin page read, and every console line are searched for the secrets.
  */
 describe('credential secrets never leave the credential store', () => {
-  const lines: string[] = []
+  let lines: string[] = []
   beforeEach(() => {
-    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '))
-      })
-    }
+    lines = captureConsole()
   })
   afterEach(() => vi.restoreAllMocks())
 
@@ -209,16 +206,11 @@ describe('credential secrets never leave the credential store', () => {
 
     // Everything a person or a log could see.
     const places: Record<string, string> = {}
-    const { results: tables } = await env.DB.prepare(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%'",
-    ).all<{ name: string }>()
-    expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['runs', 'steps', 'credentials']),
+    for (const [table, text] of Object.entries(await everyD1Row(env.DB)))
+      places[`D1 table ${table}`] = text
+    expect(Object.keys(places)).toEqual(
+      expect.arrayContaining(['D1 table runs', 'D1 table steps', 'D1 table credentials']),
     )
-    for (const { name } of tables) {
-      const { results } = await env.DB.prepare(`select * from "${name}"`).all()
-      places[`D1 table ${name}`] = JSON.stringify(results)
-    }
     for (const path of [
       `/api/runs/${run.id}`,
       `/api/runs?workflowId=${workflow.id}`,
@@ -239,11 +231,7 @@ describe('credential secrets never leave the credential store', () => {
     }
     places['console'] = lines.join('\n')
 
-    const leaks = Object.entries(places).flatMap(([place, text]) =>
-      secrets
-        .filter((secret) => text.includes(secret))
-        .map((secret) => `${place}: ${secret.slice(0, 20)}…`),
-    )
+    const leaks = leaksOf(places, secrets)
     expect(leaks).toEqual([])
     // The search itself works: the run is in D1 and the failures were logged.
     expect(places['D1 table steps']).toContain(run.id)

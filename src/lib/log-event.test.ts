@@ -69,6 +69,15 @@ describe('logEvent redacts every line, once', () => {
     expect(JSON.parse(line).message).toBe(`upstream said: bad key ${REDACTED}!`)
   })
 
+  it('leaves words that only sound like a secret alone', () => {
+    for (const message of [
+      'Bearer authentication_required: send a token',
+      'the bearer of bad news',
+      'ask-for-a-key',
+    ])
+      expect(JSON.parse(logged({ message })).message).toBe(message)
+  })
+
   it('does not learn short values: they would hide ordinary words', () => {
     rememberSecret('admin')
     expect(JSON.parse(logged({ message: 'user admin' })).message).toBe('user admin')

@@ -40,7 +40,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'bearer',
     label: 'a bearer token',
-    pattern: /(\bBearer\s+)(?!\{\{)[\w\-.~+/]{8,}=*/gi,
+    // 16+ characters with a digit or a capital: a token, not the words of "Bearer authentication".
+    pattern: /(\b(?:Bearer|bearer|BEARER)\s+)(?!\{\{)(?=[\w\-.~+/]*[0-9A-Z])[\w\-.~+/]{16,}=*/g,
     warnOnSave: true,
   },
   {

@@ -10,7 +10,16 @@ import {
   storeUncheckedWorkflow,
   storeWorkflow,
 } from '../test/engine-fixtures'
-import { admin, fakeUpstream, getRun, waitForRun } from '../test/helpers'
+import {
+  admin,
+  createWorkflow,
+  fakeUpstream,
+  getRun,
+  postAndWait,
+  waitForRun,
+} from '../test/helpers'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 import waitForWebhook from './wait-for-webhook'
 
 const PUBLIC_URL = 'https://automateos.example.com'
@@ -131,6 +140,36 @@ describe('wait-for-webhook', () => {
     const late = await post(link!, { ok: 1 })
     expect(late.status).toBe(410)
     expect(((await late.json()) as { error: { code: string } }).error.code).toBe('RESUME_URL_USED')
+  })
+
+  it('is resumed after a timeout from the step that sent its link, which sends a new one', async () => {
+    const upstream = fakeUpstream()
+    const workflow = await createWorkflow({
+      name: 'Approval, resumed',
+      nodes: askThenWait(upstream, { timeoutSeconds: 1 }),
+    })
+    const failed = await postAndWait(workflow, { order: 7 })
+    expect(failed.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped'])
+
+    const response = await admin(`/api/runs/${failed.id}/resume`, { method: 'POST' })
+    expect(response.status).toBe(202)
+    const { runId } = (await response.json()) as { runId: string }
+    while ((await getRun(runId)).waitingFor === undefined) await sleep(50)
+    const [oldLink, newLink] = await linksSent(upstream)
+    expect(oldLink).toContain(`/hooks/resume/${failed.id}/approval/`)
+    expect(newLink).toContain(`/hooks/resume/${runId}/approval/`)
+    expect((await post(oldLink!, { ok: 1 })).status).toBe(410)
+    expect((await post(newLink!, { ok: 2 })).status).toBe(202)
+
+    const run = await waitForRun(runId)
+    expect(run.status).toBe('succeeded')
+    // Nothing reused: the link was the first step, and it names the new run now.
+    expect(run.steps.map((s) => [s.nodeId, s.reusedFrom])).toEqual([
+      ['ask', null],
+      ['approval', null],
+      ['after', null],
+    ])
+    expect(run.output).toMatchObject({ got: { body: { ok: 2 } } })
   })
 
   it('continues with timeoutOutput (or null) under onTimeout: continue', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { resumePoint, type RecordedStep } from './resume-point'
+import { getNode } from '../nodes/registry'
+import type { WorkflowNode } from '../workflow/definition'
+import { resumePoint, rewindToLinkSender, type RecordedStep } from './resume-point'
 
 const step = (index: number, status: string, hasError = false): RecordedStep => ({
   index,
@@ -43,5 +45,36 @@ describe('resumePoint', () => {
       ok: false,
       reason: 'Run r cannot be resumed: every one of its 1 steps is recorded and none failed',
     })
+  })
+})
+
+describe('rewindToLinkSender', () => {
+  const set = (id: string, text: string): WorkflowNode => ({
+    id,
+    type: 'set',
+    config: { fields: { text } },
+  })
+  const wait = (id: string): WorkflowNode => ({ id, type: 'wait-for-webhook', config: {} })
+  const nodes = [
+    set('intro', 'hello'),
+    set('ask', 'Approve? {{ run.resumeUrl }}'),
+    set('note', 'sent'),
+    wait('approval'),
+    set('ask-again', 'Sure? {{ run.resumeUrl }}'),
+    set('remind', 'Still sure? {{ run.resumeUrl }}'),
+    wait('confirm'),
+    set('done', 'ok'),
+  ]
+
+  it('moves a resume at a wait back to the first step that sent its link', () => {
+    expect(rewindToLinkSender(nodes, 3, getNode)).toBe(1)
+    // Only the senders after the previous wait: their links name the second one.
+    expect(rewindToLinkSender(nodes, 6, getNode)).toBe(4)
+  })
+
+  it('leaves a resume at any other step, or at a wait no step links to, where it is', () => {
+    expect(rewindToLinkSender(nodes, 7, getNode)).toBe(7)
+    expect(rewindToLinkSender(nodes, 2, getNode)).toBe(2)
+    expect(rewindToLinkSender([set('a', 'x'), wait('w')], 1, getNode)).toBe(1)
   })
 })

@@ -1,3 +1,7 @@
+import type { WorkflowNode } from '../workflow/definition'
+import type { NodeLookup } from './run-node'
+import { nodeReads } from './step-scope'
+
 /** A recorded step as a resume sees it. */
 export type RecordedStep = {
   index: number
@@ -38,5 +42,30 @@ export function resumePoint(
   return {
     ok: false,
     reason: `Run ${run.id} cannot be resumed: every one of its ${nodeCount} steps is recorded and none failed`,
+  }
+}
+
+/**
+ * Where a resume that would start at a wait (a `wait-for-webhook` that timed out) really starts:
+ * at the first step that read that wait's `run.resumeUrl`, the one that sent the link. The link
+ * names the old run, so reusing the step that sent it would leave the new run waiting for a call
+ * nobody can make. A step reads the URL of the first resumable node at or after it, so the
+ * senders of this wait's link are the steps after the previous resumable node.
+ */
+export function rewindToLinkSender(nodes: WorkflowNode[], from: number, lookup: NodeLookup) {
+  if (!isResumable(nodes[from], lookup)) return from
+  let start = from
+  for (let index = from - 1; index >= 0 && !isResumable(nodes[index], lookup); index--) {
+    if (nodeReads(nodes[index]!, lookup).resumeUrl) start = index
+  }
+  return start
+}
+
+function isResumable(node: WorkflowNode | undefined, lookup: NodeLookup) {
+  if (!node) return false
+  try {
+    return lookup(node.type).resumable === true
+  } catch {
+    return false
   }
 }

@@ -3,7 +3,8 @@ import type { Context } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
 import type { RunOrigin, TriggerInfo } from '../engine/messages'
-import { resumePoint } from '../engine/resume-point'
+import { resumePoint, rewindToLinkSender } from '../engine/resume-point'
+import { getNode } from '../nodes/registry'
 import { decodePayload } from '../store/payloads'
 import { retentionDays } from '../store/prune-runs'
 import { reuseSteps, selectStepBlobRefs } from '../store/reused-steps'
@@ -76,21 +77,23 @@ runCopiesApi.openapi(resume, async (c) => {
   const { id } = c.req.valid('param')
   const source = await readSource(c, id)
   requireVersion(source)
-  const point = resumePoint(source, source.steps, source.nodeCount ?? 0)
+  const nodes = source.nodes ?? []
+  const point = resumePoint(source, source.steps, nodes.length)
   if (!point.ok) {
     throw new AutomateError('RUN_NOT_RESUMABLE', point.reason, {
       status: 409,
       details: { status: source.status },
     })
   }
+  const from = rewindToLinkSender(nodes, point.from, getNode)
   const db = c.env.DB
-  const blobRefs = await selectStepBlobRefs(db, source.id, point.from)
+  const blobRefs = await selectStepBlobRefs(db, source.id, from)
   const accepted = await startCopy(
     c,
     source,
     source.workflowVersion,
     { resumedFrom: source.id },
-    (runId, now) => reuseSteps(db, { runId: source.id, blobRefs }, runId, point.from, now),
+    (runId, now) => reuseSteps(db, { runId: source.id, blobRefs }, runId, from, now),
   )
   return acceptedResponse(c, accepted)
 })
@@ -111,7 +114,7 @@ async function readSource(c: Context<{ Bindings: Env }>, id: string) {
 
 /** The version the old run ran on, which a resume and an original replay run on again. */
 function requireVersion(source: RunSource) {
-  if (source.nodeCount !== null) return
+  if (source.nodes !== null) return
   throw new AutomateError(
     'WORKFLOW_VERSION_MISSING',
     `Workflow ${source.workflowId} version ${source.workflowVersion}, which run ${source.id} ran on, was not found`,

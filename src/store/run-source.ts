@@ -1,4 +1,5 @@
 import type { RecordedStep } from '../engine/resume-point'
+import type { WorkflowNode } from '../workflow/definition'
 
 /** What a replay or resume reads of the run it copies. */
 export type RunSource = {
@@ -12,8 +13,8 @@ export type RunSource = {
   steps: RecordedStep[]
   /** The workflow's current version; null once the workflow was deleted. */
   currentVersion: number | null
-  /** Nodes in the version the run ran on; null when that version is missing. */
-  nodeCount: number | null
+  /** The nodes of the version the run ran on; null when that version is missing. */
+  nodes: WorkflowNode[] | null
 }
 
 /** The run and what starting a copy of it needs, in one round trip; undefined when unknown. */
@@ -37,7 +38,7 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
       .bind(id),
     db
       .prepare(
-        `SELECT json_array_length(v.definition, '$.nodes') AS nodes FROM workflow_versions v
+        `SELECT json_extract(v.definition, '$.nodes') AS nodes FROM workflow_versions v
          JOIN runs r ON v.workflow_id = r.workflow_id AND v.version = r.workflow_version
          WHERE r.id = ?`,
       )
@@ -63,6 +64,10 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
       (s) => ({ index: s.step_index, status: s.status, hasError: s.has_error === 1 }),
     ),
     currentVersion: (workflow!.results as { version: number }[])[0]?.version ?? null,
-    nodeCount: (version!.results as { nodes: number }[])[0]?.nodes ?? null,
+    nodes: nodesOf((version!.results as { nodes: string }[])[0]?.nodes),
   }
+}
+
+function nodesOf(text: string | undefined): WorkflowNode[] | null {
+  return text === undefined ? null : (JSON.parse(text) as WorkflowNode[])
 }

@@ -1,9 +1,9 @@
 import { AutomateError } from '../errors'
+import { isSecretName } from './redact'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
-/** Headers that carry a credential by their name; sent to the original origin only. */
-const SECRET_HEADER = /auth|token|secret|key|signature|cookie|password|session/i
+/** Named like a secret (isSecretName) but safe to send on: it only dedupes the request. */
 const NOT_SECRET = new Set(['idempotency-key'])
 
 export type Request = {
@@ -97,6 +97,6 @@ function parseLocation(location: string, base: URL): URL {
 function stripCredentials(headers: Headers, credentialHeaders: readonly string[]) {
   const names = new Set(credentialHeaders.map((name) => name.toLowerCase()))
   for (const name of [...headers.keys()]) {
-    if (names.has(name) || (SECRET_HEADER.test(name) && !NOT_SECRET.has(name))) headers.delete(name)
+    if (names.has(name) || (isSecretName(name) && !NOT_SECRET.has(name))) headers.delete(name)
   }
 }

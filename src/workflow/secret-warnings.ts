@@ -29,14 +29,31 @@ const TEMPLATE = /\{\{[\s\S]*?\}\}/g
  * API and the admin page, while a credential is encrypted and never shown.
  */
 export function secretWarnings(definition: Pick<WorkflowDefinition, 'nodes'>): SaveWarning[] {
-  const warnings: SaveWarning[] = []
+  return findSecrets(definition).map(({ path, label, credential }) => ({
+    path,
+    code: 'SECRET_IN_CONFIG',
+    message:
+      `${path} holds what looks like ${label}. It is saved in every version of this workflow ` +
+      `and shown by the API and the admin page: store it as a credential (${credential}, ` +
+      'POST /api/credentials) and name it in config.credential.',
+  }))
+}
+
+/** Each secret-looking string: where, what it looks like, and the credential it belongs in. */
+export type FoundSecret = { path: string; label: string; credential: string }
+
+export function findSecrets(definition: Pick<WorkflowDefinition, 'nodes'>): FoundSecret[] {
+  const found: FoundSecret[] = []
   definition.nodes.forEach((node, index) => {
     walk(node.config, [`nodes`, String(index), 'config'], (path, value) => {
       const kind = secretKind(path, value)
-      if (kind) warnings.push(warning(path.join('.'), kind))
+      if (kind) {
+        const credential = CREDENTIAL_FOR[kind.kind] ?? 'a credential'
+        found.push({ path: path.join('.'), label: kind.label, credential })
+      }
     })
   })
-  return warnings
+  return found
 }
 
 function walk(value: unknown, path: string[], visit: (path: string[], value: string) => void) {
@@ -64,16 +81,4 @@ function secretKind(path: string[], value: string): { kind: string; label: strin
     }
   }
   return SECRET_PATTERNS.find((p) => p.warnOnSave && literal.search(p.pattern) >= 0)
-}
-
-function warning(path: string, { kind, label }: { kind: string; label: string }): SaveWarning {
-  const where = CREDENTIAL_FOR[kind] ?? 'a credential'
-  return {
-    path,
-    code: 'SECRET_IN_CONFIG',
-    message:
-      `${path} holds what looks like ${label}. It is saved in every version of this workflow ` +
-      `and shown by the API and the admin page: store it as a credential (${where}, ` +
-      'POST /api/credentials) and name it in config.credential.',
-  }
 }

@@ -113,6 +113,7 @@ tbody tr.error-row:hover { background: transparent; }
 .warn-box { background: var(--warn-bg); color: var(--warn); }
 .ok-box { background: var(--ok-bg); color: var(--ok); }
 .error-box ul, .warn-box ul { margin: 6px 0 0; padding-left: 20px; }
+.warn-box code { overflow-wrap: anywhere; }
 .steps { list-style: none; margin: 0; padding: 0; }
 .step { padding: 14px 16px 14px 20px; border-bottom: 1px solid var(--line); border-left: 4px solid var(--idle-bg); }
 .step:last-child { border-bottom: 0; }

@@ -1,6 +1,6 @@
 import type { StoredWorkflow } from '../../store/workflows'
 import type { WorkflowVersion } from '../../store/workflow-versions'
-import { secretWarnings } from '../../workflow/secret-warnings'
+import { findSecrets } from '../../workflow/secret-warnings'
 import { CsrfField } from './csrf'
 import { ErrorList, type ShownError } from './field-errors'
 import { formatTime, prettyJson } from './format'
@@ -31,16 +31,18 @@ type WorkflowPageProps = {
  * from the editor (which lands here) and on every later visit, until it is moved to a credential.
  */
 function SecretWarnings({ workflow }: { workflow: StoredWorkflow }) {
-  const warnings = secretWarnings(workflow)
-  if (warnings.length === 0) return null
+  const found = findSecrets(workflow)
+  if (found.length === 0) return null
   return (
     <div class="warn-box" role="status">
       <strong>This workflow holds what looks like a secret.</strong> It was saved, but it is kept in
       every version and shown here and by the API; store it as a credential and name it in{' '}
       <code>config.credential</code> (<a href="/admin/credentials">Credentials</a>).
       <ul>
-        {warnings.map((warning) => (
-          <li>{warning.message}</li>
+        {found.map(({ path, label, credential }) => (
+          <li>
+            <code>{path}</code> looks like {label}: use {credential}.
+          </li>
         ))}
       </ul>
     </div>

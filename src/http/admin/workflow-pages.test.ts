@@ -124,8 +124,9 @@ describe('workflow pages', () => {
     const { html } = await session.page(created.location!)
     expect(html).toContain('Created. Post to the webhook URL')
     expect(html).toContain('This workflow holds what looks like a secret.')
-    expect(html).toContain('nodes.0.config.url holds what looks like a Discord webhook URL')
-    expect(html).toContain('a discord-webhook credential')
+    expect(html).toContain(
+      '<code>nodes.0.config.url</code> looks like a Discord webhook URL: use a discord-webhook credential.',
+    )
     // A workflow without one says nothing of the kind.
     const clean = await createWorkflow(definition('No secrets'))
     expect((await session.page(`/admin/workflows/${clean.id}`)).html).not.toContain(

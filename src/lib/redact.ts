@@ -1,3 +1,4 @@
+import { originsOnly } from './http'
 import { knownSecrets } from './known-secrets'
 import { SECRET_PATTERNS } from './secret-patterns'
 
@@ -48,10 +49,11 @@ export function redactText(text: string): string {
 
 /**
  * A log line's fields: a field named like a secret keeps only the marker, every string is
- * redacted as text. Depth-bounded: a log field is never a payload.
+ * redacted as text and its URLs cut to their origin. Depth-bounded: a log field is never a payload.
  */
 export function redactFields(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactText(value)
+  // A log names a URL by its origin only, as error messages do: paths and queries hold secrets.
+  if (typeof value === 'string') return originsOnly(redactText(value))
   if (typeof value !== 'object' || value === null) return value
   if (depth > 8) return REDACTED
   if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1))

@@ -1,4 +1,5 @@
-export type WorkflowLabel = { name: string; exists: boolean }
+/** `version`: the newest saved, which is the current one while the workflow exists. */
+export type WorkflowLabel = { name: string; exists: boolean; version: number }
 
 /**
  * Names for the workflows runs belong to, deleted ones included: their versions outlive them,
@@ -14,14 +15,14 @@ export async function workflowLabels(
   const { results } = await db
     .prepare(
       `SELECT v.workflow_id AS id, json_extract(v.definition, '$.name') AS name,
-              w.id IS NOT NULL AS live
+              v.version, w.id IS NOT NULL AS live
        FROM workflow_versions v LEFT JOIN workflows w ON w.id = v.workflow_id
        WHERE v.workflow_id IN (${unique.map(() => '?').join(', ')})
          AND v.version = (SELECT MAX(version) FROM workflow_versions WHERE workflow_id = v.workflow_id)`,
     )
     .bind(...unique)
-    .all<{ id: string; name: string | null; live: number }>()
+    .all<{ id: string; name: string | null; version: number; live: number }>()
   for (const row of results)
-    labels.set(row.id, { name: row.name ?? row.id, exists: row.live === 1 })
+    labels.set(row.id, { name: row.name ?? row.id, exists: row.live === 1, version: row.version })
   return labels
 }

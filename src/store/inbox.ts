@@ -5,11 +5,15 @@ import { runIdFloor } from './run-ids'
 export const INBOX_DAYS = 30
 const windowFloor = (now: number) => runIdFloor(now - INBOX_DAYS * 24 * 3_600_000)
 
-const UNDISMISSED = `status = 'failed' AND id >= ?1
+/** Runs that ended badly: failed, or reached the end past failed steps (onError: continue). */
+export const INBOX_STATUSES: ReadonlySet<string> = new Set(['failed', 'completed_with_errors'])
+
+const UNDISMISSED = `status IN ('failed', 'completed_with_errors') AND id >= ?1
   AND NOT EXISTS (SELECT 1 FROM run_dismissals d WHERE d.run_id = runs.id)`
 
 export type InboxRun = {
   id: string
+  status: string
   workflowId: string
   workflowVersion: number
   error: { message?: string; code?: string; step?: { index: number; id: string } } | null
@@ -17,7 +21,10 @@ export type InboxRun = {
   finishedAt: string | null
 }
 
-/** Failed runs (stopped at a step, dead-lettered or given up by the sweeper) nobody dismissed. */
+/**
+ * Runs that ended badly (stopped at a step, dead-lettered, given up by the sweeper, or completed
+ * with errors) nobody dismissed.
+ */
 export async function listInbox(
   db: D1Database,
   options: { now?: number; limit?: number; cursor?: string } = {},
@@ -25,12 +32,13 @@ export async function listInbox(
   const limit = options.limit ?? 50
   const { results } = await db
     .prepare(
-      `SELECT id, workflow_id, workflow_version, error, created_at, finished_at FROM runs
+      `SELECT id, status, workflow_id, workflow_version, error, created_at, finished_at FROM runs
        WHERE ${UNDISMISSED} AND id < ?2 ORDER BY id DESC LIMIT ?3`,
     )
     .bind(windowFloor(options.now ?? Date.now()), options.cursor ?? '~', limit + 1)
     .all<{
       id: string
+      status: string
       workflow_id: string
       workflow_version: number
       error: string | null
@@ -41,6 +49,7 @@ export async function listInbox(
   return {
     runs: page.map((r) => ({
       id: r.id,
+      status: r.status,
       workflowId: r.workflow_id,
       workflowVersion: r.workflow_version,
       error: r.error ? JSON.parse(r.error) : null,
@@ -59,12 +68,12 @@ export async function countInbox(db: D1Database, now = Date.now()): Promise<numb
   return row?.n ?? 0
 }
 
-/** Takes a failed run out of the inbox; true when it was there. Dismissing twice is harmless. */
+/** Takes a run out of the inbox; true when it was there. Dismissing twice is harmless. */
 export async function dismissRun(db: D1Database, runId: string, now = Date.now()) {
   const result = await db
     .prepare(
       `INSERT OR IGNORE INTO run_dismissals (run_id, dismissed_at)
-       SELECT id, ?2 FROM runs WHERE id = ?1 AND status = 'failed'`,
+       SELECT id, ?2 FROM runs WHERE id = ?1 AND status IN ('failed', 'completed_with_errors')`,
     )
     .bind(runId, now)
     .run()

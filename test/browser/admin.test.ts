@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,8 +10,49 @@ import { type LocalServer, startLocalServer } from './local-server'
 // under wrangler dev on a free pair of this suite's ports (8870-8889). Every wait is bounded, and afterAll
 // stops the browser and the server whatever happened.
 const CHROMIUM = '/usr/bin/chromium'
-/** The suite's port range: wrangler dev and its inspector take the first free pair. */
-const PORTS = Array.from({ length: 20 }, (_, i) => 8870 + i)
+/**
+ * The suite's port range: wrangler dev and its inspector take the first free pair.
+ * ADMIN_BROWSER_PORTS=8810-8819 gives one engineer's run a range of its own.
+ */
+const PORTS = portRange(process.env.ADMIN_BROWSER_PORTS ?? '8870-8889')
+
+function portRange(text: string) {
+  const [first, last] = text.split('-').map(Number)
+  if (!Number.isInteger(first) || !Number.isInteger(last) || last! <= first!)
+    throw new Error(`ADMIN_BROWSER_PORTS must be like 8870-8889, not ${text}`)
+  return Array.from({ length: last! - first! + 1 }, (_, i) => first! + i)
+}
+
+/**
+ * A payment API on 127.0.0.1 (a port the system picks), for the resume flow: it declines
+ * charges until fixed, and keeps every request it got.
+ */
+async function paymentApi() {
+  const requests: string[] = []
+  let fixed = false
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    requests.push(`${request.method} ${request.url}`)
+    request.resume()
+    const json = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' })
+      response.end(JSON.stringify(body))
+    }
+    if (request.url === '/orders/42') return json(200, { id: 42, total: 120 })
+    if (request.url === '/pay' && fixed) return json(200, { paid: 120 })
+    if (request.url === '/pay') return json(402, { error: 'card declined' })
+    json(404, { error: 'no such path' })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    fix: () => {
+      fixed = true
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
 const SHOTS = join(import.meta.dirname, '..', '..', '.screenshots')
 const WIDTHS = [1280, 390] as const
 
@@ -174,6 +217,58 @@ describe('the admin workbench in Chromium', () => {
     shots.set('workflows', '/admin/workflows')
     shots.set('workflow-new', '/admin/workflows/new')
     shots.set('nodes', '/admin/nodes')
+  })
+
+  it('opens a failed run, reads the error, resumes it once the API is fixed, and sees it succeed', async () => {
+    const payments = await paymentApi()
+    try {
+      const workflow = await api('POST', '/api/workflows', {
+        name: 'Pay an order',
+        nodes: [
+          {
+            id: 'order',
+            type: 'http-request',
+            config: { method: 'GET', url: `${payments.url}/orders/42` },
+          },
+          {
+            id: 'pay',
+            type: 'http-request',
+            config: {
+              method: 'POST',
+              url: `${payments.url}/pay`,
+              body: { amount: '{{ steps.order.output.body.total }}' },
+            },
+          },
+          { id: 'receipt', type: 'transform', config: { expression: '{ "paid": body.paid }' } },
+        ],
+      })
+      await page.goto(url(`/admin/workflows/${workflow.id}`))
+      await page.getByRole('button', { name: 'Run now' }).click()
+      await page.locator('h1 .badge-failed').waitFor({ timeout: 30_000 })
+      const failedUrl = page.url()
+      await page.getByRole('link', { name: 'step 2 (pay)' }).click()
+      const error = await page.locator('#step-2 .error-box').innerText()
+      expect(error).toContain('HTTP_ERROR')
+      expect(error).toContain('402')
+      expect(error).toContain('card declined')
+      expect(payments.requests).toEqual(['GET /orders/42', 'POST /pay'])
+
+      payments.fix()
+      await page.getByRole('button', { name: 'Resume from the failed step' }).click()
+      await page.waitForURL((next) => next.href !== failedUrl && /\/admin\/runs\//.test(next.href))
+      await page.locator('h1 .badge-succeeded').waitFor({ timeout: 30_000 })
+      expect(await page.locator('#step-1 .badge-reused').innerText()).toBe('reused')
+      expect(await page.locator('#step-2 .badge-reused').count()).toBe(0)
+      expect(await page.locator('#step-3 .badge-reused').count()).toBe(0)
+      expect(await page.locator('#step-3-output pre').innerText()).toContain('"paid": 120')
+      const origin = page.getByRole('link', { name: /^run / }).first()
+      expect(new URL(await origin.getAttribute('href')!, page.url()).href).toBe(failedUrl)
+      // The order was not looked up again: only the declined charge ran again.
+      expect(payments.requests).toEqual(['GET /orders/42', 'POST /pay', 'POST /pay'])
+      shots.set('run-resumed', new URL(page.url()).pathname)
+    } finally {
+      await payments.close()
+    }
   })
 
   it('fits every main page at 1280 and 390 px (screenshots in .screenshots/)', async () => {

@@ -16,7 +16,8 @@ type InboxPageProps = {
 }
 
 /** Why the run is here, in a word or two: which part of AutomateOS gave up on it. */
-export function failureKind(error: InboxRun['error']): string {
+export function failureKind(error: InboxRun['error'], status = 'failed'): string {
+  if (status === 'completed_with_errors') return 'completed with errors'
   if (error?.code === 'DEAD_LETTERED') return 'dead-lettered'
   if (error?.code === 'STUCK') return 'swept'
   if (error?.step) return `failed at step ${error.step.index + 1}`
@@ -35,8 +36,11 @@ export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice 
         <div>
           <h1>Inbox</h1>
           <p class="muted small">
-            Failed runs of the last {INBOX_DAYS} days: stopped at a step, dead-lettered, or given up
-            by the sweeper. {canResume ? 'Resume one to' : 'Replay or fix, then'} dismiss it.
+            Runs of the last {INBOX_DAYS} days that failed (stopped at a step, dead-lettered, or
+            given up by the sweeper) or completed with errors.{' '}
+            {canResume
+              ? 'Resuming one runs it again from its first failed step and takes it out of here; or dismiss it.'
+              : 'Replay or fix, then dismiss it.'}
           </p>
         </div>
       </div>
@@ -51,12 +55,14 @@ export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice 
         ) : (
           <ul class="steps">
             {runs.map((run) => (
-              <li class="step status-failed" id={`inbox-${run.id}`}>
+              <li class={`step status-${run.status}`} id={`inbox-${run.id}`}>
                 <div class="step-head">
                   <strong>
                     <WorkflowName id={run.workflowId} label={labels.get(run.workflowId)} />
                   </strong>
-                  <span class="badge badge-failed">{failureKind(run.error)}</span>
+                  <span class={`badge badge-${run.status}`}>
+                    {failureKind(run.error, run.status)}
+                  </span>
                   <a href={`/admin/runs/${encodeURIComponent(run.id)}`} title={run.id}>
                     run <code>{run.id.slice(-12)}</code>
                   </a>
@@ -66,7 +72,7 @@ export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice 
                 </div>
                 <div class="error-box">{reason(run.error)}</div>
                 <div class="actions" style="margin-top: 10px">
-                  {canResume ? (
+                  {canResume && labels.get(run.workflowId)?.exists ? (
                     <PostButton
                       action={`/admin/runs/${encodeURIComponent(run.id)}/resume`}
                       fields={{ from: 'inbox' }}

@@ -47,6 +47,16 @@ export function RunPage({ run, workflow, actions }: RunPageProps) {
                 <span class="muted small">v{run.workflowVersion}</span>
               </Fact>
               <Fact term="Trigger">{run.trigger?.type ?? '—'}</Fact>
+              {run.resumedFrom ? (
+                <Fact term="Resumed from">
+                  <RunLink id={run.resumedFrom} />
+                </Fact>
+              ) : null}
+              {run.replayOf ? (
+                <Fact term="Replay of">
+                  <RunLink id={run.replayOf} />
+                </Fact>
+              ) : null}
               <Fact term="Duration">{formatDuration(runDurationMs(run))}</Fact>
               <Fact term="Created (UTC)">
                 <Timestamp iso={run.createdAt} />
@@ -142,6 +152,15 @@ function RetryNote({ wait }: { wait: NonNullable<Run['waitingForRetry']> }) {
       </div>
       {lastError ? <ErrorBox error={lastError} tone="warn" /> : null}
     </>
+  )
+}
+
+/** Another run, by the end of its id (the whole id on hover). */
+export function RunLink({ id }: { id: string }) {
+  return (
+    <a href={`/admin/runs/${encodeURIComponent(id)}`} title={id}>
+      run <code>{id.slice(-12)}</code>
+    </a>
   )
 }
 

@@ -54,10 +54,10 @@ export function timelineSpan(
 
 /** The run's time axis: from its first step (or start) to its end (or now, while it runs). */
 export function timelineAxis(run: Run, now = Date.now()) {
-  const starts = run.steps.flatMap((s) => (s.startedAt ? [Date.parse(s.startedAt)] : []))
-  const ends = run.steps.flatMap((s) =>
-    s.finishedAt && s.startedAt ? [Date.parse(s.finishedAt)] : [],
-  )
+  // A reused step ran in an earlier run: its times would stretch this run's axis back to then.
+  const own = run.steps.filter((s) => !s.reusedFrom)
+  const starts = own.flatMap((s) => (s.startedAt ? [Date.parse(s.startedAt)] : []))
+  const ends = own.flatMap((s) => (s.finishedAt && s.startedAt ? [Date.parse(s.finishedAt)] : []))
   const start = Math.min(...starts, run.startedAt ? Date.parse(run.startedAt) : Infinity)
   const end = Math.max(...ends, run.finishedAt ? Date.parse(run.finishedAt) : now)
   return Number.isFinite(start) ? { start, end: Math.max(end, start + 1) } : null

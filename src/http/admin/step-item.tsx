@@ -17,7 +17,7 @@ export function StepItem({ step, axis, endedRun, quietSkip }: StepItemProps) {
   const error = step.error as ErrorInfo | null
   const skipped = step.status === 'skipped'
   const number = step.index + 1
-  const span = axis && !skipped ? timelineSpan(step, axis) : null
+  const span = axis && !skipped && !step.reusedFrom ? timelineSpan(step, axis) : null
   return (
     <li class={`step status-${step.status}`} id={`step-${number}`}>
       <div class="step-head">
@@ -29,15 +29,27 @@ export function StepItem({ step, axis, endedRun, quietSkip }: StepItemProps) {
         <span class="muted">{step.nodeType}</span>
         <StatusBadge status={step.status} />
         {endedRun ? <span class="badge badge-early">ended the run</span> : null}
+        {step.reusedFrom ? <span class="badge badge-reused">reused</span> : null}
         <span class="step-meta">
-          {skipped
-            ? 'not run'
-            : `${step.attempts} ${step.attempts === 1 ? 'attempt' : 'attempts'} · ${formatDuration(step.durationMs)}`}
+          {step.reusedFrom
+            ? 'not run again'
+            : skipped
+              ? 'not run'
+              : `${step.attempts} ${step.attempts === 1 ? 'attempt' : 'attempts'} · ${formatDuration(step.durationMs)}`}
         </span>
       </div>
       {span ? (
         <div class="bar" title={`${formatDuration(step.durationMs)} of the run's time line`}>
           <span style={`left: ${span.left}%; width: ${span.width}%`} />
+        </div>
+      ) : null}
+      {step.reusedFrom ? (
+        <div class="note-box">
+          Reused from{' '}
+          <a href={`/admin/runs/${encodeURIComponent(step.reusedFrom)}#step-${number}`}>
+            run <code>{step.reusedFrom.slice(-12)}</code>
+          </a>
+          , where its node ran; it was not called again in this run.
         </div>
       ) : null}
       {endedRun ? (

@@ -92,7 +92,7 @@ tbody tr.error-row:hover { background: transparent; }
 .badge-succeeded, .badge-on { background: var(--ok-bg); color: var(--ok); }
 .badge-failed { background: var(--bad-bg); color: var(--bad); }
 .badge-completed_with_errors, .badge-early { background: var(--warn-bg); color: var(--warn); }
-.badge-running, .badge-queued { background: var(--info-bg); color: var(--info); }
+.badge-running, .badge-queued, .badge-reused { background: var(--info-bg); color: var(--info); }
 .filters { display: flex; flex-wrap: wrap; gap: 6px; }
 .filters a {
   padding: 2px 10px; border-radius: 999px; border: 1px solid var(--line); color: var(--muted); font-size: 12.5px;
@@ -119,6 +119,7 @@ tbody tr.error-row:hover { background: transparent; }
 .step:last-child { border-bottom: 0; }
 .step.status-succeeded { border-left-color: var(--ok); }
 .step.status-failed { border-left-color: var(--bad); }
+.step.status-completed_with_errors { border-left-color: var(--warn); }
 .step.status-skipped { border-left-color: var(--line); }
 .step.status-skipped .step-title { color: var(--muted); }
 .step-head { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; }

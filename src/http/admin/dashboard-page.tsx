@@ -58,7 +58,7 @@ export function DashboardPage({ overview, cost, runs, workflowCount, inboxCount 
         <Stat
           label="Inbox"
           value={String(inboxCount)}
-          hint={inboxCount ? 'runs to look at' : 'nothing failed'}
+          hint={inboxCount ? 'runs to look at' : 'nothing to look at'}
           href="/admin/inbox"
         />
       </div>

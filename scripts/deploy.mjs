@@ -91,7 +91,9 @@ const args = ['deploy']
 const newSecrets = {}
 let token
 if (!has('ADMIN_TOKEN')) newSecrets.ADMIN_TOKEN = token = randomSecret()
-if (!has('ENCRYPTION_KEY')) newSecrets.ENCRYPTION_KEY = randomSecret()
+// After a key rotation (npm run rotate-key) the key may be in a later slot, ENCRYPTION_KEY_2…
+const hasKey = secrets.ok && /"ENCRYPTION_KEY(?:_[1-9][0-9]*)?"/.test(secrets.output)
+if (!hasKey) newSecrets.ENCRYPTION_KEY = randomSecret()
 let secretsDir
 if (Object.keys(newSecrets).length) {
   secretsDir = mkdtempSync(join(tmpdir(), 'automateos-'))

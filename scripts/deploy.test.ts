@@ -70,6 +70,12 @@ describe('npm run deploy (against a fake wrangler on PATH)', () => {
     expect(result.stdout).not.toMatch(/Admin token/)
   })
 
+  it('adds no ENCRYPTION_KEY when a rotation left the key in a later slot', () => {
+    const { copy, run } = deploy({ secrets: ['ADMIN_TOKEN', 'ENCRYPTION_KEY_2'] })
+    expect(run().status).toBe(0)
+    expect(copy.calls().find((c) => c.args[0] === 'deploy')!.args).toEqual(['deploy'])
+  })
+
   it('only mentions workflows/ when not at a terminal: it never asks, never pushes', () => {
     const { copy, run } = deploy({ secrets: ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] })
     mkdirSync(join(copy.dir, 'workflows'))

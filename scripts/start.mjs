@@ -2,10 +2,12 @@
 // `npm start`: AutomateOS on this machine. Writes .dev.vars (ADMIN_TOKEN) when missing, applies
 // the local D1 migrations, runs the Worker as `wrangler dev` does, loads examples/ into an empty database, prints
 // how to use it, and runs the sweeper every 30 s (wrangler dev does not fire cron triggers).
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { adminTokenProblem } from './lib/admin-token.mjs'
 import { ensureDevVars, randomSecret } from './lib/dev-vars.mjs'
+import { keySlots, varNames } from './lib/key-slots.mjs'
 import {
   adminApi,
   countActiveRuns,
@@ -32,10 +34,12 @@ if (!(await portIsFree(port, '127.0.0.1'))) {
 }
 
 // ENCRYPTION_KEY encrypts stored credentials: replacing it would make them unreadable, so an
-// existing one is never changed.
-const { values, added } = ensureDevVars(join(root, '.dev.vars'), {
+// existing one is never changed; after `npm run rotate-key` it may be in a later slot instead.
+const devVars = join(root, '.dev.vars')
+const hasKey = existsSync(devVars) && keySlots(varNames(readFileSync(devVars, 'utf8'))).length > 0
+const { values, added } = ensureDevVars(devVars, {
   ADMIN_TOKEN: randomSecret,
-  ENCRYPTION_KEY: randomSecret,
+  ...(hasKey ? {} : { ENCRYPTION_KEY: randomSecret }),
 })
 if (added.length) console.log(`start: wrote a new ${added.join(' and ')} to .dev.vars`)
 const token = values.ADMIN_TOKEN

@@ -3,6 +3,7 @@ import type { Env } from './env'
 import { adminAuth } from './http/admin-auth'
 import { adminPage } from './http/admin/routes'
 import { credentialsApi } from './http/credentials-api'
+import { encryptionKeyApi } from './http/encryption-key-api'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks'
 import { resumeHooks } from './http/resume-hook'
@@ -29,6 +30,7 @@ app.route('/api/workflows', workflowsApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)
+app.route('/api/encryption-key', encryptionKeyApi)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, new URL(c.req.url).origin), 200))
 
 app.get('/', (c) => c.redirect('/admin'))

@@ -7,6 +7,8 @@
 // descriptors and gigabytes of log (issue 7 §5). INSPECTOR_PORT=<port> turns it back on.
 //
 // Usage: node dev-server.mjs '<json options>' (see startDevServer in ./wrangler.mjs).
+import { watchFile } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { unstable_startWorker } from 'wrangler'
 
 const {
@@ -19,7 +21,7 @@ const {
   watch = true,
 } = JSON.parse(process.argv[2] ?? '{}')
 
-const worker = await unstable_startWorker({
+const input = {
   config,
   bindings: Object.fromEntries(
     Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text', value }]),
@@ -32,8 +34,18 @@ const worker = await unstable_startWorker({
     ...(persistTo ? { persist: persistTo } : {}),
     ...(logLevel ? { logLevel } : {}),
   },
-})
+}
+const worker = await unstable_startWorker(input)
 await worker.ready
+
+// wrangler reloads on a change to the code or wrangler.toml, not to .dev.vars: watched here, so a
+// secret added there (`npm run rotate-key` adds a key) is picked up without a restart.
+if (watch) {
+  const devVars = join(dirname(resolve(config)), '.dev.vars')
+  watchFile(devVars, { interval: 1000 }, () => {
+    worker.setConfig(input).catch((error) => console.error(`dev-server: ${error.message}`))
+  })
+}
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

@@ -5,29 +5,22 @@ export const MIN_KEY_LENGTH = 32
 
 export type Sealed = { keyId: string; iv: string; ciphertext: string }
 
-type Key = { id: string; aes: CryptoKey }
+export type Key = { id: string; aes: CryptoKey }
 
 const encoder = new TextEncoder()
 // One derivation per key per isolate: HKDF and importKey are cheap, but not free on every step.
 const keys = new Map<string, Promise<Key>>()
 
 /**
- * The AES-256-GCM key behind ENCRYPTION_KEY. Derived with HKDF rather than decoded, so any long
- * random string works (a password manager's, `openssl rand -base64 32`, ours).
+ * The AES-256-GCM key behind one key secret (ENCRYPTION_KEY or a later slot: keyring.ts). Derived
+ * with HKDF rather than decoded, so any long random string works (a password manager's,
+ * `openssl rand -base64 32`, ours). `slot` names the secret in errors; its value is never quoted.
  */
-export function encryptionKey(secret: string | undefined): Promise<Key> {
-  if (!secret) {
-    throw new AutomateError(
-      'ENCRYPTION_KEY_MISSING',
-      'Credentials need the ENCRYPTION_KEY secret, which is not set: `npm start` adds one to ' +
-        '.dev.vars, `npm run deploy` sets one, or run `npx wrangler secret put ENCRYPTION_KEY`',
-      { status: 503, retryable: false },
-    )
-  }
+export function encryptionKey(secret: string, slot = 'ENCRYPTION_KEY'): Promise<Key> {
   if (secret.length < MIN_KEY_LENGTH) {
     throw new AutomateError(
       'ENCRYPTION_KEY_TOO_SHORT',
-      `ENCRYPTION_KEY must be at least ${MIN_KEY_LENGTH} characters of random text`,
+      `${slot} must be at least ${MIN_KEY_LENGTH} characters of random text`,
       { status: 503, retryable: false },
     )
   }
@@ -83,12 +76,10 @@ export async function open(key: Key, sealed: Sealed, bound: string, what: string
     )
     return new TextDecoder().decode(plaintext)
   } catch (error) {
-    const otherKey = sealed.keyId !== key.id
+    // The keyring chose the key by the row's key id, so the key is right: the row was changed.
     throw new AutomateError(
       'CREDENTIAL_UNREADABLE',
-      otherKey
-        ? `${what} was encrypted under another ENCRYPTION_KEY; set that key again or re-create it`
-        : `${what} does not decrypt: its stored row was changed outside AutomateOS; re-create it`,
+      `${what} does not decrypt under key ${key.id}: its stored row was changed outside AutomateOS; re-create it`,
       { status: 500, retryable: false, cause: error },
     )
   }

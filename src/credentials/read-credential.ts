@@ -3,7 +3,7 @@ import { rememberCredential } from './remember-credential'
 import { findCredential, openRow } from './store'
 import { CREDENTIAL_DATA, type Credential, type CredentialType } from './types'
 
-/** What reading a credential needs from the Worker's env. */
+/** What reading a credential needs from the Worker's env: D1 and the key slots (keyring.ts). */
 export type CredentialEnv = { DB: D1Database; ENCRYPTION_KEY?: string }
 
 /**
@@ -34,7 +34,7 @@ export async function readCredential<T extends CredentialType>(
       { status: 400, retryable: false, details: { credential: name, type: row.type, accepted } },
     )
   }
-  const data = await openRow(env.ENCRYPTION_KEY, row)
+  const data = await openRow(env, row)
   const parsed = CREDENTIAL_DATA[row.type as T].safeParse(data)
   if (!parsed.success) {
     // Only paths: the values are secret.

@@ -2,7 +2,8 @@ import { asc, eq } from 'drizzle-orm'
 import { credentials } from '../db/schema'
 import { AutomateError } from '../errors'
 import { database } from '../store/db'
-import { encryptionKey, open, seal } from './crypto'
+import { open, seal } from './crypto'
+import { keyFor, keyring, type Keyring } from './keyring'
 import type { CredentialType } from './types'
 
 export type CredentialInput = {
@@ -78,18 +79,21 @@ export async function credentialTypes(d1: D1Database, names: string[]) {
   return new Map(results.map((r) => [r.name, r.type]))
 }
 
-async function sealedRow(secret: string | undefined, input: CredentialInput) {
-  const key = await encryptionKey(secret)
+/** The Worker's env, where the key secrets are (keyring.ts). */
+type KeyEnv = object
+
+async function sealedRow(keys: KeyEnv, input: CredentialInput) {
+  const { current } = await keyring(keys)
   const bound = boundData(input.name, input.type, input.baseUrl)
-  return seal(key, JSON.stringify(input.data), bound)
+  return seal(current, JSON.stringify(input.data), bound)
 }
 
 export async function insertCredential(
   d1: D1Database,
-  secret: string | undefined,
+  keys: KeyEnv,
   input: CredentialInput,
 ): Promise<CredentialInfo> {
-  const sealed = await sealedRow(secret, input)
+  const sealed = await sealedRow(keys, input)
   const now = Date.now()
   const row: Row = {
     name: input.name,
@@ -122,10 +126,10 @@ export async function insertCredential(
 /** Replaces the data (and base URL) of an existing credential; undefined when there is none. */
 export async function replaceCredential(
   d1: D1Database,
-  secret: string | undefined,
+  keys: KeyEnv,
   input: CredentialInput,
 ): Promise<CredentialInfo | undefined> {
-  const sealed = await sealedRow(secret, input)
+  const sealed = await sealedRow(keys, input)
   const [row] = await database(d1)
     .update(credentials)
     .set({ type: input.type, baseUrl: input.baseUrl ?? null, ...sealed, updatedAt: Date.now() })
@@ -142,14 +146,12 @@ export async function deleteCredential(d1: D1Database, name: string): Promise<bo
   return deleted.length > 0
 }
 
-/** Decrypts a stored row's data; the caller checks its type. */
-export async function openRow(secret: string | undefined, row: Row): Promise<unknown> {
-  const key = await encryptionKey(secret)
-  const plaintext = await open(
-    key,
-    row,
-    boundData(row.name, row.type, row.baseUrl),
-    `Credential ${row.name}`,
-  )
-  return JSON.parse(plaintext)
+/** Decrypts a stored row's data with the key that wrote it; the caller checks its type. */
+export async function openRow(keys: KeyEnv, row: Row): Promise<unknown> {
+  return JSON.parse(await openText(await keyring(keys), row))
+}
+
+function openText(ring: Keyring, row: Row) {
+  const what = `Credential ${row.name}`
+  return open(keyFor(ring, row.keyId, what), row, boundData(row.name, row.type, row.baseUrl), what)
 }

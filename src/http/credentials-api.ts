@@ -119,7 +119,7 @@ credentialsApi.openapi(create, async (c) => {
     data: unknown
     baseUrl?: string
   }
-  const created = await insertCredential(c.env.DB, c.env.ENCRYPTION_KEY, input)
+  const created = await insertCredential(c.env.DB, c.env, input)
   const origin = new URL(c.req.url).origin
   c.header('Location', `${origin}/api/credentials/${encodeURIComponent(input.name)}`)
   return c.json(view(created), 201)
@@ -167,7 +167,7 @@ credentialsApi.openapi(replace, async (c) => {
   // Workflows were checked against the stored type when they were saved, so it stays.
   const data = CREDENTIAL_DATA[existing.type].safeParse(body.data)
   if (!data.success) throw validationError(data.error.issues, ['data'])
-  const replaced = await replaceCredential(c.env.DB, c.env.ENCRYPTION_KEY, {
+  const replaced = await replaceCredential(c.env.DB, c.env, {
     name,
     type: existing.type,
     data: data.data,

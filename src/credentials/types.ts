@@ -20,8 +20,8 @@ export const CREDENTIAL_DATA = {
   'google-service-account': z
     .looseObject({
       type: z.literal('service_account').optional(),
-      client_email: z.string().email().describe("The service account's email"),
-      private_key: z.string().includes('-----BEGIN PRIVATE KEY-----', {
+      client_email: z.string().email().max(320).describe("The service account's email"),
+      private_key: z.string().max(20_000).includes('-----BEGIN PRIVATE KEY-----', {
         message: 'must be the PEM private key from the key file (-----BEGIN PRIVATE KEY-----)',
       }),
       private_key_id: z.string().optional(),

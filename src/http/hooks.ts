@@ -90,14 +90,19 @@ async function deliveryKey(
   if (configured) return configured
   if (replayKey) return replayKey
   const explicit = headers.get('idempotency-key')
-  return explicit ? checkKey(`idempotency-key:${explicit}`) : undefined
+  return explicit
+    ? checkKey(`idempotency-key:${explicit}`, explicit, 'headers.idempotency-key')
+    : undefined
 }
 
 async function configuredKey(headers: Headers, payload: unknown, rule: WebhookTrigger) {
   const dedupe = rule.dedupe
   if (dedupe?.header) {
     const value = headers.get(dedupe.header)
-    if (value) return checkKey(`header:${dedupe.header.toLowerCase()}:${value}`)
+    if (value) {
+      const name = dedupe.header.toLowerCase()
+      return checkKey(`header:${name}:${value}`, value, `headers.${name}`)
+    }
   }
   if (dedupe?.path) {
     // While the sender waits, and within a path's budget: a runaway expression here would hold
@@ -109,21 +114,20 @@ async function configuredKey(headers: Headers, payload: unknown, rule: WebhookTr
       },
     )
     if (typeof value === 'string' || typeof value === 'number')
-      return checkKey(`path:${dedupe.path}:${value}`)
+      return checkKey(`path:${dedupe.path}:${value}`, String(value), `body: ${dedupe.path}`)
   }
   return undefined
 }
 
-function checkKey(key: string) {
-  if (key.length > MAX_KEY_LENGTH) {
+/** The delivery id the sender chose (`value`, found at `field`) may be up to MAX_KEY_LENGTH long. */
+function checkKey(key: string, value: string, field: string) {
+  if (value.length > MAX_KEY_LENGTH) {
     throw new AutomateError(
       'IDEMPOTENCY_KEY_TOO_LONG',
-      `The delivery id is longer than ${MAX_KEY_LENGTH} characters`,
+      `The delivery id in ${field} is longer than ${MAX_KEY_LENGTH} characters`,
       {
         status: 400,
-        details: [
-          { path: 'headers.idempotency-key', message: `at most ${MAX_KEY_LENGTH} characters` },
-        ],
+        details: [{ path: field, message: `at most ${MAX_KEY_LENGTH} characters` }],
       },
     )
   }

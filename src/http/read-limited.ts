@@ -37,6 +37,6 @@ function tooLarge(limit: number, size?: number) {
       : `Request body is ${size} bytes; the limit is ${limit}`
   return new AutomateError('PAYLOAD_TOO_LARGE', message, {
     status: 413,
-    details: size === undefined ? { limit } : { limit, size },
+    details: size === undefined ? { path: '(body)', limit } : { path: '(body)', limit, size },
   })
 }

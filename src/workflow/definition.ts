@@ -8,6 +8,14 @@ import { FOR_EACH_MAX_LIMIT } from '../templates/for-each-list'
 export const NODE_ID = /^[a-z][a-z0-9_-]{0,63}$/
 export const DEFAULT_NODE_TIMEOUT_MS = 30_000
 export const MAX_NODES = 500
+/** Characters of a workflow's name and of a node's name. */
+export const MAX_NAME_LENGTH = 200
+/**
+ * Characters of a node's config as JSON: room for the largest single field a node takes (an
+ * ai-chat prompt of 200 000 characters, a code node's 100 000), and a bound on what every run of
+ * the node templates, validates and records.
+ */
+export const MAX_NODE_CONFIG_CHARS = 256 * 1024
 
 const onError = z.enum(['stop', 'continue'])
 
@@ -22,10 +30,20 @@ const retry = z
 
 const nodeSchema = z
   .object({
-    id: z.string().regex(NODE_ID, 'must match ^[a-z][a-z0-9_-]{0,63}$'),
-    type: z.string().min(1),
-    name: z.string().min(1).max(200).optional(),
-    config: z.record(z.string(), z.unknown()).default({}),
+    id: z
+      .string()
+      .regex(
+        NODE_ID,
+        'must match ^[a-z][a-z0-9_-]{0,63}$ (a lowercase letter, then lowercase letters, digits, _ or -; at most 64 characters)',
+      ),
+    type: z.string().min(1).max(100),
+    name: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
+    config: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .refine((config) => JSON.stringify(config).length <= MAX_NODE_CONFIG_CHARS, {
+        message: `is too large: a node's config may be at most ${MAX_NODE_CONFIG_CHARS} characters of JSON`,
+      }),
     onError: onError.optional(),
     retry: retry.optional(),
     timeoutMs: z.number().int().min(1).max(600_000).optional(),
@@ -53,7 +71,7 @@ const nodeSchema = z
 
 export const workflowSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(MAX_NAME_LENGTH),
     enabled: z.boolean().default(true),
     trigger: triggerSchema.default({ type: 'webhook' }),
     onError: onError.default('stop'),

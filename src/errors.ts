@@ -6,6 +6,7 @@ export type ErrorCode =
   // HTTP API
   | 'VALIDATION_FAILED'
   | 'INVALID_JSON'
+  | 'INVALID_FORM'
   | 'JSON_TOO_DEEP'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'

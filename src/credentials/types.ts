@@ -78,7 +78,14 @@ export function credentialName() {
  */
 export const baseUrlSchema = httpUrl()
   .refine((value) => {
-    const url = new URL(value)
+    // zod runs this even when the url() check above failed: that check reports such a value,
+    // and `new URL` would throw (a 500) on it.
+    let url: URL
+    try {
+      url = new URL(value)
+    } catch {
+      return true
+    }
     return !url.username && !url.password && !url.search && !url.hash
   }, 'must be a plain http(s) URL without user, password, query or fragment')
   .transform((value) => value.replace(/\/+$/, ''))

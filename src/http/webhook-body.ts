@@ -1,3 +1,4 @@
+import { AutomateError } from '../errors'
 import { parseRequestJson } from './json-depth'
 
 /** The payload a webhook delivers: JSON as parsed, a form as an object, anything else as text. */
@@ -10,7 +11,16 @@ export async function parseWebhookBody(request: Request, raw: ArrayBuffer): Prom
     return fieldsToObject(new URLSearchParams(text()).entries())
   }
   if (contentType.includes('multipart/form-data')) {
-    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData()
+    const form = await new Response(raw, { headers: { 'content-type': contentType } })
+      .formData()
+      .catch((error: unknown) => {
+        // A missing boundary or a body that is not multipart: the sender's mistake, not a 500.
+        throw new AutomateError(
+          'INVALID_FORM',
+          `Request body is not valid multipart/form-data: ${(error as Error).message}`,
+          { status: 400, details: [{ path: '(body)', message: 'not valid multipart/form-data' }] },
+        )
+      })
     const entries: [string, unknown][] = []
     for (const [key, value] of form as unknown as Iterable<[string, string | File]>) {
       entries.push([

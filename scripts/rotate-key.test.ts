@@ -1,0 +1,191 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import {
+  closeSync,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// `npm run rotate-key` against a real local AutomateOS, as `npm start` serves it (dev-server.mjs,
+// which reloads .dev.vars), in a copy of the project so the rotation edits the copy's .dev.vars.
+// Ports from this suite's range (8900-8919), away from the workflows CLI test's 8917/8918.
+const PORT = 8902
+const URL = `http://127.0.0.1:${PORT}`
+const root = join(import.meta.dirname, '..')
+const TOKEN = `rotate-key-${crypto.randomUUID()}`
+const OLD_KEY = `old-key-${crypto.randomUUID()}`
+const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
+
+let copy: string
+let server: ChildProcess | undefined
+
+beforeAll(async () => {
+  copy = mkdtempSync(join(tmpdir(), 'automateos-rotate-'))
+  for (const entry of ['scripts', 'wrangler.toml', 'package.json', 'tsconfig.json'])
+    cpSync(join(root, entry), join(copy, entry), { recursive: true })
+  for (const entry of ['src', 'nodes', 'migrations', 'node_modules'])
+    symlinkSync(join(root, entry), join(copy, entry))
+  writeFileSync(join(copy, '.dev.vars'), `ADMIN_TOKEN=${TOKEN}\nENCRYPTION_KEY=${OLD_KEY}\n`)
+  const state = join(copy, 'state')
+  const migrate = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+      'd1',
+      'migrations',
+      'apply',
+      'DB',
+      '--local',
+      '--persist-to',
+      state,
+    ],
+    { cwd: copy, env: quiet, encoding: 'utf8' },
+  )
+  if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}${migrate.stdout}`)
+  const log = openSync(join(copy, 'server.log'), 'w')
+  server = spawn(
+    process.execPath,
+    ['scripts/lib/dev-server.mjs', JSON.stringify({ port: PORT, persistTo: state })],
+    { cwd: copy, env: quiet, detached: true, stdio: ['ignore', log, log] },
+  )
+  closeSync(log)
+  const deadline = Date.now() + 160_000
+  for (;;) {
+    const ok = await fetch(`${URL}/healthz`)
+      .then((r) => r.status === 200)
+      .catch(() => false)
+    if (ok) break
+    if (server.exitCode !== null) throw new Error(`dev server exited: ${serverLog()}`)
+    if (Date.now() > deadline) throw new Error(`dev server did not answer: ${serverLog()}`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}, 180_000)
+
+afterAll(async () => {
+  if (server?.pid && server.exitCode === null) {
+    // Its own process group: this ends the workerd it started as well.
+    process.kill(-server.pid, 'SIGTERM')
+    await once(server, 'exit')
+  }
+  rmSync(copy, { recursive: true, force: true })
+})
+
+const serverLog = () => readFileSync(join(copy, 'server.log'), 'utf8').slice(-2000)
+const devVars = () => readFileSync(join(copy, '.dev.vars'), 'utf8')
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${URL}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: response.status, body: (await response.json()) as any }
+}
+
+/** Runs the command in the copy (which reads the copy's .dev.vars for the token). */
+function rotateKey(...args: string[]) {
+  const result = spawnSync(process.execPath, ['scripts/rotate-key.mjs', ...args], {
+    cwd: copy,
+    encoding: 'utf8',
+    env: { ...quiet, AUTOMATEOS_URL: URL, AUTOMATEOS_TOKEN: '' },
+  })
+  const out = result.stdout + result.stderr
+  // No key, old or new, is ever printed.
+  for (const line of devVars().split('\n')) {
+    const value = line.split('=')[1]
+    if (value && line.startsWith('ENCRYPTION_KEY')) expect(out).not.toContain(value)
+  }
+  expect(out).not.toContain(OLD_KEY)
+  return { code: result.status, out }
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean) {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const value = await read()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+describe('npm run rotate-key (local)', () => {
+  it('re-encrypts every credential under a new key, then removes the old one; they still work', async () => {
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const created = await api('POST', '/api/credentials', {
+        name,
+        type: 'http-bearer',
+        data: { token: `token-${name}` },
+      })
+      expect(created.status).toBe(201)
+    }
+    const before = await api('GET', '/api/encryption-key')
+    const oldId = before.body.current.keyId
+
+    const first = rotateKey()
+    expect(first.out).toContain(
+      'rotate-key: added a new key to .dev.vars as ENCRYPTION_KEY_2; ENCRYPTION_KEY stays until the end',
+    )
+    expect(first.out).toContain('rotate-key: re-encrypted 3 credential(s) under ENCRYPTION_KEY_2')
+    expect(first.out).toContain(
+      'ENCRYPTION_KEY can be removed now: npm run rotate-key -- --remove-old',
+    )
+    expect(first.code).toBe(0)
+    expect(devVars()).toMatch(/^ENCRYPTION_KEY_2=[A-Za-z0-9_-]{43}$/m)
+    expect(devVars()).toContain(`ENCRYPTION_KEY=${OLD_KEY}\n`)
+    const rotated = await api('GET', '/api/encryption-key')
+    expect(rotated.body.current.slot).toBe('ENCRYPTION_KEY_2')
+    expect(rotated.body.current.keyId).not.toBe(oldId)
+    expect(rotated.body.credentials).toEqual([
+      { keyId: rotated.body.current.keyId, slot: 'ENCRYPTION_KEY_2', count: 3 },
+    ])
+
+    // Again: nothing left to do, and it says so.
+    const again = rotateKey()
+    expect(again.out).toContain(
+      'ENCRYPTION_KEY_2 is already set beside ENCRYPTION_KEY: continuing that rotation',
+    )
+    expect(again.out).toContain('re-encrypted 0 credential(s)')
+    expect(again.code).toBe(0)
+
+    const removed = rotateKey('--remove-old')
+    expect(removed.out).toContain(
+      'rotate-key: removed ENCRYPTION_KEY from .dev.vars; ENCRYPTION_KEY_2 is the key now',
+    )
+    expect(removed.code).toBe(0)
+    expect(devVars()).not.toMatch(/^ENCRYPTION_KEY=/m)
+    await until(
+      () => api('GET', '/api/encryption-key'),
+      (status) => status.body.keys.length === 1,
+    )
+
+    // The server now has the new key only, and a node still sends the credential.
+    const workflow = await api('POST', '/api/workflows', {
+      name: 'rotated credential',
+      nodes: [
+        { id: 'call', type: 'http-request', config: { url: `${URL}/healthz`, credential: 'beta' } },
+      ],
+    })
+    expect(workflow.status).toBe(201)
+    const started = await api('POST', `/api/workflows/${workflow.body.id}/runs`, {})
+    const run = await until(
+      () => api('GET', `/api/runs/${started.body.runId}`),
+      (r) => ['succeeded', 'failed'].includes(r.body.status),
+    )
+    expect(run.body.status).toBe('succeeded')
+    expect(run.body.output.body).toEqual({ ok: true })
+
+    // With nothing old left, --remove-old refuses and says why.
+    const nothing = rotateKey('--remove-old')
+    expect(nothing.out).toContain('only ENCRYPTION_KEY_2 is set: there is no old key to remove')
+    expect(nothing.code).toBe(1)
+  })
+})

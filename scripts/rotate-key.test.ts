@@ -1,8 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import {
+  chmodSync,
   closeSync,
+  copyFileSync,
   cpSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -187,5 +191,59 @@ describe('npm run rotate-key (local)', () => {
     const nothing = rotateKey('--remove-old')
     expect(nothing.out).toContain('only ENCRYPTION_KEY_2 is set: there is no old key to remove')
     expect(nothing.code).toBe(1)
+  })
+
+  it('--remote puts the new key with wrangler secret put (on stdin, never as an argument)', async () => {
+    // A fake wrangler whose Worker secrets are the local server's .dev.vars: a put or a delete
+    // reaches the running Worker as a deploy of new secrets would.
+    const bin = join(copy, 'fake-bin')
+    mkdirSync(bin)
+    copyFileSync(join(root, 'scripts', 'test-fixtures', 'fake-wrangler.mjs'), join(bin, 'wrangler'))
+    chmodSync(join(bin, 'wrangler'), 0o755)
+    const calls = join(copy, 'wrangler-calls.jsonl')
+    const remote = (...args: string[]) => {
+      const result = spawnSync(
+        process.execPath,
+        ['scripts/rotate-key.mjs', '--remote', '--url', URL, '--token', TOKEN, ...args],
+        {
+          cwd: copy,
+          encoding: 'utf8',
+          env: {
+            ...quiet,
+            PATH: `${bin}:${process.env.PATH}`,
+            FAKE_WRANGLER_LOG: calls,
+            FAKE_WRANGLER_SECRETS_FILE: join(copy, '.dev.vars'),
+          },
+        },
+      )
+      return { code: result.status, out: result.stdout + result.stderr }
+    }
+    const rotated = remote()
+    expect(rotated.out).toContain(
+      "rotate-key: added a new key to the Worker's secrets as ENCRYPTION_KEY_3; ENCRYPTION_KEY_2 stays until the end",
+    )
+    expect(rotated.out).toContain('re-encrypted 3 credential(s) under ENCRYPTION_KEY_3')
+    expect(rotated.out).toContain('npm run rotate-key -- --remote --remove-old')
+    expect(rotated.code).toBe(0)
+    const newKey = /^ENCRYPTION_KEY_3=(.+)$/m.exec(devVars())![1]!
+    expect(newKey).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(rotated.out).not.toContain(newKey)
+
+    const removed = remote('--remove-old')
+    expect(removed.code).toBe(0)
+    expect(devVars()).not.toMatch(/^ENCRYPTION_KEY_2=/m)
+    const log = existsSync(calls)
+      ? readFileSync(calls, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line).args)
+      : []
+    expect(log).toEqual([
+      ['secret', 'list', '--format', 'json'],
+      ['secret', 'put', 'ENCRYPTION_KEY_3'],
+      ['secret', 'list', '--format', 'json'],
+      ['secret', 'delete', 'ENCRYPTION_KEY_2'],
+    ])
+    expect(JSON.stringify(log)).not.toContain(newKey)
   })
 })

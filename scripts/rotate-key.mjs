@@ -84,6 +84,8 @@ async function rotate(keys, api, log, where) {
     log(`rotate-key: no ENCRYPTION_KEY is set in ${keys.where}: there is nothing to rotate`)
     return 1
   }
+  // Reachable, and the token right, before anything is written.
+  await api('GET', '/api/encryption-key')
   if (plan.action === 'start') {
     keys.add(plan.newSlot, randomSecret())
     log(

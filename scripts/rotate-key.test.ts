@@ -94,12 +94,14 @@ async function api(method: string, path: string, body?: unknown) {
   return { status: response.status, body: (await response.json()) as any }
 }
 
+let tokenOverride: Record<string, string> = {}
+
 /** Runs the command in the copy (which reads the copy's .dev.vars for the token). */
 function rotateKey(...args: string[]) {
   const result = spawnSync(process.execPath, ['scripts/rotate-key.mjs', ...args], {
     cwd: copy,
     encoding: 'utf8',
-    env: { ...quiet, AUTOMATEOS_URL: URL, AUTOMATEOS_TOKEN: '' },
+    env: { ...quiet, AUTOMATEOS_URL: URL, AUTOMATEOS_TOKEN: '', ...tokenOverride },
   })
   const out = result.stdout + result.stderr
   // No key, old or new, is ever printed.
@@ -131,6 +133,14 @@ describe('npm run rotate-key (local)', () => {
       })
       expect(created.status).toBe(201)
     }
+    // A wrong admin token: refused before any key is written.
+    tokenOverride = { AUTOMATEOS_TOKEN: `wrong-${TOKEN}` }
+    const refused = rotateKey()
+    tokenOverride = {}
+    expect(refused.out).toContain('rotate-key: GET /api/encryption-key: ')
+    expect(refused.code).toBe(1)
+    expect(devVars()).toBe(`ADMIN_TOKEN=${TOKEN}\nENCRYPTION_KEY=${OLD_KEY}\n`)
+
     const before = await api('GET', '/api/encryption-key')
     const oldId = before.body.current.keyId
 

@@ -86,6 +86,8 @@ function refusedPath() {
       segment.map((s) => `/hooks/${s}`),
       segment.map((s) => `/hooks/${hookId}/${hookToken}/${s}`),
       fc.constant('/hooks/'),
+      // A paused run's resume URL (wait-for-webhook), with made-up ids and token.
+      fc.tuple(segment, segment, segment).map(([r, n, t]) => `/hooks/resume/${r}/${n}/${t}`),
       fc.array(segment, { maxLength: 4 }).map((segments) => `/api/${segments.join('/')}`),
       fc.constantFrom(
         '/api/workflows',
@@ -93,6 +95,9 @@ function refusedPath() {
         `/api/workflows/${hookId}/runs`,
         `/api/workflows/${hookId}/rotate-token`,
         '/api/runs',
+        '/api/runs/x/replay',
+        '/api/runs/x/replay?version=original',
+        '/api/runs/x/resume',
         '/api/credentials',
         '/api/encryption-key',
         '/api/encryption-key/re-encrypt',

@@ -17,12 +17,15 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePorts } from './lib/free-ports'
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 // `npm run rotate-key` against a real local AutomateOS, as `npm start` serves it (dev-server.mjs,
 // which reloads .dev.vars), in a copy of the project so the rotation edits the copy's .dev.vars.
-// Ports from this suite's range (8900-8919), away from the workflows CLI test's 8917/8918.
-const PORT = 8902
-const URL = `http://127.0.0.1:${PORT}`
+// A port from 8900-8909 (the workflows CLI test takes 8910-8919), the first one free.
+let URL: string
 const root = join(import.meta.dirname, '..')
 const TOKEN = `rotate-key-${crypto.randomUUID()}`
 const OLD_KEY = `old-key-${crypto.randomUUID()}`
@@ -32,6 +35,8 @@ let copy: string
 let server: ChildProcess | undefined
 
 beforeAll(async () => {
+  const [port] = await freePorts(range(8900, 8909), 1)
+  URL = `http://127.0.0.1:${port}`
   copy = mkdtempSync(join(tmpdir(), 'automateos-rotate-'))
   for (const entry of ['scripts', 'wrangler.toml', 'package.json', 'tsconfig.json'])
     cpSync(join(root, entry), join(copy, entry), { recursive: true })
@@ -57,7 +62,7 @@ beforeAll(async () => {
   const log = openSync(join(copy, 'server.log'), 'w')
   server = spawn(
     process.execPath,
-    ['scripts/lib/dev-server.mjs', JSON.stringify({ port: PORT, persistTo: state })],
+    ['scripts/lib/dev-server.mjs', JSON.stringify({ port, persistTo: state })],
     { cwd: copy, env: quiet, detached: true, stdio: ['ignore', log, log] },
   )
   closeSync(log)

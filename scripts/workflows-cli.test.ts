@@ -14,13 +14,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployCopy } from './lib/fake-wrangler'
+import { freePorts } from './lib/free-ports'
 
-// A real AutomateOS under wrangler dev, on this suite's own ports (8900-8919: the top of the range,
-// away from tools that probe ports upwards with their own tokens, which the admin API throttles) and
-// throw-away state.
-const PORT = 8917
-const INSPECTOR_PORT = 8918
-const URL = `http://127.0.0.1:${PORT}`
+// A real AutomateOS under wrangler dev with throw-away state, on the first two free ports of
+// 8910-8919 (the top of the range, away from tools that probe ports upwards with their own tokens,
+// which the admin API throttles; another checkout's suite may be running this test at once).
+let URL: string
 // 32 characters at least, or the Worker disables its admin API (src/http/admin-token.ts).
 const TOKEN = `workflows-cli-${crypto.randomUUID()}`
 const root = join(import.meta.dirname, '..')
@@ -32,6 +31,11 @@ let work: string
 let server: ChildProcess | undefined
 
 beforeAll(async () => {
+  const [port, inspectorPort] = await freePorts(
+    [8910, 8911, 8912, 8913, 8914, 8915, 8916, 8917, 8918, 8919],
+    2,
+  )
+  URL = `http://127.0.0.1:${port}`
   state = mkdtempSync(join(tmpdir(), 'automateos-cli-state-'))
   work = mkdtempSync(join(tmpdir(), 'automateos-cli-work-'))
   const envFile = join(state, 'test.env')
@@ -55,9 +59,9 @@ beforeAll(async () => {
       '--ip',
       '127.0.0.1',
       '--port',
-      String(PORT),
+      String(port),
       '--inspector-port',
-      String(INSPECTOR_PORT),
+      String(inspectorPort),
       '--show-interactive-dev-session=false',
       '--log-level',
       'warn',

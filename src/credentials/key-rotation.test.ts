@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, createWorkflow, fakeUpstream, postAndWait } from '../../test/helpers'
 import { app } from '../app'
 import { AutomateError } from '../errors'
+import { knownSecrets, rememberEnvSecrets } from '../lib/known-secrets'
 import { encryptionKey } from './crypto'
 import { keySlots } from './keyring'
 import { readCredential } from './read-credential'
@@ -89,6 +90,13 @@ describe('key slots', () => {
       ['ENCRYPTION_KEY_2', 2],
       ['ENCRYPTION_KEY', 1],
     ])
+  })
+})
+
+describe('redaction', () => {
+  it('knows every key slot as a secret to hide, not only ENCRYPTION_KEY', () => {
+    rememberEnvSecrets({ ENCRYPTION_KEY: OLD_KEY, ENCRYPTION_KEY_2: OTHER_KEY })
+    expect(knownSecrets()).toEqual(expect.arrayContaining([OLD_KEY, OTHER_KEY]))
   })
 })
 

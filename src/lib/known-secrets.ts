@@ -1,3 +1,5 @@
+import { keySlots } from '../credentials/keyring'
+
 /**
  * Secret values this isolate has handled: the Worker's own secrets and every credential it has
  * decrypted. Redaction (src/lib/redact.ts) replaces them wherever they turn up: in a log line, in
@@ -32,8 +34,12 @@ export function knownSecrets(): readonly string[] {
   return ordered
 }
 
-/** The Worker's own secrets, remembered at the start of every request, batch and cron tick. */
-export function rememberEnvSecrets(env: { ADMIN_TOKEN?: string; ENCRYPTION_KEY?: string }) {
+/**
+ * The Worker's own secrets, remembered at the start of every request, batch and cron tick: the
+ * admin token and every encryption key slot (ENCRYPTION_KEY, and ENCRYPTION_KEY_2… during and
+ * after a rotation: src/credentials/keyring.ts).
+ */
+export function rememberEnvSecrets(env: { ADMIN_TOKEN?: string; [slot: string]: unknown }) {
   rememberSecret(env.ADMIN_TOKEN)
-  rememberSecret(env.ENCRYPTION_KEY)
+  for (const { secret } of keySlots(env)) rememberSecret(secret)
 }

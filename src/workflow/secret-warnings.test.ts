@@ -94,6 +94,18 @@ describe('secretWarnings', () => {
     ).toEqual([])
   })
 
+  it("looks at a schedule's fixed input too", () => {
+    const warnings = secretWarnings({
+      trigger: {
+        type: 'schedule',
+        cron: '0 9 * * *',
+        input: { apiKey: 'sk-abcdefghijklmnop1234' },
+      },
+      nodes: [node({ url: 'https://api.example.com' })],
+    } as never)
+    expect(warnings.map((w) => w.path)).toEqual(['trigger.input.apiKey'])
+  })
+
   it('flags the literal part of a string that also holds a template', () => {
     expect(
       pathsOf({ url: 'https://hooks.slack.com/services/T0001/B0002/XXXXsecret?x={{ input.x }}' }),

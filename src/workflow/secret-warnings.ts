@@ -22,13 +22,13 @@ const NOT_SECRET = new Set(['idempotency-key'])
 const TEMPLATE = /\{\{[\s\S]*?\}\}/g
 
 /**
- * Strings in a definition that look like secrets: a literal `Bearer …`, a Slack, Discord or
+ * Strings in a definition (node configs, a schedule's input) that look like secrets: a literal `Bearer …`, a Slack, Discord or
  * Telegram webhook URL, an `sk-…`/`xoxb-…`/`ghp_…` key, a literal value for a header or query
  * parameter named like a credential. The save still succeeds: a warning, not a refusal, since a
  * look-alike may be harmless; but such a string stays in every version for ever, readable by the
  * API and the admin page, while a credential is encrypted and never shown.
  */
-export function secretWarnings(definition: Pick<WorkflowDefinition, 'nodes'>): SaveWarning[] {
+export function secretWarnings(definition: Scanned): SaveWarning[] {
   return findSecrets(definition).map(({ path, label, credential }) => ({
     path,
     code: 'SECRET_IN_CONFIG',
@@ -42,17 +42,22 @@ export function secretWarnings(definition: Pick<WorkflowDefinition, 'nodes'>): S
 /** Each secret-looking string: where, what it looks like, and the credential it belongs in. */
 export type FoundSecret = { path: string; label: string; credential: string }
 
-export function findSecrets(definition: Pick<WorkflowDefinition, 'nodes'>): FoundSecret[] {
+/** What is scanned: every node's config, and a schedule's fixed input. */
+type Scanned = Pick<WorkflowDefinition, 'nodes'> & { trigger?: object }
+
+export function findSecrets(definition: Scanned): FoundSecret[] {
   const found: FoundSecret[] = []
-  definition.nodes.forEach((node, index) => {
-    walk(node.config, [`nodes`, String(index), 'config'], (path, value) => {
-      const kind = secretKind(path, value)
-      if (kind) {
-        const credential = CREDENTIAL_FOR[kind.kind] ?? 'a credential'
-        found.push({ path: path.join('.'), label: kind.label, credential })
-      }
-    })
-  })
+  const visit = (path: string[], value: string) => {
+    const kind = secretKind(path, value)
+    if (!kind) return
+    const credential = CREDENTIAL_FOR[kind.kind] ?? 'a credential'
+    found.push({ path: path.join('.'), label: kind.label, credential })
+  }
+  definition.nodes.forEach((node, index) =>
+    walk(node.config, ['nodes', String(index), 'config'], visit),
+  )
+  const trigger = definition.trigger
+  if (trigger && 'input' in trigger) walk(trigger.input, ['trigger', 'input'], visit)
   return found
 }
 

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePorts } from './lib/free-ports'
+import { waitForHealth } from './lib/local-api.mjs'
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i)
@@ -66,16 +67,11 @@ beforeAll(async () => {
     { cwd: copy, env: quiet, detached: true, stdio: ['ignore', log, log] },
   )
   closeSync(log)
-  const deadline = Date.now() + 160_000
-  for (;;) {
-    const ok = await fetch(`${URL}/healthz`)
-      .then((r) => r.status === 200)
-      .catch(() => false)
-    if (ok) break
-    if (server.exitCode !== null) throw new Error(`dev server exited: ${serverLog()}`)
-    if (Date.now() > deadline) throw new Error(`dev server did not answer: ${serverLog()}`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
+  await waitForHealth(URL, { timeoutMs: 160_000, stopped: () => server!.exitCode !== null }).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}: ${serverLog()}`)
+    },
+  )
 }, 180_000)
 
 afterAll(async () => {

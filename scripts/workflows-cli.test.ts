@@ -1,96 +1,31 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployCopy } from './lib/fake-wrangler'
-import { freePorts } from './lib/free-ports'
+import { type LocalServer, startLocalServer } from './lib/local-server'
 
 // A real AutomateOS under wrangler dev with throw-away state, on the first two free ports of
 // 8910-8919 (the top of the range, away from tools that probe ports upwards with their own tokens,
 // which the admin API throttles; another checkout's suite may be running this test at once).
 let URL: string
-// 32 characters at least, or the Worker disables its admin API (src/http/admin-token.ts).
-const TOKEN = `workflows-cli-${crypto.randomUUID()}`
+let TOKEN: string
 const root = join(import.meta.dirname, '..')
-const wranglerJs = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
 
-let state: string
+let server: LocalServer | undefined
 let work: string
-let server: ChildProcess | undefined
 
 beforeAll(async () => {
-  const [port, inspectorPort] = await freePorts(
-    [8910, 8911, 8912, 8913, 8914, 8915, 8916, 8917, 8918, 8919],
-    2,
-  )
-  URL = `http://127.0.0.1:${port}`
-  state = mkdtempSync(join(tmpdir(), 'automateos-cli-state-'))
+  server = await startLocalServer([8910, 8911, 8912, 8913, 8914, 8915, 8916, 8917, 8918, 8919])
+  URL = server.url
+  TOKEN = server.token
   work = mkdtempSync(join(tmpdir(), 'automateos-cli-work-'))
-  const envFile = join(state, 'test.env')
-  writeFileSync(envFile, `ADMIN_TOKEN=${TOKEN}\nENCRYPTION_KEY=${'k'.repeat(43)}\n`)
-  const common = ['--persist-to', state]
-  const migrate = spawnSync(
-    process.execPath,
-    [wranglerJs, 'd1', 'migrations', 'apply', 'DB', '--local', ...common],
-    { cwd: root, env: quiet, encoding: 'utf8' },
-  )
-  if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}${migrate.stdout}`)
-  const serverLog = openSync(join(state, 'wrangler-dev.log'), 'w')
-  server = spawn(
-    process.execPath,
-    [
-      wranglerJs,
-      'dev',
-      ...common,
-      '--env-file',
-      envFile,
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--inspector-port',
-      String(inspectorPort),
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, env: quiet, detached: true, stdio: ['ignore', serverLog, serverLog] },
-  )
-  closeSync(serverLog)
-  // Generous: on a loaded machine wrangler dev has taken well over a minute to answer.
-  const deadline = Date.now() + 160_000
-  const log = () => readFileSync(join(state, 'wrangler-dev.log'), 'utf8').slice(-2000)
-  for (;;) {
-    const ok = await fetch(`${URL}/api/nodes`, { headers: { authorization: `Bearer ${TOKEN}` } })
-      .then((r) => r.status === 200)
-      .catch(() => false)
-    if (ok) break
-    if (server.exitCode !== null)
-      throw new Error(`wrangler dev exited with ${server.exitCode}:\n${log()}`)
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer on ${URL}:\n${log()}`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
 }, 180_000)
 
 afterAll(async () => {
-  if (server?.pid && server.exitCode === null) {
-    // Its own process group: this ends the workerd wrangler started as well.
-    process.kill(-server.pid, 'SIGTERM')
-    await once(server, 'exit')
-  }
-  rmSync(state, { recursive: true, force: true })
+  await server?.stop()
   rmSync(work, { recursive: true, force: true })
 })
 

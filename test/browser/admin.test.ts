@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LocalServer, startLocalServer } from './local-server'
+import { type LocalServer, startLocalServer } from '../../scripts/lib/local-server'
 
 // Debian's Chromium (.ci/run installs it), driven by playwright-core against a real AutomateOS
 // under wrangler dev on a free pair of this suite's ports (8870-8889). Every wait is bounded, and afterAll

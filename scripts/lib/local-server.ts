@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePorts } from './free-ports'
 
 const root = join(import.meta.dirname, '..', '..')
 const wranglerJs = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
@@ -12,17 +12,17 @@ const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLO
 export type LocalServer = { url: string; token: string; stop(): Promise<void> }
 
 /**
- * AutomateOS under wrangler dev on the given ports, with throw-away state (migrations applied)
- * and its own admin token and encryption key. stop() ends wrangler and its workerd (their own
- * process group) and deletes the state; it is also called when starting fails.
+ * AutomateOS under wrangler dev on two of the given ports (the server's and its inspector's),
+ * with throw-away state (migrations applied) and its own admin token (32 characters at least, or
+ * the admin API is off) and encryption key, for the tests that need a real server: the browser
+ * tests and the workflows CLI's. stop() ends wrangler and its workerd (their own process group)
+ * and deletes the state; it is also called when starting fails, whose error ends with the log.
  */
 export async function startLocalServer(ports: readonly number[]): Promise<LocalServer> {
-  // Several checkouts may run the suite at once: take the first pair of ports nobody listens on.
-  const pair = await freePair(ports)
-  if (!pair) throw new Error(`no two free ports among ${ports.join(', ')}`)
-  const [port, inspectorPort] = pair
-  const state = mkdtempSync(join(tmpdir(), 'automateos-browser-'))
-  const token = `browser-${crypto.randomUUID()}`
+  // Several checkouts may run the suite at once: take the first ports nobody listens on.
+  const [port, inspectorPort] = await freePorts(ports, 2)
+  const state = mkdtempSync(join(tmpdir(), 'automateos-server-'))
+  const token = `local-server-${crypto.randomUUID()}`
   const envFile = join(state, 'test.env')
   writeFileSync(envFile, `ADMIN_TOKEN=${token}\nENCRYPTION_KEY=${'k'.repeat(43)}\n`)
   const url = `http://127.0.0.1:${port}`
@@ -56,6 +56,7 @@ export async function startLocalServer(ports: readonly number[]): Promise<LocalS
       { cwd: root, env: quiet, encoding: 'utf8', timeout: 60_000 },
     )
     if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}${migrate.stdout}`)
+    const logFile = openSync(join(state, 'wrangler-dev.log'), 'w')
     server = spawn(
       process.execPath,
       [
@@ -75,16 +76,20 @@ export async function startLocalServer(ports: readonly number[]): Promise<LocalS
         '--log-level',
         'warn',
       ],
-      { cwd: root, env: quiet, detached: true, stdio: 'ignore' },
+      { cwd: root, env: quiet, detached: true, stdio: ['ignore', logFile, logFile] },
     )
-    const deadline = Date.now() + 100_000
+    closeSync(logFile)
+    // Generous: on a loaded machine wrangler dev has taken well over a minute to answer.
+    const deadline = Date.now() + 160_000
+    const log = () => readFileSync(join(state, 'wrangler-dev.log'), 'utf8').slice(-2000)
     for (;;) {
       const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) })
         .then((r) => r.status === 200)
         .catch(() => false)
       if (ok) break
-      if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}`)
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not answer on ${url}`)
+      if (server.exitCode !== null)
+        throw new Error(`wrangler dev exited with ${server.exitCode}:\n${log()}`)
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not answer on ${url}:\n${log()}`)
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
   } catch (error) {
@@ -92,19 +97,4 @@ export async function startLocalServer(ports: readonly number[]): Promise<LocalS
     throw error
   }
   return { url, token, stop }
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-async function freePair(ports: readonly number[]): Promise<[number, number] | undefined> {
-  for (let i = 0; i + 1 < ports.length; i += 2)
-    if ((await isFree(ports[i]!)) && (await isFree(ports[i + 1]!)))
-      return [ports[i]!, ports[i + 1]!]
-  return undefined
 }

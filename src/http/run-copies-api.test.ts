@@ -177,6 +177,14 @@ describe('POST /api/runs/:id/resume', () => {
     expect(third.steps.map((s) => s.reusedFrom)).toEqual([first.id, null])
     expect(third.steps[0]!.output).toEqual({ n: 2 })
     expect((await upstream.received()).requests).toHaveLength(3)
+    // The list says where each run came from too.
+    const list = await admin(`/api/runs?workflowId=${workflowId}`)
+    const { runs } = (await list.json()) as { runs: { id: string; resumedFrom: string | null }[] }
+    expect(runs.map((r) => [r.id, r.resumedFrom])).toEqual([
+      [third.id, second.id],
+      [second.id, first.id],
+      [first.id, null],
+    ])
   })
 
   it('resumes a completed_with_errors run at its first failed step, and runs every later one', async () => {

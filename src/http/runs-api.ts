@@ -23,6 +23,14 @@ const runSummary = {
   createdAt: z.iso.datetime(),
   startedAt: time,
   finishedAt: time,
+  replayOf: z
+    .string()
+    .nullable()
+    .meta({ description: 'the run this one replays (POST /api/runs/{id}/replay)' }),
+  resumedFrom: z
+    .string()
+    .nullable()
+    .meta({ description: 'the run this one resumes (POST /api/runs/{id}/resume)' }),
 }
 
 export const stepSchema = z
@@ -56,14 +64,6 @@ export const runSchema = z
     ...runSummary,
     input: z.unknown(),
     output: z.unknown(),
-    replayOf: z
-      .string()
-      .nullable()
-      .meta({ description: 'the run this one replays (POST /api/runs/{id}/replay)' }),
-    resumedFrom: z
-      .string()
-      .nullable()
-      .meta({ description: 'the run this one resumes (POST /api/runs/{id}/resume)' }),
     waitingForRetry: z
       .object({
         stepIndex: z.number().int(),

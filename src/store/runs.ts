@@ -57,7 +57,8 @@ export async function listRuns(
   if (filter.until !== undefined) where.push('id < ?') && params.push(runIdFloor(filter.until))
   const { results } = await db
     .prepare(
-      `SELECT id, workflow_id, workflow_version, status, trigger, error, created_at, started_at, finished_at
+      `SELECT id, workflow_id, workflow_version, status, trigger, error, created_at, started_at, finished_at,
+         replay_of, resumed_from
        FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
     )
     .bind(...params, filter.limit + 1)
@@ -74,6 +75,8 @@ export async function listRuns(
       createdAt: iso(row.created_at),
       startedAt: iso(row.started_at),
       finishedAt: iso(row.finished_at),
+      replayOf: row.replay_of ?? null,
+      resumedFrom: row.resumed_from ?? null,
     })),
     nextCursor: results.length > filter.limit ? page[page.length - 1]!.id : null,
   }

@@ -1,6 +1,6 @@
 import type { WorkflowNode } from '../workflow/definition'
 import type { NodeLookup } from './run-node'
-import { nodeReads } from './step-scope'
+import { isResumable, nodeReads } from './step-scope'
 
 /** A recorded step as a resume sees it. */
 export type RecordedStep = {
@@ -53,19 +53,11 @@ export function resumePoint(
  * senders of this wait's link are the steps after the previous resumable node.
  */
 export function rewindToLinkSender(nodes: WorkflowNode[], from: number, lookup: NodeLookup) {
-  if (!isResumable(nodes[from], lookup)) return from
+  const wait = nodes[from]
+  if (!wait || !isResumable(wait, lookup)) return from
   let start = from
-  for (let index = from - 1; index >= 0 && !isResumable(nodes[index], lookup); index--) {
+  for (let index = from - 1; index >= 0 && !isResumable(nodes[index]!, lookup); index--) {
     if (nodeReads(nodes[index]!, lookup).resumeUrl) start = index
   }
   return start
-}
-
-function isResumable(node: WorkflowNode | undefined, lookup: NodeLookup) {
-  if (!node) return false
-  try {
-    return lookup(node.type).resumable === true
-  } catch {
-    return false
-  }
 }

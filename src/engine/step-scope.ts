@@ -197,7 +197,8 @@ export function addCodeReferences(refs: References, source: string): References 
   return refs
 }
 
-function isResumable(node: WorkflowNode, lookup: NodeLookup) {
+/** A node that waits for its resume URL (wait-for-webhook): the one `run.resumeUrl` points to. */
+export function isResumable(node: WorkflowNode, lookup: NodeLookup) {
   try {
     return lookup(node.type).resumable === true
   } catch {

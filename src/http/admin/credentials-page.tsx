@@ -1,4 +1,5 @@
 import type { CredentialInfo } from '../../credentials/store'
+import { Notice } from './error-box'
 import { CREDENTIAL_TYPES, type CredentialType } from '../../credentials/types'
 import type { CredentialForm } from './credential-form'
 import { CsrfField } from './csrf'
@@ -31,11 +32,7 @@ export function CredentialsPage(props: CredentialsPageProps) {
           </p>
         </div>
       </div>
-      {props.notice ? (
-        <div class="ok-box" role="status">
-          {props.notice}
-        </div>
-      ) : null}
+      <Notice text={props.notice} />
       {props.encryptionKeySet ? null : (
         <div class="error-box" role="alert">
           ENCRYPTION_KEY is not set on this Worker, so no credential can be stored. Locally,{' '}

@@ -12,3 +12,12 @@ export function ErrorBox({ error, tone = 'error' }: { error: ErrorInfo; tone?: T
     </div>
   )
 }
+
+/** What the form just sent did (a redirect's notice), said once at the top of the page. */
+export function Notice({ text }: { text?: string | null }) {
+  return text ? (
+    <div class="ok-box" role="status">
+      {text}
+    </div>
+  ) : null
+}

@@ -1,4 +1,5 @@
 import type { WorkflowLabel } from '../../store/admin-queries'
+import { Notice } from './error-box'
 import { INBOX_DAYS, type InboxRun } from '../../store/inbox'
 import { Layout } from './layout'
 import { PostButton } from './post-button'
@@ -44,11 +45,7 @@ export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice 
           </p>
         </div>
       </div>
-      {notice ? (
-        <div class="ok-box" role="status">
-          {notice}
-        </div>
-      ) : null}
+      <Notice text={notice} />
       <section class="card">
         {runs.length === 0 ? (
           <p class="empty">Nothing to look at: no failed run is waiting.</p>

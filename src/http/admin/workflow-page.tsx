@@ -1,4 +1,5 @@
 import type { StoredWorkflow } from '../../store/workflows'
+import { Notice } from './error-box'
 import type { WorkflowVersion } from '../../store/workflow-versions'
 import { findSecrets } from '../../workflow/secret-warnings'
 import { CsrfField } from './csrf'
@@ -94,11 +95,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
           </PostButton>
         </div>
       </div>
-      {props.notice ? (
-        <div class="ok-box" role="status">
-          {props.notice}
-        </div>
-      ) : null}
+      <Notice text={props.notice} />
       <SecretWarnings workflow={workflow} />
       <div class="two-col">
         <section class="card">

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
 import type { TriggerInfo } from '../engine/messages'
@@ -20,6 +20,14 @@ const MAX_KEY_LENGTH = 256
 
 export const hooks = new Hono<{ Bindings: Env }>()
 
+/**
+ * The one answer for any /hooks URL that does not lead anywhere (unknown, disabled, wrong token,
+ * a resume URL that is not this run's): the same bytes everywhere, so a guesser learns nothing.
+ */
+export function unknownHook(c: Context) {
+  return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
+}
+
 hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
   const { workflowId, token } = c.req.param()
   const workflow = await lookupWorkflow(c.env.DB, workflowId)
@@ -30,7 +38,7 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
     workflow.trigger.type !== 'webhook' ||
     !(await secretsEqual(token, workflow.hookToken))
   ) {
-    return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
+    return unknownHook(c)
   }
   const rule = workflow.trigger
   // GET and PUT are opt-in: a link preview or crawler fetching the URL must not start a run.

@@ -5,7 +5,7 @@ import { wakeRun } from '../engine/wake-run'
 import { secretsEqual } from '../lib/ids'
 import { readResumeRow, type ResumeState } from '../store/resume-state'
 import { errorBody } from './errors'
-import { MAX_WEBHOOK_BYTES } from './hooks'
+import { MAX_WEBHOOK_BYTES, unknownHook } from './hooks'
 import { readLimited } from './read-limited'
 import { confirmPage, messagePage } from './resume-page'
 import { fieldsToObject, parseWebhookBody } from './webhook-body'
@@ -25,7 +25,7 @@ resumeHooks.on(['POST', 'PUT', 'GET'], '/:runId/:nodeId/:token', async (c) => {
   // The same answer as any unknown hook for an unknown run, node or wrong token: nothing to learn.
   const expected = row?.key ? await resumeToken(row.key, runId, nodeId) : randomExpected()
   if (!(await secretsEqual(token, expected)) || !row?.key) {
-    return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
+    return unknownHook(c)
   }
   c.header('Cache-Control', 'no-store')
   if (row.state.kind !== 'waiting') return refused(c, row.state)

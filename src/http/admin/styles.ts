@@ -194,6 +194,9 @@ textarea.code.payload { min-height: 120px; }
 }
 @media (max-width: 700px) {
   .wrap { padding: 0 12px; }
+  /* The chart's 720-unit viewBox is drawn at about 340px here: bigger units keep labels legible. */
+  .chart { overflow: visible; }
+  .chart text { font-size: 26px; }
   th, td { padding: 8px 10px; }
   .hide-sm { display: none; }
   /* Wide tables become one block per row: a URL column cannot share 390px with four others. */

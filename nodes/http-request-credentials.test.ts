@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AutomateError } from '../src/errors'
-import { MAX_RESPONSE_BYTES } from '../src/lib/http'
+import { MAX_RESPONSE_BYTES } from '../src/clients/transport/http'
 import { createCredential } from '../test/credentials'
 import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../test/helpers'
 import { nodeContext } from '../test/node-context'

@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { HTTP_CREDENTIAL_TYPES, authHeader } from '../src/clients/http-auth'
 import { credentialName } from '../src/credentials/types'
 import { AutomateError } from '../src/errors'
-import { fetchFollowing } from '../src/lib/follow-redirects'
-import { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../src/lib/http'
+import { fetchFollowing } from '../src/clients/transport/follow-redirects'
+import { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../src/clients/transport/http'
 import { defineNode } from '../src/nodes/define-node'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])

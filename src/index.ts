@@ -3,7 +3,7 @@ import type { Env } from './env'
 import { consumeRuns } from './engine/consume'
 import { consumeDeadLetters } from './engine/dead-letter'
 import type { RunMessage } from './engine/messages'
-import { rememberEnvSecrets } from './lib/known-secrets'
+import { rememberEnvSecrets } from './credentials/remember-credential'
 import { sweepStuckRuns } from './engine/sweeper'
 import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
@@ -14,7 +14,7 @@ export { CodeOutboundGate } from './code/outbound-gate'
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    // Redaction (src/lib/redact.ts) hides these wherever a log line or step row would quote them.
+    // Redaction (src/redact/redact.ts) hides these wherever a log line or step row would quote them.
     rememberEnvSecrets(env)
     return app.fetch(request, env, ctx)
   },

@@ -1,12 +1,12 @@
 import { AutomateError, type ErrorCode } from '../errors'
+import { originsOnly } from '../redact/origins-only'
 import {
   errorMessageOf,
   isRetryableStatus,
   noAnswerError,
-  originsOnly,
   readBody,
   retryAfterMs,
-} from '../lib/http'
+} from './transport/http'
 
 /** Each app's name, as messages say it, and the code its failures carry. */
 const SERVICES = {

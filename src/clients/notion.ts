@@ -1,7 +1,8 @@
 import { Client, RequestTimeoutError, isHTTPResponseError } from '@notionhq/client'
 import type { Credential } from '../credentials/types'
 import { AutomateError } from '../errors'
-import { isRetryableStatus, noAnswerError, originsOnly, readText, retryAfterMs } from '../lib/http'
+import { originsOnly } from '../redact/origins-only'
+import { isRetryableStatus, noAnswerError, readText, retryAfterMs } from './transport/http'
 
 /** The Notion API version every request names (data sources replace databases' queries). */
 export const NOTION_VERSION = '2025-09-03'

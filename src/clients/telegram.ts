@@ -1,6 +1,6 @@
 import type { Credential } from '../credentials/types'
 import { AutomateError } from '../errors'
-import { originsOnly } from '../lib/http'
+import { originsOnly } from '../redact/origins-only'
 import { apiUrl, callApi } from './call-api'
 
 type TelegramAnswer = {

@@ -1,5 +1,6 @@
 import { authHeader } from '../clients/http-auth'
-import { rememberSecret } from '../lib/known-secrets'
+import { rememberSecret } from '../redact/known-secrets'
+import { keySlots } from './keyring'
 import type { Credential } from './types'
 
 /** Fields of a credential's data that say which account, not how to get in. */
@@ -37,4 +38,14 @@ function rememberUrlParts(value: string) {
   }
   rememberSecret(url.pathname + url.search)
   rememberSecret(url.pathname.split('/').filter(Boolean).pop())
+}
+
+/**
+ * The Worker's own secrets, remembered at the start of every request, batch and cron tick: the
+ * admin token and every encryption key slot (ENCRYPTION_KEY, and ENCRYPTION_KEY_2… during and
+ * after a rotation: ./keyring.ts).
+ */
+export function rememberEnvSecrets(env: { ADMIN_TOKEN?: string; [slot: string]: unknown }) {
+  rememberSecret(env.ADMIN_TOKEN)
+  for (const { secret } of keySlots(env)) rememberSecret(secret)
 }

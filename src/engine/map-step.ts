@@ -1,5 +1,5 @@
 import { describeError, type ErrorInfo } from '../errors'
-import { redactError } from '../lib/redact'
+import { redactError } from '../redact/redact'
 import { evaluateIf } from '../templates/condition'
 import { withItem, type TemplateContext } from '../templates/context'
 import { fillConfig } from '../templates/fill'

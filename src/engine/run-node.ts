@@ -3,7 +3,7 @@ import type { CredentialReader } from '../credentials/node-credential'
 import { isHalt, isSuspend, type Suspend, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import type { TemplateContext } from '../templates/context'
-import { redactError, redactKnownInJson } from '../lib/redact'
+import { redactError, redactKnownInJson } from '../redact/redact'
 import { buildNodeContext } from './node-context'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
 

@@ -1,6 +1,6 @@
 import type { ErrorInfo } from '../errors'
 import { logEvent } from '../lib/log-event'
-import { redactKnownInJson } from '../lib/redact'
+import { redactKnownInJson } from '../redact/redact'
 import { getNode } from '../nodes/registry'
 import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'

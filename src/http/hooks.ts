@@ -11,7 +11,7 @@ import { errorBody } from './errors'
 import { fieldsToObject, parseWebhookBody } from './webhook-body'
 import { syncResponse } from './sync-response'
 import { readLimited } from './read-limited'
-import { redactPairs } from '../lib/redact'
+import { redactPairs } from '../redact/redact'
 import { verifySignature } from './webhook-signature'
 import { logEvent } from '../lib/log-event'
 

@@ -1,7 +1,7 @@
 import { readCredential } from '../credentials/read-credential'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
-import { rememberSecret } from '../lib/known-secrets'
+import { rememberSecret } from '../redact/known-secrets'
 import { logEvent } from '../lib/log-event'
 import { bytesEqual, fromBase64, fromHex, hmac } from '../lib/hmac'
 import { RESERVED_SECRETS, type SignatureRule } from '../workflow/trigger'

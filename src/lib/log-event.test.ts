@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { rememberSecret } from './known-secrets'
+import { rememberSecret } from '../redact/known-secrets'
 import { logEvent } from './log-event'
-import { REDACTED, redactError, redactKnownInJson } from './redact'
+import { REDACTED, redactError, redactKnownInJson } from '../redact/redact'
 
 function logged(fields: Record<string, unknown>) {
   const lines: string[] = []

@@ -1,5 +1,5 @@
-import { isSecretName } from '../lib/redact'
-import { SECRET_PATTERNS } from '../lib/secret-patterns'
+import { isSecretName } from '../redact/redact'
+import { SECRET_PATTERNS } from '../redact/secret-patterns'
 import type { WorkflowDefinition } from './definition'
 
 export type SaveWarning = { path: string; code: 'SECRET_IN_CONFIG'; message: string }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { AutomateError } from '../errors'
+import { AutomateError } from '../../errors'
+import { originsOnly } from '../../redact/origins-only'
 import {
   errorMessageOf,
   httpError,
   isRetryableStatus,
   noAnswerError,
-  originsOnly,
   readBody,
   retryAfterMs,
 } from './http'

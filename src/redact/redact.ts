@@ -1,4 +1,4 @@
-import { originsOnly } from './http'
+import { originsOnly } from './origins-only'
 import { knownSecrets } from './known-secrets'
 import { SECRET_PATTERNS } from './secret-patterns'
 

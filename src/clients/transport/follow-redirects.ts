@@ -1,5 +1,5 @@
-import { AutomateError } from '../errors'
-import { isSecretName } from './redact'
+import { AutomateError } from '../../errors'
+import { isSecretName } from '../../redact/redact'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 

@@ -1,8 +1,6 @@
-import { keySlots } from '../credentials/keyring'
-
 /**
  * Secret values this isolate has handled: the Worker's own secrets and every credential it has
- * decrypted. Redaction (src/lib/redact.ts) replaces them wherever they turn up: in a log line, in
+ * decrypted. Redaction (src/redact/redact.ts) replaces them wherever they turn up: in a log line, in
  * an API's answer that echoes a token back, in an error message. Kept per isolate, not per run,
  * so a log line needs no run to be redacted; a value seen by another isolate is caught by the
  * patterns instead.
@@ -32,14 +30,4 @@ export function rememberSecret(value: unknown) {
 
 export function knownSecrets(): readonly string[] {
   return ordered
-}
-
-/**
- * The Worker's own secrets, remembered at the start of every request, batch and cron tick: the
- * admin token and every encryption key slot (ENCRYPTION_KEY, and ENCRYPTION_KEY_2… during and
- * after a rotation: src/credentials/keyring.ts).
- */
-export function rememberEnvSecrets(env: { ADMIN_TOKEN?: string; [slot: string]: unknown }) {
-  rememberSecret(env.ADMIN_TOKEN)
-  for (const { secret } of keySlots(env)) rememberSecret(secret)
 }

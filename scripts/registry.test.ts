@@ -63,10 +63,16 @@ describe('registry generator', () => {
   it('the CLI exits non-zero in --check mode on a stale registry', () => {
     // Runs the real script against a copy of the repo's layout with one extra node.
     const dir = execFileSync('mktemp', ['-d']).toString().trim()
-    execFileSync('mkdir', ['-p', `${dir}/scripts`, `${dir}/nodes`, `${dir}/src/generated`])
-    execFileSync('cp', ['scripts/registry.mjs', 'scripts/generate-registry.mjs', `${dir}/scripts/`])
+    execFileSync('mkdir', ['-p', `${dir}/scripts`, `${dir}/nodes`, `${dir}/src/clients`])
+    execFileSync('cp', [
+      'scripts/registry.mjs',
+      'scripts/service-registry.mjs',
+      'scripts/generate-registry.mjs',
+      `${dir}/scripts/`,
+    ])
     execFileSync('cp', ['-r', 'nodes/.', `${dir}/nodes/`])
-    execFileSync('cp', [GENERATED_PATH, `${dir}/${GENERATED_PATH}`])
+    execFileSync('cp', ['-r', 'src/clients/.', `${dir}/src/clients/`])
+    execFileSync('cp', ['-r', 'src/generated', `${dir}/src/`])
     expect(() =>
       execFileSync('node', [`${dir}/scripts/generate-registry.mjs`, '--check']),
     ).not.toThrow()

@@ -1,3 +1,5 @@
+import type { ServiceErrorCode } from './generated/error-codes'
+
 /**
  * Every code AutomateOS itself gives an error: stable, for clients and alerts to match on. An
  * ErrorInfo's code may also be a thrown Error's name (TypeError) when the error is not ours.
@@ -71,22 +73,9 @@ export type ErrorCode =
   | 'WAIT_TIMED_OUT'
   | 'RESUME_URL_USED'
   | 'RUN_NOT_WAITING_YET'
-  // app integrations (src/clients/, the app nodes)
+  // app integrations: each declares its own codes (defineService in src/clients/)
   | 'CREDENTIAL_INVALID'
-  | 'NOTION_ERROR'
-  | 'NOTION_PROPERTY_INVALID'
-  | 'NOTION_PROPERTY_UNKNOWN'
-  | 'NOTION_PROPERTY_READ_ONLY'
-  | 'GOOGLE_ERROR'
-  | 'GOOGLE_SHEETS_ERROR'
-  | 'SHEET_HEADER_MISSING'
-  | 'SHEET_COLUMN_UNKNOWN'
-  | 'DISCORD_ERROR'
-  | 'SLACK_ERROR'
-  | 'TELEGRAM_ERROR'
-  | 'AI_ERROR'
-  | 'AI_NO_ANSWER'
-  | 'AI_ANSWER_NOT_JSON'
+  | ServiceErrorCode
 
 /**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP

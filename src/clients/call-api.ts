@@ -1,5 +1,6 @@
-import { AutomateError, type ErrorCode } from '../errors'
+import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
+import type { ServiceName } from './service'
 import {
   errorMessageOf,
   isRetryableStatus,
@@ -8,19 +9,11 @@ import {
   retryAfterMs,
 } from './transport/http'
 
-/** Each app's name, as messages say it, and the code its failures carry. */
-const SERVICES = {
-  Notion: 'NOTION_ERROR',
-  Google: 'GOOGLE_ERROR',
-  'Google Sheets': 'GOOGLE_SHEETS_ERROR',
-  Discord: 'DISCORD_ERROR',
-  Slack: 'SLACK_ERROR',
-  Telegram: 'TELEGRAM_ERROR',
-  AI: 'AI_ERROR',
-} as const satisfies Record<string, ErrorCode>
-
 export type ApiRequest = {
-  service: keyof typeof SERVICES
+  /** The app, as messages name it, with the code its failures carry (its defineService). */
+  service: ServiceName & { authenticate?(credential: never): Record<string, string> }
+  /** Authenticates the call the service's way (its `authenticate`): the headers it gives. */
+  credential?: { type: string; data: unknown }
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: URL
   headers?: Record<string, string>
@@ -47,12 +40,17 @@ export type ApiAnswer = { status: number; headers: Headers; body: unknown }
 export async function callApi(request: ApiRequest): Promise<ApiAnswer> {
   const method = request.method ?? (request.json !== undefined || request.body ? 'POST' : 'GET')
   const headers = new Headers(request.headers)
+  const { credential, service } = request
+  if (credential && service.authenticate) {
+    for (const [name, value] of Object.entries(service.authenticate(credential as never)))
+      headers.set(name, value)
+  }
   let body = request.body
   if (request.json !== undefined) {
     body = JSON.stringify(request.json)
     if (!headers.has('content-type')) headers.set('content-type', 'application/json')
   }
-  const where = `${request.service} (${method} ${request.url.origin})`
+  const where = `${request.service.name} (${method} ${request.url.origin})`
   let response: Response
   let answer: unknown
   try {
@@ -84,11 +82,11 @@ export function apiError(
   const message = originsOnly(request.messageOf?.(body) ?? errorMessageOf(body))
   const redirect = status < 400
   const summary = redirect
-    ? `${request.service} answered ${status}, a redirect, which is not followed`
-    : `${request.service} ${status}`
+    ? `${request.service.name} answered ${status}, a redirect, which is not followed`
+    : `${request.service.name} ${status}`
   const waitMs = retryAfterMs(headers.get('retry-after')) ?? request.retryAfterOf?.(body)
   return new AutomateError(
-    SERVICES[request.service],
+    request.service.errorCode,
     message && !redirect ? `${summary}: ${message}` : summary,
     {
       status: 502,

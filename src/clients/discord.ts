@@ -1,5 +1,18 @@
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
 import { callApi, rebase } from './call-api'
+import { type CredentialOf, defineService, httpUrl } from './service'
+
+export const discord = defineService({
+  name: 'Discord',
+  errorCode: 'DISCORD_ERROR',
+  baseUrl: 'https://discord.com',
+  credentials: {
+    'discord-webhook': {
+      data: z.object({ url: httpUrl().describe("The channel webhook's URL") }).strict(),
+      sample: { url: 'https://discord.com/api/webhooks/112233445566778899/sample-token' },
+    },
+  },
+})
 
 export type DiscordMessage = {
   content?: string
@@ -14,14 +27,14 @@ export type DiscordMessage = {
  * created. A 429 carries `retry_after` in seconds in its body as well as a Retry-After header.
  */
 export async function executeWebhook(
-  credential: Credential<'discord-webhook'>,
+  credential: CredentialOf<typeof discord>,
   message: DiscordMessage,
   signal?: AbortSignal,
 ) {
   const url = rebase(credential.data.url, credential.baseUrl)
   url.searchParams.set('wait', 'true')
   const answer = await callApi({
-    service: 'Discord',
+    service: discord,
     url,
     json: message,
     signal,

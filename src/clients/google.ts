@@ -1,9 +1,36 @@
 import { SignJWT, importPKCS8 } from 'jose'
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { apiUrl, callApi } from './call-api'
+import { type CredentialOf, defineService, httpUrl } from './service'
 
-type ServiceAccount = Credential<'google-service-account'>
+export const google = defineService({
+  name: 'Google',
+  errorCode: 'GOOGLE_ERROR',
+  otherCodes: ['GOOGLE_SHEETS_ERROR', 'SHEET_HEADER_MISSING', 'SHEET_COLUMN_UNKNOWN'],
+  baseUrl: 'https://sheets.googleapis.com',
+  credentials: {
+    // The JSON key file Google gives, pasted as it is: its other fields are kept, unused. No
+    // sample: a private key stays out of the repo (test/sample-credentials.ts makes one).
+    'google-service-account': {
+      data: z
+        .looseObject({
+          type: z.literal('service_account').optional(),
+          client_email: z.string().email().max(320).describe("The service account's email"),
+          private_key: z.string().max(20_000).includes('-----BEGIN PRIVATE KEY-----', {
+            message: 'must be the PEM private key from the key file (-----BEGIN PRIVATE KEY-----)',
+          }),
+          private_key_id: z.string().optional(),
+          token_uri: httpUrl().default('https://oauth2.googleapis.com/token'),
+        })
+        .describe("A service account's JSON key file, pasted as is"),
+      notSecret: ['type', 'client_email', 'private_key_id', 'token_uri'],
+    },
+  },
+})
+const sheets = { name: 'Google Sheets', errorCode: 'GOOGLE_SHEETS_ERROR' } as const
+
+type ServiceAccount = CredentialOf<typeof google>
 
 export const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets'
 /** A token is used until this long before it expires, so a call never starts with a dying one. */
@@ -51,7 +78,7 @@ export async function googleAccessToken(
     .setExpirationTime(seconds + 3600)
     .sign(key)
   const answer = await callApi({
-    service: 'Google',
+    service: google,
     url: new URL(tokenUri),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -99,7 +126,7 @@ export async function sheetsCall(
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value)
   try {
     const answer = await callApi({
-      service: 'Google Sheets',
+      service: sheets,
       method: request.method,
       url,
       headers: { authorization: `Bearer ${token}` },

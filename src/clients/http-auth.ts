@@ -1,8 +1,33 @@
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
+import { type CredentialOf, defineService, secret } from './service'
+
+/** Any HTTP API, through the http-request node: the credential says how to authenticate. */
+export const http = defineService({
+  name: 'HTTP',
+  errorCode: 'HTTP_ERROR',
+  credentials: {
+    'http-bearer': { data: z.object({ token: secret() }).strict() },
+    'http-basic': {
+      data: z.object({ username: z.string().max(1000), password: z.string().max(10_000) }).strict(),
+      notSecret: ['username'],
+    },
+    'http-header': {
+      data: z
+        .object({
+          name: z
+            .string()
+            .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'must be an HTTP header name'),
+          value: secret(),
+        })
+        .strict(),
+      notSecret: ['name'],
+    },
+  },
+})
 
 export const HTTP_CREDENTIAL_TYPES = ['http-bearer', 'http-basic', 'http-header'] as const
 
-export type HttpCredential = Credential<(typeof HTTP_CREDENTIAL_TYPES)[number]>
+export type HttpCredential = CredentialOf<typeof http>
 
 /** The header a generic HTTP credential adds to a request. */
 export function authHeader(credential: HttpCredential): [name: string, value: string] {

@@ -1,8 +1,24 @@
 import { Client, RequestTimeoutError, isHTTPResponseError } from '@notionhq/client'
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
+import { type CredentialOf, defineService, secret } from './service'
 import { isRetryableStatus, noAnswerError, readText, retryAfterMs } from './transport/http'
+
+export const notion = defineService({
+  name: 'Notion',
+  errorCode: 'NOTION_ERROR',
+  otherCodes: ['NOTION_PROPERTY_INVALID', 'NOTION_PROPERTY_UNKNOWN', 'NOTION_PROPERTY_READ_ONLY'],
+  baseUrl: 'https://api.notion.com',
+  credentials: {
+    notion: {
+      data: z
+        .object({ token: secret().describe('The internal integration secret (ntn_…)') })
+        .strict(),
+      sample: { token: 'ntn_sample' },
+    },
+  },
+})
 
 /** The Notion API version every request names (data sources replace databases' queries). */
 export const NOTION_VERSION = '2025-09-03'
@@ -13,7 +29,7 @@ export const NOTION_VERSION = '2025-09-03'
  * retries off, since the node's retry policy decides; its console logging off, since a log line
  * is no place for a page's content.
  */
-export function notionClient(credential: Credential<'notion'>, signal?: AbortSignal) {
+export function notionClient(credential: CredentialOf<typeof notion>, signal?: AbortSignal) {
   return new Client({
     auth: credential.data.token,
     notionVersion: NOTION_VERSION,

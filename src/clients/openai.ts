@@ -1,5 +1,20 @@
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
 import { apiUrl, callApi } from './call-api'
+import { type CredentialOf, defineService, secret } from './service'
+
+/** OpenAI's chat API, which Workers AI, Groq, Ollama, vLLM and most others speak too. */
+export const openai = defineService({
+  name: 'AI',
+  errorCode: 'AI_ERROR',
+  otherCodes: ['AI_NO_ANSWER', 'AI_ANSWER_NOT_JSON'],
+  baseUrl: 'https://api.openai.com/v1',
+  credentials: {
+    'openai-compatible': {
+      data: z.object({ apiKey: secret().describe('The API key, sent as a bearer token') }).strict(),
+      sample: { apiKey: 'sk-sample' },
+    },
+  },
+})
 
 export type ChatRequest = {
   model: string
@@ -25,12 +40,12 @@ export type ChatCompletion = {
  * others speak too: the credential's baseUrl picks the server (default https://api.openai.com/v1).
  */
 export async function chatCompletion(
-  credential: Credential<'openai-compatible'>,
+  credential: CredentialOf<typeof openai>,
   request: ChatRequest,
   signal?: AbortSignal,
 ) {
   const answer = await callApi({
-    service: 'AI',
+    service: openai,
     url: apiUrl('https://api.openai.com/v1', credential.baseUrl, '/chat/completions'),
     headers: { authorization: `Bearer ${credential.data.apiKey}` },
     json: request,

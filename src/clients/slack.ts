@@ -1,6 +1,22 @@
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { apiUrl, callApi, rebase } from './call-api'
+import { type CredentialOf, defineService, httpUrl, secret } from './service'
+
+export const slack = defineService({
+  name: 'Slack',
+  errorCode: 'SLACK_ERROR',
+  baseUrl: 'https://slack.com/api',
+  credentials: {
+    'slack-webhook': {
+      data: z.object({ url: httpUrl().describe('The incoming webhook URL') }).strict(),
+      sample: { url: 'https://hooks.slack.com/services/T0000000/B0000000/sampleSecret' },
+    },
+    'slack-bot': {
+      data: z.object({ token: secret().describe('The bot token (xoxb-…)') }).strict(),
+    },
+  },
+})
 
 export type SlackMessage = {
   text?: string
@@ -9,20 +25,18 @@ export type SlackMessage = {
   thread_ts?: string
 }
 
-const SERVICE = 'Slack'
-
 /**
  * Posts through an incoming webhook. Slack answers `ok` as text, and a failure as a text code
  * with a 4xx (invalid_payload, channel_not_found, …), which is the message the step shows.
  */
 export async function postToWebhook(
-  credential: Credential<'slack-webhook'>,
+  credential: CredentialOf<typeof slack, 'slack-webhook'>,
   message: SlackMessage,
   signal?: AbortSignal,
 ) {
   const { channel: _ignored, ...payload } = message
   await callApi({
-    service: SERVICE,
+    service: slack,
     url: rebase(credential.data.url, credential.baseUrl),
     json: payload,
     signal,
@@ -35,12 +49,12 @@ export async function postToWebhook(
  * `{ ok: false, error: "channel_not_found" }`: that fails the step with Slack's code.
  */
 export async function postMessage(
-  credential: Credential<'slack-bot'>,
+  credential: CredentialOf<typeof slack, 'slack-bot'>,
   message: SlackMessage,
   signal?: AbortSignal,
 ) {
   const answer = await callApi({
-    service: SERVICE,
+    service: slack,
     url: apiUrl('https://slack.com/api', credential.baseUrl, '/chat.postMessage'),
     headers: {
       authorization: `Bearer ${credential.data.token}`,

@@ -1,7 +1,20 @@
-import type { Credential } from '../credentials/types'
+import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
 import { apiUrl, callApi } from './call-api'
+import { type CredentialOf, defineService, secret } from './service'
+
+export const telegram = defineService({
+  name: 'Telegram',
+  errorCode: 'TELEGRAM_ERROR',
+  baseUrl: 'https://api.telegram.org',
+  credentials: {
+    'telegram-bot': {
+      data: z.object({ token: secret().describe("BotFather's token") }).strict(),
+      sample: { token: '123456:sample-token' },
+    },
+  },
+})
 
 type TelegramAnswer = {
   ok: boolean
@@ -23,13 +36,13 @@ const retryAfterOf = (body: unknown) => {
  * The token is in the path, which is why no message here ever names the path.
  */
 export async function callTelegram(
-  credential: Credential<'telegram-bot'>,
+  credential: CredentialOf<typeof telegram>,
   method: string,
   params: Record<string, unknown>,
   signal?: AbortSignal,
 ) {
   const answer = await callApi({
-    service: 'Telegram',
+    service: telegram,
     url: apiUrl(
       'https://api.telegram.org',
       credential.baseUrl,

@@ -1,17 +1,7 @@
 import { authHeader } from '../clients/http-auth'
 import { rememberSecret } from '../redact/known-secrets'
 import { keySlots } from './keyring'
-import type { Credential } from './types'
-
-/** Fields of a credential's data that say which account, not how to get in. */
-const NOT_SECRET = new Set([
-  'username',
-  'client_email',
-  'token_uri',
-  'type',
-  'private_key_id',
-  'name',
-])
+import { type Credential, notSecretFields } from './types'
 
 /**
  * Teaches redaction a decrypted credential's secret values: each secret field, the path of a
@@ -20,8 +10,9 @@ const NOT_SECRET = new Set([
  */
 export function rememberCredential(credential: Credential) {
   const data = credential.data as Record<string, unknown>
+  const notSecret = notSecretFields(credential.type)
   for (const [field, value] of Object.entries(data)) {
-    if (NOT_SECRET.has(field) || typeof value !== 'string') continue
+    if (notSecret.includes(field) || typeof value !== 'string') continue
     rememberSecret(value)
     if (field === 'url') rememberUrlParts(value)
   }

@@ -1,61 +1,43 @@
 import { z } from 'zod'
+import { type CredentialKind, httpUrl, secret } from '../clients/service'
+import { SERVICE_CREDENTIALS } from '../generated/service-registry'
 
-const secret = () => z.string().min(1, 'must not be empty').max(10_000)
-const httpUrl = () =>
-  z
-    .string()
-    .url()
-    .max(2000)
-    .refine((url) => /^https?:\/\//i.test(url), 'must be an http or https URL')
+/** The one credential AutomateOS itself checks, not an app: an inbound webhook's signing secret. */
+const OWN_CREDENTIALS = {
+  'webhook-secret': { data: z.object({ secret: secret() }).strict() },
+} satisfies Record<string, CredentialKind>
 
 /**
- * The `data` each credential type holds. The field names are public (README, outside tests):
+ * Every credential type: those the services declare in src/clients/ (composed by
+ * `npm run registry`) and our own. The type and field names are public (README, outside tests):
  * change them only together with the README.
  */
-export const CREDENTIAL_DATA = {
-  notion: z
-    .object({ token: secret().describe('The internal integration secret (ntn_…)') })
-    .strict(),
-  // The JSON key file Google gives, pasted as it is: its other fields are kept, unused.
-  'google-service-account': z
-    .looseObject({
-      type: z.literal('service_account').optional(),
-      client_email: z.string().email().max(320).describe("The service account's email"),
-      private_key: z.string().max(20_000).includes('-----BEGIN PRIVATE KEY-----', {
-        message: 'must be the PEM private key from the key file (-----BEGIN PRIVATE KEY-----)',
-      }),
-      private_key_id: z.string().optional(),
-      token_uri: httpUrl().default('https://oauth2.googleapis.com/token'),
-    })
-    .describe("A service account's JSON key file, pasted as is"),
-  'discord-webhook': z.object({ url: httpUrl().describe("The channel webhook's URL") }).strict(),
-  'slack-webhook': z.object({ url: httpUrl().describe('The incoming webhook URL') }).strict(),
-  'slack-bot': z.object({ token: secret().describe('The bot token (xoxb-…)') }).strict(),
-  'telegram-bot': z.object({ token: secret().describe("BotFather's token") }).strict(),
-  'openai-compatible': z
-    .object({ apiKey: secret().describe('The API key, sent as a bearer token') })
-    .strict(),
-  'http-bearer': z.object({ token: secret() }).strict(),
-  'http-basic': z
-    .object({ username: z.string().max(1000), password: z.string().max(10_000) })
-    .strict(),
-  'http-header': z
-    .object({
-      name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'must be an HTTP header name'),
-      value: secret(),
-    })
-    .strict(),
-  'webhook-secret': z.object({ secret: secret() }).strict(),
-} as const
+const CREDENTIAL_KINDS = { ...SERVICE_CREDENTIALS, ...OWN_CREDENTIALS }
+type Kinds = typeof CREDENTIAL_KINDS
 
-export type CredentialType = keyof typeof CREDENTIAL_DATA
-export const CREDENTIAL_TYPES = Object.keys(CREDENTIAL_DATA) as CredentialType[]
+export type CredentialType = keyof Kinds
+export const CREDENTIAL_TYPES = Object.keys(CREDENTIAL_KINDS) as CredentialType[]
+
+/** The `data` each credential type holds, checked on every write and every read. */
+export const CREDENTIAL_DATA = Object.fromEntries(
+  CREDENTIAL_TYPES.map((type) => [type, CREDENTIAL_KINDS[type].data]),
+) as { [T in CredentialType]: Kinds[T]['data'] }
 
 export function isCredentialType(value: unknown): value is CredentialType {
-  return typeof value === 'string' && Object.hasOwn(CREDENTIAL_DATA, value)
+  return typeof value === 'string' && Object.hasOwn(CREDENTIAL_KINDS, value)
 }
 
-export type CredentialData<T extends CredentialType> = z.output<(typeof CREDENTIAL_DATA)[T]>
+/** The fields of a type's data that say which account, not how to get in; all others are secret. */
+export function notSecretFields(type: CredentialType): readonly string[] {
+  return (CREDENTIAL_KINDS[type] as CredentialKind).notSecret ?? []
+}
+
+/** The data a type's declaration offers for a node's sample run, if any. */
+export function sampleCredentialData(type: CredentialType) {
+  return (CREDENTIAL_KINDS[type] as CredentialKind).sample
+}
+
+export type CredentialData<T extends CredentialType> = z.output<Kinds[T]['data']>
 
 /** A decrypted credential, as a node or a trigger gets it. */
 export type Credential<T extends CredentialType = CredentialType> = {

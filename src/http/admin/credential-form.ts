@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CREDENTIAL_DATA, type CredentialType } from '../../credentials/types'
+import { CREDENTIAL_DATA, type CredentialType, notSecretFields } from '../../credentials/types'
 
 type Schema = {
   properties?: Record<
@@ -28,9 +28,6 @@ export type CredentialForm = {
   acceptsJson: boolean
 }
 
-// Every field is a secret unless it is plainly not one: an unknown new field is then masked,
-// never shown as typed. A webhook URL is a secret too (its path is the key).
-const NOT_SECRET = new Set(['username', 'name', 'client_email', 'token_uri', 'type'])
 const MULTILINE = new Set(['private_key'])
 
 /** The form for one credential type, read from the same zod schema the API checks `data` with. */
@@ -40,6 +37,9 @@ export function credentialForm(type: CredentialType): CredentialForm {
     unrepresentable: 'any',
   }) as Schema
   const required = new Set(schema.required ?? [])
+  // Every field is a secret unless its declaration says it is not (src/clients/): an unknown new
+  // field is then masked, never shown as typed. A webhook URL is a secret too (its path is the key).
+  const notSecret = notSecretFields(type)
   const fields = Object.entries(schema.properties ?? {})
     .filter(([name]) => name !== 'type' && name !== 'private_key_id')
     .map(([name, field]): FormField => {
@@ -47,7 +47,7 @@ export function credentialForm(type: CredentialType): CredentialForm {
         ? 'textarea'
         : name === 'client_email'
           ? 'email'
-          : NOT_SECRET.has(name)
+          : notSecret.includes(name)
             ? field.format === 'uri' || name.endsWith('uri')
               ? 'url'
               : 'text'

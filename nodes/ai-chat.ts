@@ -1,8 +1,6 @@
 import { z } from 'zod'
-import { chatCompletion } from '../src/clients/openai'
-import { credentialName } from '../src/credentials/types'
-import { AutomateError } from '../src/errors'
-import { defineNode } from '../src/nodes/define-node'
+import { chatCompletion, openai } from '../src/clients/openai'
+import { AutomateError, defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'ai-chat',
@@ -18,11 +16,9 @@ export default defineNode({
       prompt: 'Say hello',
     },
     input: {},
-    credential: { data: { apiKey: 'sk-sample' } },
   },
-  credentialTypes: ['openai-compatible'],
+  service: openai,
   config: z.object({
-    credential: credentialName(),
     model: z.string().min(1).max(200).describe('e.g. gpt-4o-mini, @cf/meta/llama-3.1-8b-instruct'),
     system: z.string().max(100_000).optional().describe('The system message'),
     prompt: z.string().min(1).max(200_000).describe('The user message'),

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
-import { runCode } from '../src/code/run-code'
+import { defineNode, runCode } from '../src/nodes/node-api'
 
 const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i
 

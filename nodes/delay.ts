@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import { AutomateError } from '../src/errors'
-import { MAX_QUEUE_DELAY_MS } from '../src/engine/messages'
-import { defineNode, suspendRun } from '../src/nodes/define-node'
+import { AutomateError, MAX_QUEUE_DELAY_MS, defineNode, suspendRun } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'delay',

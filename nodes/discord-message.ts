@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { executeWebhook } from '../src/clients/discord'
-import { credentialName } from '../src/credentials/types'
-import { defineNode } from '../src/nodes/define-node'
+import { discord, executeWebhook } from '../src/clients/discord'
+import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'discord-message',
@@ -12,14 +11,10 @@ export default defineNode({
   sample: {
     config: { credential: 'team-discord', content: 'New signup: Ada <ada@example.com>' },
     input: {},
-    credential: {
-      data: { url: 'https://discord.com/api/webhooks/112233445566778899/sample-token' },
-    },
   },
-  credentialTypes: ['discord-webhook'],
+  service: discord,
   config: z
     .object({
-      credential: credentialName(),
       content: z.string().max(2000).optional().describe('The text, up to 2,000 characters'),
       username: z.string().min(1).max(80).optional().describe("Overrides the webhook's name"),
       avatarUrl: z.string().url().optional().describe("Overrides the webhook's avatar"),

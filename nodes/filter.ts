@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { defineNode, haltRun } from '../src/nodes/define-node'
-import { evaluateExpression, jsonataSource } from '../src/lib/jsonata'
+import { defineNode, evaluateExpression, haltRun, jsonataSource } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'filter',

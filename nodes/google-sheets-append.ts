@@ -1,8 +1,6 @@
 import { z } from 'zod'
-import { sheetsCall, valuesPath } from '../src/clients/google'
-import { credentialName } from '../src/credentials/types'
-import { AutomateError } from '../src/errors'
-import { defineNode } from '../src/nodes/define-node'
+import { google, sheetsCall, valuesPath } from '../src/clients/google'
+import { AutomateError, defineNode } from '../src/nodes/node-api'
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()])
 const record = z.record(z.string(), z.unknown())
@@ -22,9 +20,8 @@ export default defineNode({
     },
     input: {},
   },
-  credentialTypes: ['google-service-account'],
+  service: google,
   config: z.object({
-    credential: credentialName(),
     spreadsheetId: z.string().min(1).describe('The id in the sheet URL: /spreadsheets/d/<id>/'),
     range: z.string().min(1).describe('The sheet (tab) to append to, e.g. Sheet1 or Sheet1!A:D'),
     values: z

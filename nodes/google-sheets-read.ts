@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { sheetsCall, valuesPath } from '../src/clients/google'
-import { credentialName } from '../src/credentials/types'
-import { defineNode } from '../src/nodes/define-node'
+import { google, sheetsCall, valuesPath } from '../src/clients/google'
+import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'google-sheets-read',
@@ -12,9 +11,8 @@ export default defineNode({
     config: { credential: 'signups-sheet', spreadsheetId: 'with-header-sample', range: 'Sheet1' },
     input: {},
   },
-  credentialTypes: ['google-service-account'],
+  service: google,
   config: z.object({
-    credential: credentialName(),
     spreadsheetId: z.string().min(1).describe('The id in the sheet URL: /spreadsheets/d/<id>/'),
     range: z.string().min(1).describe('A1 notation, e.g. Sheet1 or Sheet1!A1:D100'),
     as: z

@@ -1,10 +1,16 @@
 import { z } from 'zod'
-import { HTTP_CREDENTIAL_TYPES, authHeader } from '../src/clients/http-auth'
-import { credentialName } from '../src/credentials/types'
-import { AutomateError } from '../src/errors'
-import { fetchFollowing } from '../src/clients/transport/follow-redirects'
-import { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../src/clients/transport/http'
-import { defineNode } from '../src/nodes/define-node'
+import {
+  AutomateError,
+  HTTP_CREDENTIAL_TYPES,
+  MAX_RESPONSE_BYTES,
+  authHeader,
+  credentialName,
+  defineNode,
+  fetchFollowing,
+  httpError,
+  noAnswerError,
+  readBody,
+} from '../src/nodes/node-api'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const INPUT_AS_BODY = new Set(['POST', 'PUT', 'PATCH'])

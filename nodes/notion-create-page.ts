@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { notionCall, notionClient } from '../src/clients/notion'
+import { notion, notionCall, notionClient } from '../src/clients/notion'
 import { titleProperty, toNotionProperties } from '../src/clients/notion-properties'
-import { credentialName } from '../src/credentials/types'
-import { defineNode } from '../src/nodes/define-node'
+import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'notion-create-page',
@@ -18,12 +17,10 @@ export default defineNode({
       properties: { Name: 'Ada Lovelace', Email: 'ada@example.com', Tags: ['vip'] },
     },
     input: {},
-    credential: { data: { token: 'ntn_sample' } },
   },
-  credentialTypes: ['notion'],
+  service: notion,
   config: z
     .object({
-      credential: credentialName(),
       dataSourceId: z.string().min(1).optional().describe('The data source to add a page to'),
       pageId: z.string().min(1).optional().describe('Or the page to create a sub-page under'),
       properties: z

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { notionCall, notionClient } from '../src/clients/notion'
+import { notion, notionCall, notionClient } from '../src/clients/notion'
 import { fromNotionProperty } from '../src/clients/notion-properties'
-import { credentialName } from '../src/credentials/types'
-import { defineNode } from '../src/nodes/define-node'
+import { defineNode } from '../src/nodes/node-api'
 
 type Page = {
   id: string
@@ -26,11 +25,9 @@ export default defineNode({
       limit: 10,
     },
     input: {},
-    credential: { data: { token: 'ntn_sample' } },
   },
-  credentialTypes: ['notion'],
+  service: notion,
   config: z.object({
-    credential: credentialName(),
     dataSourceId: z.string().min(1).describe('The data source to query'),
     filter: z.record(z.string(), z.unknown()).optional().describe("Notion's filter object"),
     sorts: z.array(z.record(z.string(), z.unknown())).optional().describe("Notion's sorts"),

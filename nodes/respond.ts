@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
+import { defineNode } from '../src/nodes/node-api'
 
 /**
  * Headers the platform sets itself (a workflow setting them would corrupt the answer), and

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
+import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'set',

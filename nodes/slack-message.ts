@@ -1,8 +1,6 @@
 import { z } from 'zod'
-import { postMessage, postToWebhook } from '../src/clients/slack'
-import { credentialName } from '../src/credentials/types'
-import { AutomateError } from '../src/errors'
-import { defineNode } from '../src/nodes/define-node'
+import { postMessage, postToWebhook, slack } from '../src/clients/slack'
+import { AutomateError, defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'slack-message',
@@ -13,14 +11,10 @@ export default defineNode({
   sample: {
     config: { credential: 'team-slack', text: 'Deploy finished :white_check_mark:' },
     input: {},
-    credential: {
-      data: { url: 'https://hooks.slack.com/services/T0000000/B0000000/sampleSecret' },
-    },
   },
-  credentialTypes: ['slack-webhook', 'slack-bot'],
+  service: slack,
   config: z
     .object({
-      credential: credentialName(),
       text: z
         .string()
         .max(40_000)

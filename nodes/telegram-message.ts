@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { callTelegram } from '../src/clients/telegram'
-import { credentialName } from '../src/credentials/types'
-import { defineNode } from '../src/nodes/define-node'
+import { callTelegram, telegram } from '../src/clients/telegram'
+import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'telegram-message',
@@ -12,11 +11,9 @@ export default defineNode({
   sample: {
     config: { credential: 'oncall-bot', chatId: 4242, text: 'Disk almost full on db-1' },
     input: {},
-    credential: { data: { token: '123456:sample-token' } },
   },
-  credentialTypes: ['telegram-bot'],
+  service: telegram,
   config: z.object({
-    credential: credentialName(),
     chatId: z
       .union([z.string().min(1), z.number().int()])
       .describe('A chat id (a number) or a channel username (@channel)'),

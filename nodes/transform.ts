@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
-import { evaluateExpression, jsonataSource } from '../src/lib/jsonata'
+import { defineNode, evaluateExpression, jsonataSource } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'transform',

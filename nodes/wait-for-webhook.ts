@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import { AutomateError } from '../src/errors'
-import { parseResumeUrl } from '../src/engine/resume-url'
-import { defineNode, suspendRun } from '../src/nodes/define-node'
+import { AutomateError, defineNode, parseResumeUrl, suspendRun } from '../src/nodes/node-api'
 
 /** 30 days: a wait is a run that is not finished, which retention never deletes. */
 export const MAX_WAIT_SECONDS = 30 * 24 * 3600

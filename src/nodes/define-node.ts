@@ -1,5 +1,11 @@
 import type { z } from 'zod'
-import type { Credential, CredentialType } from '../credentials/types'
+import type { Service } from '../clients/service'
+import {
+  type Credential,
+  type CredentialType,
+  credentialName,
+  sampleCredentialData,
+} from '../credentials/types'
 import type { TemplateContext } from '../templates/context'
 
 /** What the engine hands a node: its parsed config and what it needs to be a good citizen. */
@@ -36,9 +42,12 @@ export type NodeDefinition<
   config: Schema
   /**
    * The credential types the node accepts in `config.credential`: saving a workflow that names a
-   * stored credential of another type is refused, and `ctx.credential()` checks it again.
+   * stored credential of another type is refused, and `ctx.credential()` checks it again. An app
+   * node names its `service` instead, and gets them from it.
    */
   credentialTypes?: readonly Types[]
+  /** The integration an app node calls (its defineService in src/clients/). */
+  service?: Service<any>
   /**
    * A config and an input the node succeeds on. The contract suite (src/nodes/contract.test.ts)
    * runs every registered node once on it, with outbound calls going to the fake upstream, so no
@@ -87,11 +96,53 @@ export type NodeSample = {
   credential?: { data: Record<string, unknown>; baseUrl?: string }
 }
 
-/** Identity: exists so a node's config schema types `ctx.config` (and its credential) in `run`. */
+type WithCredential<Schema extends z.ZodObject> =
+  Schema extends z.ZodObject<infer Shape, infer Config>
+    ? z.ZodObject<{ credential: z.ZodString } & Shape, Config>
+    : never
+
+type ServiceTypes<S extends Service<any>> = keyof S['credentials'] & CredentialType
+
+/** An app node: it names its service once, and the rest of its credential follows from that. */
+export type AppNodeDefinition<Schema extends z.ZodObject, S extends Service<any>> = Omit<
+  NodeDefinition<WithCredential<Schema>, ServiceTypes<S>>,
+  'config' | 'credentialTypes' | 'service'
+> & { service: S; config: Schema }
+
+/**
+ * Exists so a node's config schema types `ctx.config` (and its credential) in `run`. An app node
+ * names its `service`, and gets from it a `credential` field first in its config, its
+ * credentialTypes (the service's) and, unless its sample gives one, the service's sample data.
+ */
+export function defineNode<Schema extends z.ZodObject, S extends Service<any>>(
+  node: AppNodeDefinition<Schema, S>,
+): NodeDefinition<WithCredential<Schema>, ServiceTypes<S>>
 export function defineNode<Schema extends z.ZodObject, Types extends CredentialType = never>(
   node: NodeDefinition<Schema, Types>,
-) {
-  return node
+): NodeDefinition<Schema, Types>
+export function defineNode(node: NodeDefinition | AppNodeDefinition<z.ZodObject, Service<any>>) {
+  const { service } = node
+  if (!service) return node
+  const credentialTypes = Object.keys(service.credentials) as CredentialType[]
+  const data = sampleCredentialData(credentialTypes[0]!)
+  return {
+    ...node,
+    credentialTypes,
+    config: withCredential(node.config),
+    sample:
+      node.sample.credential || !data ? node.sample : { ...node.sample, credential: { data } },
+  }
+}
+
+/**
+ * The config schema with `credential` first, as the catalogue shows it. A clone, not
+ * z.object({ credential, ...shape }): that would drop the object's own refinements (.refine).
+ */
+function withCredential(schema: z.ZodObject) {
+  return schema.clone({
+    ...schema._zod.def,
+    shape: { credential: credentialName(), ...schema.shape },
+  })
 }
 
 const SUSPEND = Symbol.for('automateos.suspend')

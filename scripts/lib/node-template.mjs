@@ -25,7 +25,7 @@ export function identifierOf(type) {
 /** nodes/<type>.ts: a working node to edit, not a stub: it copies its input and sets one field. */
 export function nodeSource(type) {
   return `import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
+import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
   type: '${type}', // must equal the file name

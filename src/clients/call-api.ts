@@ -26,6 +26,11 @@ export type ApiRequest = {
   messageOf?: (body: unknown) => string | undefined
   /** A wait the API asks for in its body (Discord's and Telegram's `retry_after`), in ms. */
   retryAfterOf?: (body: unknown) => number | undefined
+  /**
+   * For an API that says "rate limited" in its own way (GitHub: a 403 with x-ratelimit-*): the
+   * wait in ms when this failed answer is one, which makes it retryable after that wait.
+   */
+  rateLimitOf?: (answer: ApiAnswer) => number | undefined
 }
 
 export type ApiAnswer = { status: number; headers: Headers; body: unknown }
@@ -74,7 +79,7 @@ export async function callApi(request: ApiRequest): Promise<ApiAnswer> {
 
 /** The error for a failed call; also for an API that says "failed" in a 200 (Slack, Telegram). */
 export function apiError(
-  request: Pick<ApiRequest, 'service' | 'messageOf' | 'retryAfterOf'>,
+  request: Pick<ApiRequest, 'service' | 'messageOf' | 'retryAfterOf' | 'rateLimitOf'>,
   status: number,
   headers: Headers,
   body: unknown,
@@ -84,13 +89,15 @@ export function apiError(
   const summary = redirect
     ? `${request.service.name} answered ${status}, a redirect, which is not followed`
     : `${request.service.name} ${status}`
-  const waitMs = retryAfterMs(headers.get('retry-after')) ?? request.retryAfterOf?.(body)
+  const limitedMs = redirect ? undefined : request.rateLimitOf?.({ status, headers, body })
+  const waitMs =
+    limitedMs ?? retryAfterMs(headers.get('retry-after')) ?? request.retryAfterOf?.(body)
   return new AutomateError(
     request.service.errorCode,
     message && !redirect ? `${summary}: ${message}` : summary,
     {
       status: 502,
-      retryable: !redirect && isRetryableStatus(status),
+      retryable: limitedMs !== undefined || (!redirect && isRetryableStatus(status)),
       retryAfterMs: waitMs,
       details: { status, body },
     },

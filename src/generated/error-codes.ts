@@ -7,6 +7,7 @@ export type ServiceErrorCode =
   | 'AI_ERROR'
   | 'AI_NO_ANSWER'
   | 'DISCORD_ERROR'
+  | 'GITHUB_ERROR'
   | 'GOOGLE_ERROR'
   | 'GOOGLE_SHEETS_ERROR'
   | 'HTTP_ERROR'

@@ -6,6 +6,7 @@ import codeNode from '../../nodes/code'
 import delayNode from '../../nodes/delay'
 import discordMessageNode from '../../nodes/discord-message'
 import filterNode from '../../nodes/filter'
+import githubCreateIssueNode from '../../nodes/github-create-issue'
 import googleSheetsAppendNode from '../../nodes/google-sheets-append'
 import googleSheetsReadNode from '../../nodes/google-sheets-read'
 import httpRequestNode from '../../nodes/http-request'
@@ -25,6 +26,7 @@ export const NODE_MODULES = {
   'delay': delayNode,
   'discord-message': discordMessageNode,
   'filter': filterNode,
+  'github-create-issue': githubCreateIssueNode,
   'google-sheets-append': googleSheetsAppendNode,
   'google-sheets-read': googleSheetsReadNode,
   'http-request': httpRequestNode,

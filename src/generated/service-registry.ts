@@ -2,6 +2,7 @@
 // src/clients/. Do not edit: declare a service in its client file and run `npm run registry`.
 import type { Service } from '../clients/service'
 import { discord } from '../clients/discord'
+import { github } from '../clients/github'
 import { google } from '../clients/google'
 import { http } from '../clients/http-auth'
 import { notion } from '../clients/notion'
@@ -11,6 +12,7 @@ import { telegram } from '../clients/telegram'
 
 export const SERVICES = {
   discord,
+  github,
   google,
   http,
   notion,
@@ -22,6 +24,7 @@ export const SERVICES = {
 /** Every service's credential types, by type name: src/credentials/types.ts adds its own. */
 export const SERVICE_CREDENTIALS = {
   ...discord.credentials,
+  ...github.credentials,
   ...google.credentials,
   ...http.credentials,
   ...notion.credentials,

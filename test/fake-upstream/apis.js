@@ -1,6 +1,7 @@
 // Which fake API answers a host: the official API hosts, and `<api>-<anything>.upstream.test`
 // for a test that points a credential's baseUrl (or a webhook URL) at a host of its own.
 import { discord } from './discord.js'
+import { github } from './github.js'
 import { googleAdmin, googleToken, sheetsApi } from './google.js'
 import { notion } from './notion.js'
 import { openai } from './openai.js'
@@ -10,6 +11,7 @@ import { telegram } from './telegram.js'
 const APIS = [
   [/^api\.notion\.com$|^notion-/, notion],
   [/^discord\.com$|^discord-/, discord],
+  [/^api\.github\.com$|^github-/, github],
   [/^(hooks\.)?slack\.com$|^slack-/, slack],
   [/^api\.telegram\.org$|^telegram-/, telegram],
   [/^api\.openai\.com$|^openai-/, openai],

@@ -91,7 +91,7 @@ export function apiError(
     : `${request.service.name} ${status}`
   const limitedMs = redirect ? undefined : request.rateLimitOf?.({ status, headers, body })
   const waitMs =
-    limitedMs ?? retryAfterMs(headers.get('retry-after')) ?? request.retryAfterOf?.(body)
+    limitedMs ?? waitAsked(headers) ?? request.retryAfterOf?.(body)
   return new AutomateError(
     request.service.errorCode,
     message && !redirect ? `${summary}: ${message}` : summary,
@@ -102,6 +102,17 @@ export function apiError(
       details: { status, body },
     },
   )
+}
+
+/**
+ * The wait an answer asks for: `retry-after-ms` first (Azure OpenAI sends it, and OpenAI's and
+ * Anthropic's SDKs read it before Retry-After: openai-node src/client.ts `retryRequest`), then
+ * Retry-After in seconds or as a date.
+ */
+function waitAsked(headers: Headers) {
+  const ms = headers.get('retry-after-ms')?.trim()
+  if (ms && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms)
+  return retryAfterMs(headers.get('retry-after'))
 }
 
 /**

@@ -66,7 +66,7 @@ function redactOutcome(outcome: NodeOutcome): NodeOutcome {
 async function tryNode(call: NodeCall): Promise<NodeOutcome> {
   const { node } = call
   const policy = node.retry ?? NO_RETRY
-  const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
+  const timeoutMs = stepTimeoutMs(call.lookup, node)
   let attempt = call.attemptsSoFar
   for (;;) {
     attempt += 1
@@ -83,6 +83,17 @@ async function tryNode(call: NodeCall): Promise<NodeOutcome> {
       if (!fitsInline) return { kind: 'retry-later', error, attempts: attempt, delayMs }
       await new Promise((resolve) => setTimeout(resolve, delayMs))
     }
+  }
+}
+
+/** A step's timeout: its own `timeoutMs`, else its node's default, else the engine's. */
+export function stepTimeoutMs(lookup: NodeLookup, node: WorkflowNode): number {
+  if (node.timeoutMs !== undefined) return node.timeoutMs
+  try {
+    return lookup(node.type).timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
+  } catch {
+    // An unknown type fails its step when it runs, at once.
+    return DEFAULT_NODE_TIMEOUT_MS
   }
 }
 
@@ -111,7 +122,10 @@ async function attemptNode(
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new AutomateError('NODE_TIMEOUT', `Timed out after ${timeoutMs} ms`, {
+      const retryable = definition.retriesTimeouts?.(parsed.data) ?? true
+      const why = retryable ? '' : ' (not retried: the call may already have taken effect)'
+      const error = new AutomateError('NODE_TIMEOUT', `Timed out after ${timeoutMs} ms${why}`, {
+        retryable,
         details: { timeoutMs },
       })
       controller.abort(error)

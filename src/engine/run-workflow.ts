@@ -7,7 +7,6 @@ import { decodePayload, encodeText } from '../store/payloads'
 import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
 import { suspendRun, type Suspend } from '../nodes/define-node'
 import type { Waiting } from './waiting'
-import { DEFAULT_NODE_TIMEOUT_MS } from '../workflow/definition'
 import { claimRun, type ClaimedRun } from './claim'
 import { LEASE_MARGIN_MS, checkLease, type Budget } from './lease-guard'
 import {
@@ -18,7 +17,7 @@ import {
   type RunsQueue,
 } from './messages'
 import { skippedSteps, stepLog, type StepLog } from './record'
-import { type NodeLookup, type NodeOutcome } from './run-node'
+import { stepTimeoutMs, type NodeLookup, type NodeOutcome } from './run-node'
 import { clearItemResults } from './for-each-progress'
 import { runMappedStep, type StepOutcome } from './map-step'
 import { stepScope, type StepScope } from './step-scope'
@@ -106,7 +105,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       stepsRun: state.stepsRun,
       messageStartedAt: startedAt,
       leaseUntil: state.leaseUntil,
-      timeoutMs: nodes[state.index]!.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+      timeoutMs: stepTimeoutMs(lookup(deps), nodes[state.index]!),
       now: Date.now(),
     })
     if (lease.action === 'continue-later') return continueLater(deps, run, log, 0, null)
@@ -184,7 +183,7 @@ async function runStep(
         stepsRun: state.stepsRun + elements,
         messageStartedAt: message.startedAt,
         leaseUntil: state.leaseUntil,
-        timeoutMs: node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+        timeoutMs: stepTimeoutMs(lookup(deps), node),
         now: Date.now(),
       }).action === 'run',
     elementRan: () => {

@@ -82,6 +82,16 @@ export type NodeDefinition<
    * and the node itself, read that URL as `run.resumeUrl` (the node in `ctx.templateContext`).
    */
   resumable?: boolean
+  /**
+   * The node's timeout when its step sets no `timeoutMs` (else DEFAULT_NODE_TIMEOUT_MS): for a
+   * node whose work takes minutes (a model writing a long answer).
+   */
+  timeoutMs?: number
+  /**
+   * False when an attempt cut off by its timeout may still have taken effect (an AI call is
+   * billed for the answer it was writing): the engine then fails the step rather than retry it.
+   */
+  retriesTimeouts?(config: z.infer<Schema>): boolean
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 

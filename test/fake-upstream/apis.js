@@ -4,7 +4,7 @@ import { discord } from './discord.js'
 import { github } from './github.js'
 import { googleAdmin, googleToken, sheetsApi } from './google.js'
 import { notion } from './notion.js'
-import { openai } from './openai.js'
+import { anthropicCompat, azureOpenai, openai } from './openai.js'
 import { slack } from './slack.js'
 import { telegram } from './telegram.js'
 
@@ -15,6 +15,8 @@ const APIS = [
   [/^(hooks\.)?slack\.com$|^slack-/, slack],
   [/^api\.telegram\.org$|^telegram-/, telegram],
   [/^api\.openai\.com$|^openai-/, openai],
+  [/\.openai\.azure\.com$|^azure-openai-/, azureOpenai],
+  [/^api\.anthropic\.com$|^anthropic-/, anthropicCompat],
   [/^sheets\.googleapis\.com$|^sheets-/, sheetsApi],
 ]
 

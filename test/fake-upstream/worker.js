@@ -12,7 +12,8 @@
 //                     without guessing how long that takes.
 //
 // Any other request is recorded and answered by its route, by the fake of the API its host
-// belongs to (apis.js: Notion, Google, Discord, GitHub, Slack, Telegram, OpenAI), or with 200 { ok: true, echo }.
+// belongs to (apis.js: Notion, Google, Discord, GitHub, Slack, Telegram, OpenAI, Azure OpenAI,
+// Anthropic), or with 200 { ok: true, echo }.
 // A request with an Idempotency-Key already seen gets the first answer again and is not counted
 // as a new effect, as Stripe and most payment APIs do.
 

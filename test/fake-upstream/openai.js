@@ -38,15 +38,15 @@ export function openai(request) {
         code: 'insufficient_quota',
       },
     })
-  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers; retry-after-ms is
-  // what OpenAI's SDKs read first (openai-node src/client.ts, retryRequest).
+  // The x-ratelimit-* headers are https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers;
+  // OpenAI documents no retry-after-ms (Azure sends it, below), and its SDKs read Retry-After.
   if (key.includes('rate-limited'))
     return json(
       429,
       {
         error: {
           message:
-            'Rate limit reached for gpt-4o-mini in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 1.5s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+            'Rate limit reached for gpt-4o-mini in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 2s. Visit https://platform.openai.com/account/rate-limits to learn more.',
           type: 'requests',
           param: null,
           code: 'rate_limit_exceeded',
@@ -57,9 +57,8 @@ export function openai(request) {
         'x-ratelimit-limit-tokens': '40000',
         'x-ratelimit-remaining-requests': '0',
         'x-ratelimit-remaining-tokens': '39980',
-        'x-ratelimit-reset-requests': '1.5s',
+        'x-ratelimit-reset-requests': '2s',
         'x-ratelimit-reset-tokens': '30ms',
-        'retry-after-ms': '1500',
         'retry-after': '2',
       },
     )
@@ -144,7 +143,9 @@ function completion(body, content, model = body.model) {
  * answers 404 Resource not found (https://github.com/MicrosoftDocs/azure-docs/issues/114602);
  * without a key, or with a wrong one, 401 in its own shape
  * (https://github.com/continuedev/continue/issues/4601, https://github.com/SciSharp/BotSharp/issues/386).
- * Its 429 carries retry-after-ms and retry-after.
+ * Its 429 (body: https://www.dotnetstudioai.com/hospital/fix-429-rate-limit-exceeded-azure-openai-dotnet)
+ * carries retry-after-ms, to follow first when present
+ * (https://www.developersdigest.tech/errors/api/azure-openai/429-rate-limit-exceeded), and retry-after.
  */
 export function azureOpenai(request) {
   const azureError = (status, message) => json(status, { error: { code: String(status), message } })

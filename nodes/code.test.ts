@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runCode } from '../src/code/run-code'
+import { MAX_RESULT_CHARS, runCode } from '../src/code/run-code'
 import { fakeUpstream } from '../test/helpers'
 import { nodeContext } from '../test/node-context'
 import code from './code'
@@ -15,6 +15,11 @@ async function run(
     workflowId: `wf-${crypto.randomUUID()}`,
   })
   return code.run(input, ctx)
+}
+
+/** What the fake upstream received at an origin with a port (fakeUpstream's base has none). */
+async function requestsAt(origin: string) {
+  return ((await (await fetch(`${origin}/__requests`)).json()) as { requests: unknown[] }).requests
 }
 
 describe('code', () => {
@@ -87,6 +92,72 @@ return { status: r.status, body: await r.json() }`,
     expect((await other.received()).requests).toEqual([])
   })
 
+  it('matches the port: a bare host means its default port only, host:port that port', async () => {
+    const upstream = fakeUpstream()
+    const host = new URL(upstream.base).hostname
+    const other = `http://${host}:8923`
+    const refused = await failure(
+      run({ allowedHosts: [host], code: `return (await fetch('${other}/admin')).status` }),
+    )
+    expect(refused.message).toContain(`${other} is not in this code step's allowedHosts (${host})`)
+    expect(await requestsAt(other)).toEqual([])
+
+    const output = await run({
+      allowedHosts: [`${host}:8923`],
+      code: `return (await fetch('${other}/admin')).status`,
+    })
+    expect(output).toBe(200)
+    expect(await requestsAt(other)).toMatchObject([{ method: 'GET', path: '/admin' }])
+    const defaultPort = await failure(
+      run({
+        allowedHosts: [`${host}:8923`],
+        code: `return (await fetch('${upstream.url('/x')}')).status`,
+      }),
+    )
+    expect(defaultPort.message).toContain(`is not in this code step's allowedHosts (${host}:8923)`)
+    expect((await upstream.received()).requests).toEqual([])
+  })
+
+  it('starts every run from fresh module state: nothing one run leaves behind reaches the next', async () => {
+    // The same workflow, code, hosts and limit: before, these runs shared one warm isolate.
+    const ctx = (input: unknown) =>
+      nodeContext(
+        code,
+        {
+          code: 'const seen = globalThis.previousSendersInput\nglobalThis.previousSendersInput = input\nreturn { seen: seen ?? null }',
+        },
+        { workflowId: 'wf-shared', templateContext: { input } as never },
+      )
+    const first = await code.run(
+      { email: 'first@example.com' },
+      ctx({ email: 'first@example.com' }),
+    )
+    const second = await code.run(
+      { email: 'second@example.com' },
+      ctx({ email: 'second@example.com' }),
+    )
+    expect(first).toEqual({ seen: null })
+    expect(second).toEqual({ seen: null })
+  })
+
+  it('refuses a result over the cap before parsing it, naming the limit', async () => {
+    const error = await failure(run({ code: `return 'x'.repeat(${MAX_RESULT_CHARS})` }))
+    expect(error.code).toBe('OUTPUT_TOO_LARGE')
+    expect(error.message).toBe(
+      `The code's result is over ${MAX_RESULT_CHARS} characters of JSON, the most a step may output`,
+    )
+    expect(error.details).toEqual({ limit: MAX_RESULT_CHARS })
+    // Exactly at the cap still comes through.
+    const fits = await run({ code: `return 'x'.repeat(${MAX_RESULT_CHARS - 2})` })
+    expect((fits as string).length).toBe(MAX_RESULT_CHARS - 2)
+  })
+
+  it('cuts a thrown error to a length an error message can carry', async () => {
+    const error = await failure(run({ code: `throw new Error('x'.repeat(1_000_000))` }))
+    expect(error.code).toBe('CODE_FAILED')
+    expect(error.message).toBe(`Error: ${'x'.repeat(2_000)}`)
+  })
+
   it('says when the code does not compile', async () => {
     const error = await failure(run({ code: 'return {' }))
     expect(error.code).toBe('CODE_INVALID')
@@ -101,7 +172,6 @@ return { status: r.status, body: await r.json() }`,
           context: {},
           allowedHosts: [],
           cpuMs: 50,
-          workflowId: 'w',
         },
         null,
       ),
@@ -115,5 +185,15 @@ return { status: r.status, body: await r.json() }`,
     expect(
       code.config.safeParse({ code: 'return 1', allowedHosts: ['https://x.test/'] }).success,
     ).toBe(false)
+  })
+
+  it('takes host:port with a port from 1 to 65535 when saving', () => {
+    const valid = (host: string) =>
+      code.config.safeParse({ code: 'return 1', allowedHosts: [host] }).success
+    expect(valid('localhost:8787')).toBe(true)
+    expect(valid('*.example.com:65535')).toBe(true)
+    expect(valid('localhost:65536')).toBe(false)
+    expect(valid('localhost:0')).toBe(false)
+    expect(valid('localhost:')).toBe(false)
   })
 })

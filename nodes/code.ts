@@ -1,7 +1,12 @@
 import { z } from 'zod'
 import { defineNode, runCode } from '../src/nodes/node-api'
 
-const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i
+// A host name, or *. and a name for its subdomains, then an optional port.
+const HOST =
+  /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[1-9]\d{0,4})?$/i
+const HOST_RULE =
+  'must be a host name such as api.example.com or *.example.com, with :port for a port other ' +
+  'than 80 (http) or 443 (https), e.g. localhost:8787'
 
 export default defineNode({
   type: 'code',
@@ -25,10 +30,18 @@ export default defineNode({
         'The body of async (input, context) => { ... }, e.g. return { n: input.items.length }',
       ),
     allowedHosts: z
-      .array(z.string().regex(HOST, 'must be a host name such as api.example.com or *.example.com'))
+      .array(
+        z
+          .string()
+          .regex(HOST, HOST_RULE)
+          .refine((host) => Number(host.split(':')[1] ?? 1) <= 65_535, HOST_RULE),
+      )
       .max(20)
       .default([])
-      .describe('Hosts the code may fetch from; none by default'),
+      .describe(
+        'Hosts the code may fetch from; none by default. A host alone allows its default port ' +
+          '(80/443) only; host:port allows that port',
+      ),
     cpuMs: z
       .number()
       .int()
@@ -45,7 +58,6 @@ export default defineNode({
       context: ctx.templateContext ?? {},
       allowedHosts: ctx.config.allowedHosts,
       cpuMs: ctx.config.cpuMs,
-      workflowId: ctx.workflowId,
     })
   },
 })

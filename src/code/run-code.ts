@@ -1,7 +1,10 @@
 import { env, exports } from 'cloudflare:workers'
 import { AutomateError } from '../errors'
 import type { GateProps } from './outbound-gate'
-import { sandboxModules, USER_LINE_OFFSET } from './sandbox-modules'
+import { MAX_RESULT_CHARS, readResult } from './read-result'
+import { sandboxModules, THROWN_STATUS, USER_LINE_OFFSET } from './sandbox-modules'
+
+export { MAX_RESULT_CHARS }
 
 export type CodeCall = {
   code: string
@@ -9,14 +12,9 @@ export type CodeCall = {
   context: unknown
   allowedHosts: string[]
   cpuMs: number
-  /** Keeps one workflow's isolate (and its globals) apart from another's running the same code. */
-  workflowId: string
 }
 
-type SandboxResult =
-  { ok: true; text: string } | { ok: false; name: string; message: string; stack: string }
-
-type Sandbox = { run(inputText: string, contextText: string): Promise<SandboxResult> }
+type Thrown = { name: string; message: string; stack: string }
 
 export const ENABLE_HINT =
   'add a Worker Loader binding to wrangler.toml ([[worker_loaders]] with binding = "LOADER") and ' +
@@ -25,7 +23,7 @@ export const ENABLE_HINT =
 /**
  * Runs user JavaScript in a Dynamic Worker: its own isolate, no bindings, no network unless
  * hosts are listed (then only through CodeOutboundGate), a CPU limit, and the loop guard. The
- * main Worker never evaluates the code itself.
+ * main Worker never evaluates the code itself, and reads its answer with a size cap.
  */
 export async function runCode(
   call: CodeCall,
@@ -38,38 +36,74 @@ export async function runCode(
       { retryable: false },
     )
   }
-  const modules = sandboxModules(call.code)
   const hosts = [...call.allowedHosts].sort()
-  // The same code, hosts and limit reuse a warm isolate (and count once a day on the bill).
-  const id = await digest(JSON.stringify([call.workflowId, hosts, call.cpuMs, modules]))
-  const worker = loader.get(id, () => ({
+  // A new isolate for every run (load, not get: no cache by id), so nothing the code leaves in
+  // its globals reaches the next run, whose input may come from another sender. It costs one
+  // Dynamic Worker per run on the bill, which is what that isolation is worth.
+  const worker = loader.load({
     compatibilityDate: '2026-04-01',
     mainModule: 'main.js',
-    modules,
+    modules: sandboxModules(call.code),
     env: {},
     globalOutbound: hosts.length ? gate({ hosts }) : null,
     limits: { cpuMs: call.cpuMs },
-  }))
-  const sandbox = worker.getEntrypoint() as unknown as Sandbox
-  let result: SandboxResult
+  })
+  let answer: Response
   try {
-    result = await sandbox.run(
-      JSON.stringify(call.input ?? null),
-      JSON.stringify(call.context ?? {}),
-    )
+    answer = await worker.getEntrypoint().fetch('http://code.sandbox/run', {
+      method: 'POST',
+      body: JSON.stringify({ input: call.input ?? null, context: call.context ?? {} }),
+    })
   } catch (error) {
     throw sandboxFailure(error, call.cpuMs)
   }
-  if (result.ok) return JSON.parse(result.text)
-  const line = userLine(result.stack)
+  const text = await readResult(answer.body, MAX_RESULT_CHARS)
+  if (answer.status === 200) return parsed(text)
+  const thrown = answer.status === THROWN_STATUS ? thrownOf(text) : undefined
+  if (!thrown) {
+    throw new AutomateError('CODE_FAILED', `The code's sandbox answered ${answer.status}`, {
+      details: { status: answer.status },
+    })
+  }
+  const line = userLine(thrown.stack)
   const where = line ? ` (line ${line})` : ''
-  const hint = /not permitted to access the internet/.test(result.message)
+  const hint = /not permitted to access the internet/.test(thrown.message)
     ? ' (a code step reaches the network only when config.allowedHosts lists the host)'
     : ''
-  throw new AutomateError('CODE_FAILED', `${result.name}: ${result.message}${where}${hint}`, {
+  throw new AutomateError('CODE_FAILED', `${thrown.name}: ${thrown.message}${where}${hint}`, {
     retryable: false,
-    details: { name: result.name, message: result.message, ...(line ? { line } : {}) },
+    details: { name: thrown.name, message: thrown.message, ...(line ? { line } : {}) },
   })
+}
+
+/** The result, which our wrapper wrote as JSON unless the user's code replaced JSON.stringify. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new AutomateError('CODE_FAILED', 'The code returned something that is not JSON', {
+      retryable: false,
+      cause: error,
+    })
+  }
+}
+
+// The thrown error's fields, cut to a length an error message can carry.
+const MAX_THROWN_CHARS = 2_000
+
+function thrownOf(text: string): Thrown | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  const field = (name: string) => {
+    const v = (value as Record<string, unknown>)[name]
+    return typeof v === 'string' ? v.slice(0, MAX_THROWN_CHARS) : ''
+  }
+  return { name: field('name') || 'Error', message: field('message'), stack: field('stack') }
 }
 
 function gate(props: GateProps): Fetcher {
@@ -104,9 +138,4 @@ function sandboxFailure(error: unknown, cpuMs: number): AutomateError {
     })
   }
   return new AutomateError('CODE_FAILED', `The code's sandbox failed: ${message}`, { cause: error })
-}
-
-async function digest(text: string) {
-  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }

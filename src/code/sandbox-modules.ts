@@ -27,32 +27,38 @@ export function sandboxModules(code: string): Record<string, string> {
 
 export const USER_LINE_OFFSET = 1
 
-// The entrypoint: JSON in, JSON text or the thrown error out, so nothing but data crosses back.
-const MAIN = `import { WorkerEntrypoint } from 'cloudflare:workers'
-import { reset } from './guard.js'
+/** The status of an answer that carries the thrown error rather than the result. */
+export const THROWN_STATUS = 422
+
+// The entrypoint: input and context arrive as the request's JSON; the answer is the result's JSON
+// text (200) or the thrown error (422). An HTTP answer rather than an RPC return value, so the
+// main Worker reads it as a stream with a size cap, whatever the user's code did to this isolate.
+const MAIN = `import { reset } from './guard.js'
 import run from './user.js'
 
-export default class extends WorkerEntrypoint {
-  async run(inputText, contextText) {
+export default {
+  async fetch(request) {
     reset()
+    const { input, context } = await request.json()
     let value
     try {
-      value = await run(JSON.parse(inputText), JSON.parse(contextText))
+      value = await run(input, context)
     } catch (error) {
       const isError = error instanceof Error
-      return {
-        ok: false,
+      return Response.json({
         name: isError ? error.name : typeof error,
         message: isError ? error.message : String(error),
         stack: isError ? String(error.stack ?? '') : '',
-      }
+      }, { status: ${THROWN_STATUS} })
     }
+    let text
     try {
-      return { ok: true, text: JSON.stringify(value === undefined ? null : value) ?? 'null' }
+      text = JSON.stringify(value === undefined ? null : value) ?? 'null'
     } catch (error) {
-      return { ok: false, name: 'OutputError', message: 'the return value is not JSON: ' + error.message, stack: '' }
+      return Response.json({ name: 'OutputError', message: 'the return value is not JSON: ' + error.message, stack: '' }, { status: ${THROWN_STATUS} })
     }
-  }
+    return new Response(text, { headers: { 'content-type': 'application/json' } })
+  },
 }
 `
 

@@ -1,24 +1,21 @@
 import jsonata from 'jsonata'
 import { z } from 'zod'
 import { AutomateError } from '../errors'
+import { bindBuiltins, builtinsReady } from './jsonata-builtins'
+import {
+  BUDGET_BINDING,
+  type Budget,
+  type ExpressionLimits,
+  type Frame,
+  LimitReached,
+  budgetOf,
+  chargeChars,
+  stepsExceeded,
+} from './jsonata-budget'
 
 type Expression = ReturnType<typeof jsonata>
 
-/**
- * What one evaluation may cost. A Worker's clock does not advance during CPU-only work, so a
- * timeout cannot stop a runaway expression (`[1..1e6].[1..1e6]`, a function that calls itself):
- * only counting can. About a million units is under a second of CPU.
- */
-export type ExpressionLimits = {
-  /** Evaluation steps plus the elements of every array a step produces (a range allocates). */
-  steps: number
-  /** Nesting of evaluation: a recursive function adds about three levels per call. */
-  depth: number
-  /** Length of any one sequence (JSONata's own `sequence` guard, also caps `[a..b]`). */
-  sequence: number
-  /** Length of any one string a step produces: `$s & $s` doubles in one step. */
-  stringLength: number
-}
+export type { ExpressionLimits }
 
 export const DEFAULT_LIMITS: ExpressionLimits = {
   steps: 1_000_000,
@@ -38,27 +35,7 @@ export const INGEST_LIMITS: ExpressionLimits = {
 const ENTRY = Symbol.for('jsonata.__evaluate_entry')
 const EXIT = Symbol.for('jsonata.__evaluate_exit')
 // Per-evaluation state is bound into JSONata's root frame of that evaluation
-// (`environment.base`), so one compiled expression can serve concurrent runs. JSONata binds
-// only string keys; a block's `:=` binds in a child frame, so an expression cannot replace it.
-const BUDGET_BINDING = '__automateos_budget'
-const BUDGET = Symbol('automateos.budget')
-
-type Budget = { used: number; limits: ExpressionLimits }
-type RootFrame = { depth: number; lookup(name: string): unknown; [BUDGET]?: Budget | null }
-type Frame = { base: RootFrame }
-
-/** This evaluation's budget, looked up once and then kept on the root frame. */
-function budgetOf(env: Frame | undefined): Budget | undefined {
-  const base = env?.base
-  if (!base) return undefined
-  if (base[BUDGET] === undefined) base[BUDGET] = (base.lookup(BUDGET_BINDING) as Budget) ?? null
-  return base[BUDGET] ?? undefined
-}
-
-/** Thrown from inside JSONata's hooks; becomes EXPRESSION_LIMIT at the boundary. */
-class LimitReached {
-  constructor(readonly message: string) {}
-}
+// (`environment.base`, see jsonata-budget.ts), so one compiled expression can serve concurrent runs.
 
 // JSONata's own codes for its guards: stack depth, range size, sequence length.
 const LIMIT_CODES: Record<string, string> = {
@@ -100,7 +77,7 @@ export function compileExpression(source: string): Expression {
   return expression
 }
 
-/** Installs the step counter, depth and size checks, and a $pad that cannot allocate gigabytes. */
+/** Installs the step counter, depth and size checks, and built-ins charged for their work. */
 function bound(expression: Expression) {
   expression.assign(ENTRY as unknown as string, (_node: unknown, _input: unknown, env: Frame) => {
     const budget = budgetOf(env)
@@ -113,7 +90,7 @@ function bound(expression: Expression) {
   })
   expression.assign(
     EXIT as unknown as string,
-    (_node: unknown, _input: unknown, env: Frame, result: unknown) => {
+    (node: { type?: string; value?: unknown }, _input: unknown, env: Frame, result: unknown) => {
       const budget = budgetOf(env)
       if (!budget) return
       if (Array.isArray(result)) {
@@ -121,40 +98,15 @@ function bound(expression: Expression) {
           throw new LimitReached(`a sequence is longer than ${budget.limits.sequence} items`)
         budget.used += result.length
         if (budget.used > budget.limits.steps) throw stepsExceeded(budget.limits)
-      } else if (typeof result === 'string' && result.length > budget.limits.stringLength) {
-        throw new LimitReached(`a string is longer than ${budget.limits.stringLength} characters`)
+      } else if (typeof result === 'string') {
+        if (result.length > budget.limits.stringLength)
+          throw new LimitReached(`a string is longer than ${budget.limits.stringLength} characters`)
+        // `&` turns both sides into strings ($string of an object) and joins them.
+        if (node.type === 'binary' && node.value === '&') chargeChars(budget, result.length)
       }
     },
   )
-  // $pad(' ', 1e9) builds its padding in one native call, before any hook sees the result.
-  expression.registerFunction(
-    'pad',
-    function (text: string | undefined, width: number, char?: string) {
-      // JSONata calls a native function with its focus, which carries the calling frame.
-      const focus = this as unknown as { environment?: Frame }
-      const limit = budgetOf(focus.environment)?.limits.stringLength ?? DEFAULT_LIMITS.stringLength
-      if (Math.abs(width) > limit)
-        throw new LimitReached(`$pad to ${width} characters; the limit is ${limit}`)
-      return padImplementation(text, width, char)
-    },
-    '<s-ns?:s>',
-  )
-}
-
-function stepsExceeded(limits: ExpressionLimits) {
-  return new LimitReached(
-    `the expression took more than ${limits.steps} evaluation steps (a runaway loop or range?)`,
-  )
-}
-
-/** JSONata's $pad: width counts characters (code points); a negative width pads on the left. */
-function padImplementation(text: string | undefined, width: number, char?: string) {
-  if (text === undefined) return undefined
-  const fill = char === undefined || char.length === 0 ? ' ' : char
-  const missing = Math.abs(Math.trunc(width)) - [...text].length
-  if (missing <= 0) return text
-  const padding = [...fill.repeat(Math.ceil(missing / [...fill].length))].slice(0, missing).join('')
-  return width > 0 ? text + padding : padding + text
+  bindBuiltins(expression)
 }
 
 /** The syntax error of an expression, or undefined when it compiles: for save-time validation. */
@@ -183,6 +135,7 @@ export async function evaluateExpression(
   limits: ExpressionLimits = DEFAULT_LIMITS,
 ) {
   const expression = compileExpression(source)
+  await builtinsReady
   const budget: Budget = { used: 0, limits }
   try {
     return await expression.evaluate(input, { ...bindings, [BUDGET_BINDING]: budget })

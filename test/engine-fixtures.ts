@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { z } from 'zod'
-import type { RunMessage, RunsQueue } from '../src/engine/messages'
+import type { RunMessage } from '../src/store/run-model'
+import type { RunsQueue } from '../src/engine/messages'
 import { defineNode, type NodeDefinition } from '../src/nodes/define-node'
 import { uuidv7Floor } from '../src/lib/uuidv7-time'
 import { getNode } from '../src/nodes/registry'

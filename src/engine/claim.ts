@@ -1,8 +1,8 @@
 import type { WorkflowDefinition } from '../workflow/definition'
 import { claimRunRow, isUnfinished, newRunOf, type ClaimedRow } from '../store/run-row'
 import { LEASE_MS } from './lease-guard'
-import type { PendingRetry, RunMessage } from './messages'
-import type { Waiting } from './waiting'
+import type { PendingRetry, RunMessage } from '../store/run-model'
+import type { Waiting } from '../store/run-model'
 
 export type ClaimedRun = {
   kind: 'claimed'
@@ -16,7 +16,7 @@ export type ClaimedRun = {
   /** The output column of the last succeeded step, when there is one. */
   lastOutputText: string | null
   pendingRetry: PendingRetry | null
-  /** A step that paused the run, and what for (see waiting.ts). */
+  /** A step that paused the run, and what for (see store/run-model.ts). */
   waiting: Waiting | null
   leaseId: string
   leaseUntil: number

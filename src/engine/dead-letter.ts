@@ -2,7 +2,7 @@ import type { Env } from '../env'
 import { describeError } from '../errors'
 import { logEvent } from '../lib/log-event'
 import { failIdleRun, insertRun, newRunOf } from '../store/run-row'
-import { isRunMessage, type RunMessage } from './messages'
+import { isRunMessage, type RunMessage } from '../store/run-model'
 
 /**
  * A message that used up its queue retries: its run can no longer make progress on its own, so

@@ -1,14 +1,7 @@
+import type { RecordedStep } from '../store/run-source'
 import type { WorkflowNode } from '../workflow/definition'
 import type { NodeLookup } from './run-node'
 import { isResumable, nodeReads } from './step-scope'
-
-/** A recorded step as a resume sees it. */
-export type RecordedStep = {
-  index: number
-  status: string
-  /** A step that succeeded with an error is a forEach that went on past failed elements. */
-  hasError: boolean
-}
 
 export type ResumePoint = { ok: true; from: number } | { ok: false; reason: string }
 

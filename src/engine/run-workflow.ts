@@ -6,16 +6,11 @@ import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
 import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
 import { suspendRun, type Suspend } from '../nodes/define-node'
-import type { Waiting } from './waiting'
+import type { Waiting } from '../store/run-model'
 import { claimRun, type ClaimedRun } from './claim'
 import { LEASE_MARGIN_MS, checkLease, type Budget } from './lease-guard'
-import {
-  queueDelaySeconds,
-  resumeMessage,
-  type PendingRetry,
-  type RunMessage,
-  type RunsQueue,
-} from './messages'
+import { type PendingRetry, type RunMessage } from '../store/run-model'
+import { queueDelaySeconds, resumeMessage, type RunsQueue } from './messages'
 import { skippedSteps, stepLog, type StepLog } from './record'
 import { stepTimeoutMs, type NodeLookup, type NodeOutcome } from './run-node'
 import { clearItemResults } from './for-each-progress'

@@ -1,4 +1,4 @@
-import type { RunMessage, TriggerInfo } from '../engine/messages'
+import type { RunMessage, TriggerInfo } from '../store/run-model'
 import type { RunsQueue } from '../engine/messages'
 import { encodeForMessage, utf8Length } from '../store/payloads'
 import {

@@ -1,4 +1,4 @@
-import type { Waiting } from '../engine/waiting'
+import type { Waiting } from './run-model'
 
 /** Where a run stands with respect to one of its wait-for-webhook nodes, for its resume URL. */
 export type ResumeState =

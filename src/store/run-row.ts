@@ -1,5 +1,5 @@
-import type { PendingRetry, RunMessage, RunOrigin } from '../engine/messages'
-import type { Waiting } from '../engine/waiting'
+import type { PendingRetry, RunMessage, RunOrigin } from './run-model'
+import type { Waiting } from './run-model'
 
 // Every write to a run's row, and the condition that says who may make it, live here: the
 // lease protocol is only as sound as its least careful copy.

@@ -1,5 +1,12 @@
-import type { RecordedStep } from '../engine/resume-point'
 import type { WorkflowNode } from '../workflow/definition'
+
+/** A recorded step as a resume sees it. */
+export type RecordedStep = {
+  index: number
+  status: string
+  /** A step that succeeded with an error is a forEach that went on past failed elements. */
+  hasError: boolean
+}
 
 /** What a replay or resume reads of the run it copies. */
 export type RunSource = {

@@ -1,5 +1,5 @@
-import type { PendingRetry } from '../engine/messages'
-import { describeWaiting, type Waiting } from '../engine/waiting'
+import type { PendingRetry } from './run-model'
+import { describeWaiting, type Waiting } from './run-model'
 import { decodePayload } from './payloads'
 import { runIdFloor } from './run-ids'
 import { selectSteps, stepDurationMs, toStepRow } from './step-row'

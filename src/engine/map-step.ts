@@ -4,7 +4,7 @@ import { evaluateIf } from '../templates/condition'
 import { withItem, type TemplateContext } from '../templates/context'
 import { fillConfig } from '../templates/fill'
 import { forEachList } from '../templates/for-each-list'
-import { loadItemResults, saveItemResult, type ItemResult } from './for-each-progress'
+import { loadItemResults, saveItemResult, type ItemResult } from '../store/foreach-items'
 import { runNode, type NodeCall, type NodeOutcome } from './run-node'
 import type { StepScope } from './step-scope'
 

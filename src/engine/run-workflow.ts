@@ -7,16 +7,23 @@ import { decodePayload, encodeText } from '../store/payloads'
 import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
 import { suspendRun, type Suspend } from '../nodes/define-node'
 import type { Waiting } from '../store/run-model'
-import { claimRun, type ClaimedRun } from './claim'
-import { LEASE_MARGIN_MS, checkLease, type Budget } from './lease-guard'
+import { claimRun, type ClaimedRun } from '../store/claim-run'
+import { LEASE_MARGIN_MS, LEASE_MS, checkLease, type Budget } from './lease-guard'
 import { type PendingRetry, type RunMessage } from '../store/run-model'
 import { queueDelaySeconds, resumeMessage, type RunsQueue } from './messages'
-import { skippedSteps, stepLog, type StepLog } from './record'
+import { stepLog, type StepLog } from '../store/step-log'
 import { stepTimeoutMs, type NodeLookup, type NodeOutcome } from './run-node'
-import { clearItemResults } from './for-each-progress'
+import { clearItemResults } from '../store/foreach-items'
 import { runMappedStep, type StepOutcome } from './map-step'
 import { stepScope, type StepScope } from './step-scope'
-import { endOfList, judgeStep, stepRef, type FinishedStep, type RunEnd } from './step-verdict'
+import {
+  endOfList,
+  judgeStep,
+  skippedSteps,
+  stepRef,
+  type FinishedStep,
+  type RunEnd,
+} from './step-verdict'
 import { hasEffects, isReplayable } from './replayable'
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
@@ -48,7 +55,8 @@ export async function runWorkflow(
   budget: Budget,
 ): Promise<Outcome> {
   const startedAt = Date.now()
-  const claim = await claimRun(deps.db, message, crypto.randomUUID(), startedAt)
+  const lease = { leaseId: crypto.randomUUID(), until: startedAt + LEASE_MS }
+  const claim = await claimRun(deps.db, message, lease, startedAt)
   if (claim.kind === 'finished' || claim.kind === 'missing') return ACK
   if (claim.kind === 'leased') {
     // Another consumer is on it; look again when its lease ends, in case it died.

@@ -1,12 +1,14 @@
 import { AutomateError } from '../errors'
 import { decodePayload } from '../store/payloads'
+import { readRunContext } from '../store/run-context'
 import { configTemplates } from '../templates/check'
 import { templateContext, type RunInfo, type TemplateContext } from '../templates/context'
 import { fieldExpression, parseTemplate } from '../templates/parse'
 import { addReferences, emptyReferences, type References } from '../templates/references'
 import type { WorkflowNode } from '../workflow/definition'
 import type { NodeLookup } from './run-node'
-import { resumeToken, resumeUrl, runResumeKey } from './resume-url'
+import { runResumeKey } from '../store/resume-state'
+import { resumeToken, resumeUrl } from './resume-url'
 
 /**
  * The template context of a run's steps. Outputs of steps this message runs are kept as they
@@ -34,9 +36,6 @@ type ScopeRun = {
   publicUrl?: string
 }
 
-/** D1 binds at most 100 parameters; past this many ids, read every earlier output. */
-const MAX_LISTED_IDS = 90
-
 export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): StepScope {
   const reads = run.nodes.map((node) => nodeReads(node, lookup))
   const readLater = new Set<string>()
@@ -51,31 +50,16 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
 
   const load = async () => {
     const earlier = run.nodes.slice(0, run.firstIndex).map((n) => n.id)
-    const wanted = readAll ? earlier : earlier.filter((id) => readLater.has(id))
-    const listAll = readAll || wanted.length > MAX_LISTED_IDS
-    const statements = [
-      db.prepare('SELECT trigger, started_at FROM runs WHERE id = ?').bind(run.runId),
-    ]
-    if (wanted.length) {
-      statements.push(
-        db
-          .prepare(
-            `SELECT node_id, output FROM steps WHERE run_id = ? AND step_index < ?
-               AND status = 'succeeded'${listAll ? '' : ` AND node_id IN (${wanted.map(() => '?').join(', ')})`}`,
-          )
-          .bind(run.runId, run.firstIndex, ...(listAll ? [] : wanted)),
-      )
-    }
-    const [runRow, stepRows] = await db.batch(statements)
-    for (const row of (stepRows?.results ?? []) as { node_id: string; output: string | null }[]) {
+    const wanted = readAll ? 'all' : earlier.filter((id) => readLater.has(id))
+    const read = await readRunContext(db, run.runId, run.firstIndex, earlier.length ? wanted : [])
+    for (const row of read.outputs) {
       // A step this message has run since holds the same output; it was remembered already.
       if (!(row.node_id in outputs))
         outputs[row.node_id] = { output: await decodePayload(db, row.output) }
     }
-    const first = (runRow!.results as { trigger: string; started_at: number | null }[])[0]
     return {
-      trigger: first ? JSON.parse(first.trigger) : null,
-      startedAt: first?.started_at ? new Date(first.started_at).toISOString() : null,
+      trigger: read.trigger,
+      startedAt: read.startedAt ? new Date(read.startedAt).toISOString() : null,
       input: await decodePayload(db, run.inputText),
     }
   }

@@ -92,6 +92,11 @@ export type NodeDefinition<
    * billed for the answer it was writing): the engine then fails the step rather than retry it.
    */
   retriesTimeouts?(config: z.infer<Schema>): boolean
+  /**
+   * The node sets the answer of a webhook whose trigger says `"respond": "sync"`: its output is
+   * the response { status, headers, body }, given to the caller once its step is recorded.
+   */
+  answers?: boolean
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 

@@ -24,6 +24,11 @@ export function hasNode(type: string) {
   return registry.has(type)
 }
 
+/** The types of the nodes that set a sync webhook's answer (`answers`). */
+export function answeringTypes(): string[] {
+  return [...registry.values()].filter((node) => node.answers === true).map((node) => node.type)
+}
+
 export function listNodes(): NodeDefinition[] {
   return [...registry.values()]
 }

@@ -1,3 +1,4 @@
+import type { RunRow } from './run-row'
 import type { WorkflowNode } from '../workflow/definition'
 
 /** A recorded step as a resume sees it. */
@@ -51,13 +52,7 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
       )
       .bind(id),
   ])
-  type Row = {
-    workflow_id: string
-    workflow_version: number
-    status: string
-    trigger: string
-    input: string | null
-  }
+  type Row = Pick<RunRow, 'workflow_id' | 'workflow_version' | 'status' | 'trigger' | 'input'>
   const row = (runs!.results as Row[])[0]
   if (!row) return undefined
   return {

@@ -16,23 +16,8 @@ export async function resumeToken(key: string, runId: string, nodeId: string): P
     .replace(/=+$/, '')
 }
 
-export function resumeUrl(origin: string, call: ResumeCall): string {
+export function resumeUrl(origin: string, call: ResumePath): string {
   return `${origin.replace(/\/+$/, '')}${RESUME_PREFIX}/${call.runId}/${call.nodeId}/${call.token}`
 }
 
-export type ResumeCall = { runId: string; nodeId: string; token: string }
-
-/** The run, node and token a resume URL names; undefined for anything else. */
-export function parseResumeUrl(url: string): ResumeCall | undefined {
-  let path: string
-  try {
-    path = new URL(url).pathname
-  } catch {
-    return undefined
-  }
-  if (!path.startsWith(`${RESUME_PREFIX}/`)) return undefined
-  const parts = path.slice(RESUME_PREFIX.length + 1).split('/')
-  if (parts.length !== 3 || parts.some((part) => part === '')) return undefined
-  const [runId, nodeId, token] = parts as [string, string, string]
-  return { runId, nodeId, token }
-}
+export type ResumePath = { runId: string; nodeId: string; token: string }

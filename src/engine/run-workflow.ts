@@ -1,7 +1,8 @@
 import type { ErrorInfo } from '../errors'
 import { logEvent } from '../lib/log-event'
 import { redactKnownInJson } from '../redact/redact'
-import { getNode } from '../nodes/registry'
+import type { NodeDefinition } from '../nodes/define-node'
+import { findNode } from '../nodes/registry'
 import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
 import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
@@ -41,8 +42,6 @@ export type EngineDeps = {
 const ACK: Outcome = { action: 'ack' }
 /** Replayable steps held back at most, so one batch stays small. */
 const MAX_WAITING_STEPS = 50
-
-const lookup = (deps: EngineDeps) => deps.nodes ?? getNode
 
 /**
  * The Engine for one queue message: claim the run, resume after its last recorded step, run
@@ -95,12 +94,15 @@ type StepRun<Outcome = StepOutcome> = { outcome: Outcome; startedAt: number; fin
 /** Load, run one node, record, next. */
 async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, startedAt: number) {
   const nodes = run.definition.nodes
+  // Each node looked up once; undefined for a type that left the registry (runNode fails it).
+  const lookup = deps.nodes ?? findNode
+  const definitions = nodes.map((node) => lookup(node.type))
   const state = await loadState(deps.db, run)
   const log = stepLog(deps.db, run)
   const scope = stepScope(
     deps.db,
     { ...run, nodes, firstIndex: state.index, publicUrl: deps.publicUrl },
-    deps.nodes ?? getNode,
+    definitions,
   )
   while (state.index < nodes.length) {
     const lease = checkLease({
@@ -108,7 +110,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       stepsRun: state.stepsRun,
       messageStartedAt: startedAt,
       leaseUntil: state.leaseUntil,
-      timeoutMs: stepTimeoutMs(lookup(deps), nodes[state.index]!),
+      timeoutMs: stepTimeoutMs(definitions[state.index], nodes[state.index]!),
       now: Date.now(),
     })
     if (lease.action === 'continue-later') return continueLater(deps, run, log, 0, null)
@@ -118,12 +120,12 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
     }
     // A node with effects starts only once every step before it that could not be replayed
     // unnoticed (one with effects, or one whose output may differ next time) is recorded.
-    const node = nodes[state.index]!
-    if (log.holdsUnreplayable && hasEffects(lookup(deps), node) && !(await log.flush())) {
+    const definition = definitions[state.index]
+    if (log.holdsUnreplayable && hasEffects(definition) && !(await log.flush())) {
       return leaseLost(run, state.index - 1)
     }
 
-    const stepRun = await runStep(deps, run, state, scope, { budget, startedAt })
+    const stepRun = await runStep(deps, run, state, scope, definition, { budget, startedAt })
     const { outcome, startedAt: stepStartedAt, finishedAt } = stepRun
     if (outcome.kind === 'continue-later') return continueLater(deps, run, log, 0, null)
     if (outcome.kind === 'succeeded' && outcome.suspend) {
@@ -136,7 +138,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       return continueLater(deps, run, log, delayMs, { index: state.index, attempts, error })
     }
     const step = { outcome, startedAt: stepStartedAt, finishedAt }
-    if (await recordStep(deps, run, state, log, step, scope)) return ACK
+    if (await recordStep(deps, run, state, log, step, scope, definition)) return ACK
   }
   // Every step is recorded but the run was not closed: close it as the last step would have.
   await runEnd(deps.db, run, endOfList(state.failures), state.inputText, Date.now()).run()
@@ -165,6 +167,7 @@ async function runStep(
   run: ClaimedRun,
   state: RunState,
   scope: StepScope,
+  definition: NodeDefinition | undefined,
   message: { budget: Budget; startedAt: number },
 ): Promise<StepRun> {
   const { index } = state
@@ -186,13 +189,13 @@ async function runStep(
         stepsRun: state.stepsRun + elements,
         messageStartedAt: message.startedAt,
         leaseUntil: state.leaseUntil,
-        timeoutMs: stepTimeoutMs(lookup(deps), node),
+        timeoutMs: stepTimeoutMs(definition, node),
         now: Date.now(),
       }).action === 'run',
     elementRan: () => {
       elements += 1
     },
-    lookup: lookup(deps),
+    definition,
     node,
     index,
     input: state.input,
@@ -217,6 +220,7 @@ async function recordStep(
   log: StepLog,
   step: StepRun<FinishedStep & { config?: unknown }>,
   scope: StepScope,
+  definition: NodeDefinition | undefined,
 ): Promise<boolean> {
   const { db } = deps
   const { index } = state
@@ -263,7 +267,7 @@ async function recordStep(
       configText: configText?.text ?? null,
     },
     [...before, ...(configText?.statements ?? [])],
-    isReplayable(lookup(deps), node),
+    isReplayable(definition, node),
   )
   // A forEach's finished elements are in the step now.
   if (node.forEach !== undefined) log.add([clearItemResults(db, run.runId, index)])

@@ -20,6 +20,11 @@ export function getNode(type: string): NodeDefinition {
   return node
 }
 
+/** The node of this type; undefined for a type the registry does not know. */
+export function findNode(type: string): NodeDefinition | undefined {
+  return registry.get(type)
+}
+
 export function hasNode(type: string) {
   return registry.has(type)
 }

@@ -335,11 +335,15 @@ describe('ai-chat', () => {
 
 describe('ai-chat timeouts', () => {
   it('gets 120 s when its step sets no timeoutMs, and the step its own when it does', () => {
-    expect(stepTimeoutMs(getNode, { id: 'a', type: 'ai-chat', config: {} })).toBe(120_000)
-    expect(stepTimeoutMs(getNode, { id: 'a', type: 'ai-chat', config: {}, timeoutMs: 5000 })).toBe(
-      5000,
+    expect(stepTimeoutMs(getNode('ai-chat'), { id: 'a', type: 'ai-chat', config: {} })).toBe(
+      120_000,
     )
-    expect(stepTimeoutMs(getNode, { id: 'a', type: 'transform', config: {} })).toBe(30_000)
+    expect(
+      stepTimeoutMs(getNode('ai-chat'), { id: 'a', type: 'ai-chat', config: {}, timeoutMs: 5000 }),
+    ).toBe(5000)
+    expect(stepTimeoutMs(getNode('transform'), { id: 'a', type: 'transform', config: {} })).toBe(
+      30_000,
+    )
   })
 
   async function timedOut(config: Record<string, unknown>, expectedCalls: number) {
@@ -353,7 +357,7 @@ describe('ai-chat timeouts', () => {
       { baseUrl: openai.url('/v1') },
     )
     const outcome = await runStep({
-      lookup: getNode,
+      definition: getNode('ai-chat'),
       node: {
         id: 'ask',
         type: 'ai-chat',

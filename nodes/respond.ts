@@ -14,6 +14,7 @@ export default defineNode({
     'Sets the answer a webhook with "respond": "sync" gives its caller: status, body and ' +
     'headers. The caller gets it as soon as this step is recorded; later nodes run on. ' +
     'Its output is the response { status, headers, body }.',
+  answers: true,
   sample: {
     config: { status: 201, body: { received: true }, headers: { 'x-request-id': 'r-1' } },
     input: { email: 'ada@example.com' },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AutomateError, defineNode, parseResumeUrl, suspendRun } from '../src/nodes/node-api'
+import { AutomateError, defineNode, suspendRun } from '../src/nodes/node-api'
 
 /** 30 days: a wait is a run that is not finished, which retention never deletes. */
 export const MAX_WAIT_SECONDS = 30 * 24 * 3600
@@ -45,11 +45,9 @@ export default defineNode({
       if (onTimeout === 'continue') return timeoutOutput ?? null
       throw new AutomateError('WAIT_TIMED_OUT', timedOut.message, { retryable: false })
     }
-    // The engine puts this node's own URL in its context (it is resumable); its token is the
-    // key the call must bring. A redelivered step computes the same one.
-    const url = ctx.templateContext?.run.resumeUrl
-    const call = url === undefined ? undefined : parseResumeUrl(url)
-    if (!call || call.runId !== ctx.runId || call.nodeId !== ctx.step.id) {
+    // The engine hands this node (it is resumable) its own resume URL and the token a call to it
+    // must bring: the wait's key. A redelivered step gets the same one.
+    if (!ctx.resume) {
       throw new AutomateError(
         'RESUME_URL_UNAVAILABLE',
         'wait-for-webhook found no resume URL of its own: it waits only inside a run',
@@ -59,7 +57,7 @@ export default defineNode({
     return suspendRun({
       until: Date.now() + timeoutSeconds * 1000,
       waitingFor: 'webhook',
-      callKey: call.token,
+      callKey: ctx.resume.token,
       onTimeout: onTimeout === 'continue' ? { output: timeoutOutput ?? null } : { error: timedOut },
     })
   },

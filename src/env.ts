@@ -1,4 +1,4 @@
-import type { RunMessage } from './engine/messages'
+import type { RunMessage } from './store/run-model'
 
 export type Env = {
   DB: D1Database

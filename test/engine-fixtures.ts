@@ -1,9 +1,10 @@
 import { env } from 'cloudflare:test'
 import { z } from 'zod'
-import type { RunMessage, RunsQueue } from '../src/engine/messages'
+import type { RunMessage } from '../src/store/run-model'
+import type { RunsQueue } from '../src/engine/messages'
 import { defineNode, type NodeDefinition } from '../src/nodes/define-node'
 import { uuidv7Floor } from '../src/lib/uuidv7-time'
-import { getNode } from '../src/nodes/registry'
+import { findNode } from '../src/nodes/registry'
 import { createWorkflow } from '../src/store/workflows'
 import { workflowSchema } from '../src/workflow/definition'
 
@@ -80,7 +81,7 @@ const fixtureNodes: Record<string, NodeDefinition> = {
   }),
 }
 
-export const withFixtureNodes = (type: string) => fixtureNodes[type] ?? getNode(type)
+export const withFixtureNodes = (type: string) => fixtureNodes[type] ?? findNode(type)
 
 export const BIG_BUDGET = { steps: 1000, wallMs: 600_000 }
 

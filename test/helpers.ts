@@ -6,7 +6,7 @@ import {
   getQueueResult,
 } from 'cloudflare:test'
 import worker from '../src/index'
-import type { RunMessage } from '../src/engine/messages'
+import type { RunMessage } from '../src/store/run-model'
 import type { Env } from '../src/env'
 
 export const ADMIN_TOKEN = 'test-admin-token-of-at-least-32-characters'

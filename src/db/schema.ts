@@ -48,7 +48,7 @@ export const runs = sqliteTable(
     sweeps: integer('sweeps').notNull().default(0),
     // A node waiting for a delayed retry: { index, attempts, error }.
     pendingRetry: text('pending_retry'),
-    // A step that paused the run (delay, an outside call): see src/engine/waiting.ts.
+    // A step that paused the run (delay, an outside call): see src/store/run-model.ts.
     waiting: text('waiting'),
     // The run this one replays or resumes (migration 0010); null for a run started otherwise.
     replayOf: text('replay_of'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RunMessage } from './messages'
+import type { RunMessage } from '../store/run-model'
 import { DEAD_LETTER_QUEUE, deliver, getRun } from '../../test/helpers'
 import { seedRun, startMessage, storeWorkflow } from '../../test/engine-fixtures'
 

@@ -1,8 +1,8 @@
 import type { Env } from '../env'
 import { describeError } from '../errors'
 import { logEvent } from '../lib/log-event'
-import { failIdleRun, insertRun, newRunOf } from '../store/run-row'
-import { isRunMessage, type RunMessage } from './messages'
+import { failDeadLetteredRun } from '../store/run-row'
+import { isRunMessage, type RunMessage } from '../store/run-model'
 
 /**
  * A message that used up its queue retries: its run can no longer make progress on its own, so
@@ -22,14 +22,7 @@ export async function consumeDeadLetters(batch: MessageBatch<RunMessage>, env: E
       code: 'DEAD_LETTERED',
     }
     try {
-      // A run a live consumer holds is making progress (this was a duplicate message): left alone.
-      const statements = [failIdleRun(env.DB, body.runId, error, now)]
-      if (body.start) {
-        const run = newRunOf(body.runId, body.start)
-        const errorText = JSON.stringify(error)
-        statements.push(insertRun(env.DB, run, { status: 'failed', errorText, finishedAt: now }))
-      }
-      await env.DB.batch(statements)
+      await failDeadLetteredRun(env.DB, body.runId, body.start, error, now)
       message.ack()
     } catch (thrown) {
       logEvent('error', 'dead_letter_retry', { runId: body.runId, error: describeError(thrown) })

@@ -1,10 +1,11 @@
 import { describeError, type ErrorInfo } from '../errors'
 import { redactError } from '../redact/redact'
+import type { ResumeCall } from '../nodes/define-node'
 import { evaluateIf } from '../templates/condition'
 import { withItem, type TemplateContext } from '../templates/context'
 import { fillConfig } from '../templates/fill'
 import { forEachList } from '../templates/for-each-list'
-import { loadItemResults, saveItemResult, type ItemResult } from './for-each-progress'
+import { loadItemResults, saveItemResult, type ItemResult } from '../store/foreach-items'
 import { runNode, type NodeCall, type NodeOutcome } from './run-node'
 import type { StepScope } from './step-scope'
 
@@ -53,12 +54,16 @@ export async function runMappedStep(call: StepCall): Promise<StepOutcome> {
   }
   if (node.forEach !== undefined) return runEach(call, context)
   let config: Record<string, unknown>
+  let resume: ResumeCall | undefined
   try {
     config = await fillConfig(node.config, context, verbatimOf(call))
+    // A node that waits for its resume URL gets the URL and the token a call must bring.
+    if (call.definition?.resumable) resume = await scope.resume(index)
   } catch (error) {
     return failedBeforeRun(error)
   }
-  const outcome = await runNode({ ...call, node: { ...node, config }, templateContext: context })
+  const filled = { ...node, config }
+  const outcome = await runNode({ ...call, node: filled, templateContext: context, resume })
   return outcome.kind === 'retry-later' ? outcome : { ...outcome, config }
 }
 
@@ -158,21 +163,9 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
   }
 }
 
-function isPure(call: StepCall): boolean {
-  try {
-    return (call.lookup(call.node.type) as { pure?: boolean }).pure === true
-  } catch {
-    return false
-  }
-}
+const isPure = (call: StepCall) => call.definition?.pure === true
 
-function verbatimOf(call: StepCall): readonly string[] {
-  try {
-    return call.lookup(call.node.type).verbatimFields ?? []
-  } catch {
-    return []
-  }
-}
+const verbatimOf = (call: StepCall) => call.definition?.verbatimFields ?? []
 
 /** An if, forEach or template that failed before the node was called: no attempt was made. */
 function failedBeforeRun(error: unknown): StepOutcome {

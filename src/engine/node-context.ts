@@ -1,12 +1,24 @@
 import { nodeCredential } from '../credentials/node-credential'
-import type { NodeContext, NodeDefinition } from '../nodes/define-node'
-import type { NodeCall } from './run-node'
+import type { CredentialReader } from '../credentials/node-credential'
+import type { NodeContext, NodeDefinition, ResumeCall } from '../nodes/define-node'
+import type { TemplateContext } from '../templates/context'
+import type { WorkflowNode } from '../workflow/definition'
 
 /** What of a node call its context is made from. */
-export type ContextCall = Pick<
-  NodeCall,
-  'node' | 'index' | 'runId' | 'workflowId' | 'credentials' | 'templateContext' | 'itemIndex'
->
+export type ContextCall = {
+  node: WorkflowNode
+  index: number
+  runId: string
+  workflowId: string
+  /** Behind `ctx.credential()`: decrypts a stored credential when the node asks for it. */
+  credentials?: CredentialReader
+  /** What the config's templates were filled in from, handed to the node (code passes it on). */
+  templateContext?: TemplateContext
+  /** The element of a forEach this call runs: each gets its own idempotency key. */
+  itemIndex?: number
+  /** A resumable node's own resume URL and the token a call to it must bring. */
+  resume?: ResumeCall
+}
 
 /**
  * The context a node's `run` gets, built in one place: the engine calls it for every attempt, and
@@ -32,5 +44,6 @@ export function buildNodeContext<Config>(
     attempt,
     credential: () => nodeCredential(call.credentials, definition, config),
     templateContext: call.templateContext,
+    ...(call.resume ? { resume: call.resume } : {}),
   } as NodeContext<Config>
 }

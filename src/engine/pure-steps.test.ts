@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { countingD1, emptyCounts } from '../../scripts/bench/engine-worker/counting-d1'
-import { insertRun, newRunOf } from '../store/run-row'
+import { insertRun } from '../store/run-row'
 import { deliver, fakeUpstream, getRun } from '../../test/helpers'
 import { BIG_BUDGET, holdingQueue, startMessage, storeWorkflow } from '../../test/engine-fixtures'
 import { runWorkflow } from './run-workflow'
@@ -25,7 +25,7 @@ async function measure(nodes: Record<string, unknown>[], input: unknown = { n: 1
   const workflowId = await storeWorkflow({ nodes })
   const message = startMessage(workflowId, input)
   const ingest = emptyCounts()
-  await insertRun(countingD1(env.DB, ingest), newRunOf(message.runId, message.start!), {
+  await insertRun(countingD1(env.DB, ingest), message.runId, message.start!, {
     status: 'queued',
   }).run()
   const engine = emptyCounts()

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineNode } from '../nodes/define-node'
-import { getNode } from '../nodes/registry'
-import { hasEffects, isReplayable } from './replayable'
+import { findNode } from '../nodes/registry'
+import type { WorkflowNode } from '../workflow/definition'
+import { hasEffects as hasEffectsOf, isReplayable as isReplayableNode } from './replayable'
 
 const pureNode = defineNode({
   type: 'pure-test',
@@ -14,7 +15,10 @@ const pureNode = defineNode({
   isDeterministic: (config) => config.v !== 'dice',
   run: (input) => input,
 })
-const lookup = (type: string) => (type === 'pure-test' ? pureNode : getNode(type))
+const lookup = (type: string) => (type === 'pure-test' ? pureNode : findNode(type))
+const isReplayable = (lookup_: typeof lookup, node: WorkflowNode) =>
+  isReplayableNode(lookup_(node.type), node)
+const hasEffects = (lookup_: typeof lookup, node: WorkflowNode) => hasEffectsOf(lookup_(node.type))
 
 describe('which steps may wait for the next effect', () => {
   it('a pure node whose templates and expressions read only data', () => {

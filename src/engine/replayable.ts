@@ -1,30 +1,20 @@
 import { mentionsVolatileFunction } from '../lib/jsonata'
 import type { WorkflowNode } from '../workflow/definition'
-import type { NodeLookup } from './run-node'
+import type { NodeDefinition } from '../nodes/define-node'
 
 /**
  * Whether a finished step may wait in the step log for the next step with effects: its node is
  * pure, so running it again after a crash is unnoticeable, and deterministic, so the step after
  * it gets the same input on that second run as on the first. Anything else is recorded at once.
  */
-export function isReplayable(lookup: NodeLookup, node: WorkflowNode): boolean {
-  const definition = definitionOf(lookup, node)
+export function isReplayable(definition: NodeDefinition | undefined, node: WorkflowNode): boolean {
   if (!definition?.pure) return false
   // The whole node: its config, and any template, condition or list computed for it.
   if (mentionsVolatileFunction(JSON.stringify(node))) return false
   return definition.isDeterministic?.(node.config) ?? true
 }
 
-/** Whether a node may have effects outside the run: any node not declared pure. */
-export function hasEffects(lookup: NodeLookup, node: WorkflowNode): boolean {
-  return !definitionOf(lookup, node)?.pure
-}
-
-function definitionOf(lookup: NodeLookup, node: WorkflowNode) {
-  try {
-    return lookup(node.type)
-  } catch {
-    // An unknown type fails its step when it runs; here it only counts as not pure.
-    return undefined
-  }
+/** Whether a node may have effects outside the run: any node not declared pure (or unknown). */
+export function hasEffects(definition: NodeDefinition | undefined): boolean {
+  return !definition?.pure
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { getNode } from '../nodes/registry'
 import type { WorkflowNode } from '../workflow/definition'
-import { resumePoint, rewindToLinkSender, type RecordedStep } from './resume-point'
+import type { RecordedStep } from '../store/run-source'
+import { resumePoint, rewindToLinkSender } from './resume-point'
 
 const step = (index: number, status: string, hasError = false): RecordedStep => ({
   index,

@@ -1,14 +1,7 @@
+import type { RecordedStep } from '../store/run-source'
 import type { WorkflowNode } from '../workflow/definition'
 import type { NodeLookup } from './run-node'
 import { isResumable, nodeReads } from './step-scope'
-
-/** A recorded step as a resume sees it. */
-export type RecordedStep = {
-  index: number
-  status: string
-  /** A step that succeeded with an error is a forEach that went on past failed elements. */
-  hasError: boolean
-}
 
 export type ResumePoint = { ok: true; from: number } | { ok: false; reason: string }
 
@@ -54,10 +47,13 @@ export function resumePoint(
  */
 export function rewindToLinkSender(nodes: WorkflowNode[], from: number, lookup: NodeLookup) {
   const wait = nodes[from]
-  if (!wait || !isResumable(wait, lookup)) return from
+  const definitionAt = (index: number) => lookup(nodes[index]!.type)
+  if (!wait || !isResumable(definitionAt(from))) return from
   let start = from
-  for (let index = from - 1; index >= 0 && !isResumable(nodes[index]!, lookup); index--) {
-    if (nodeReads(nodes[index]!, lookup).resumeUrl) start = index
+  for (let index = from - 1; index >= 0; index--) {
+    const definition = definitionAt(index)
+    if (isResumable(definition)) break
+    if (nodeReads(nodes[index]!, definition).resumeUrl) start = index
   }
   return start
 }

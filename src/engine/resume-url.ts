@@ -1,23 +1,7 @@
 import { hmac } from '../lib/hmac'
-import { randomToken } from '../lib/ids'
 
 /** Where a run's resume URLs live: `<origin>/hooks/resume/<runId>/<nodeId>/<token>`. */
 export const RESUME_PREFIX = '/hooks/resume'
-
-/**
- * The run's resume key: random, written the first time a step asks for it and never changed
- * after, so a retried or redelivered step hands out the same URL. One round trip, and no write
- * once the key exists. Null when the run has no row.
- */
-export async function runResumeKey(db: D1Database, runId: string): Promise<string | null> {
-  const [, read] = await db.batch([
-    db
-      .prepare('UPDATE runs SET resume_key = ?2 WHERE id = ?1 AND resume_key IS NULL')
-      .bind(runId, randomToken(32)),
-    db.prepare('SELECT resume_key FROM runs WHERE id = ?1').bind(runId),
-  ])
-  return (read!.results[0] as { resume_key: string | null } | undefined)?.resume_key ?? null
-}
 
 /**
  * The token of one wait in one run: an HMAC under the run's key, so each wait-for-webhook node
@@ -32,23 +16,8 @@ export async function resumeToken(key: string, runId: string, nodeId: string): P
     .replace(/=+$/, '')
 }
 
-export function resumeUrl(origin: string, call: ResumeCall): string {
+export function resumeUrl(origin: string, call: ResumePath): string {
   return `${origin.replace(/\/+$/, '')}${RESUME_PREFIX}/${call.runId}/${call.nodeId}/${call.token}`
 }
 
-export type ResumeCall = { runId: string; nodeId: string; token: string }
-
-/** The run, node and token a resume URL names; undefined for anything else. */
-export function parseResumeUrl(url: string): ResumeCall | undefined {
-  let path: string
-  try {
-    path = new URL(url).pathname
-  } catch {
-    return undefined
-  }
-  if (!path.startsWith(`${RESUME_PREFIX}/`)) return undefined
-  const parts = path.slice(RESUME_PREFIX.length + 1).split('/')
-  if (parts.length !== 3 || parts.some((part) => part === '')) return undefined
-  const [runId, nodeId, token] = parts as [string, string, string]
-  return { runId, nodeId, token }
-}
+export type ResumePath = { runId: string; nodeId: string; token: string }

@@ -1,35 +1,27 @@
 import { AutomateError, describeError, isRetryable, type ErrorInfo } from '../errors'
-import type { CredentialReader } from '../credentials/node-credential'
 import { isHalt, isSuspend, type Suspend, type NodeDefinition } from '../nodes/define-node'
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
-import type { TemplateContext } from '../templates/context'
 import { redactError, redactKnownInJson } from '../redact/redact'
-import { buildNodeContext } from './node-context'
+import { buildNodeContext, type ContextCall } from './node-context'
 import { NO_RETRY, retryDelayMs } from './retry-policy'
 
 /** Waits up to this long between attempts inside the consumer; longer waits go back to the queue. */
 export const INLINE_RETRY_MAX_MS = 5_000
 
-export type NodeLookup = (type: string) => NodeDefinition
+/** The registry's answer for a node type: undefined for a type it does not know. */
+export type NodeLookup = (type: string) => NodeDefinition | undefined
 
-export type NodeCall = {
-  /** The registry lookup; it throws a coded error for an unknown type. */
-  lookup: NodeLookup
-  node: WorkflowNode
-  index: number
+export type NodeCall = ContextCall & {
+  /**
+   * The node's definition, looked up once for the step; undefined for a type the registry does
+   * not know (one that left it since the workflow was saved): runNode fails such a step.
+   */
+  definition: NodeDefinition | undefined
   input: unknown
-  runId: string
-  workflowId: string
   /** Attempts already made (a delayed retry resumes the count). */
   attemptsSoFar: number
   /** The latest time this call may still be running, from the run's lease. */
   mustFinishBy: number
-  /** Behind `ctx.credential()`: decrypts a stored credential when the node asks for it. */
-  credentials?: CredentialReader
-  /** What the config's templates were filled in from, handed to the node (code passes it on). */
-  templateContext?: TemplateContext
-  /** The element of a forEach this call runs: each gets its own idempotency key. */
-  itemIndex?: number
 }
 
 export type NodeOutcome =
@@ -66,7 +58,7 @@ function redactOutcome(outcome: NodeOutcome): NodeOutcome {
 async function tryNode(call: NodeCall): Promise<NodeOutcome> {
   const { node } = call
   const policy = node.retry ?? NO_RETRY
-  const timeoutMs = stepTimeoutMs(call.lookup, node)
+  const timeoutMs = stepTimeoutMs(call.definition, node)
   let attempt = call.attemptsSoFar
   for (;;) {
     attempt += 1
@@ -87,14 +79,9 @@ async function tryNode(call: NodeCall): Promise<NodeOutcome> {
 }
 
 /** A step's timeout: its own `timeoutMs`, else its node's default, else the engine's. */
-export function stepTimeoutMs(lookup: NodeLookup, node: WorkflowNode): number {
-  if (node.timeoutMs !== undefined) return node.timeoutMs
-  try {
-    return lookup(node.type).timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
-  } catch {
-    // An unknown type fails its step when it runs, at once.
-    return DEFAULT_NODE_TIMEOUT_MS
-  }
+export function stepTimeoutMs(definition: NodeDefinition | undefined, node: WorkflowNode): number {
+  // An unknown type (no definition) fails its step when it runs, at once.
+  return node.timeoutMs ?? definition?.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
 }
 
 async function attemptNode(
@@ -102,8 +89,13 @@ async function attemptNode(
   attempt: number,
   timeoutMs: number,
 ): Promise<NodeOutcome> {
-  const { node } = call
-  const definition = call.lookup(node.type)
+  const { node, definition } = call
+  if (!definition) {
+    throw new AutomateError('NODE_TYPE_UNKNOWN', `Unknown node type '${node.type}'`, {
+      retryable: false,
+      details: { type: node.type },
+    })
+  }
   const parsed = definition.config.safeParse(node.config)
   if (!parsed.success) {
     throw new AutomateError(

@@ -1,27 +1,30 @@
 import type { ErrorInfo } from '../errors'
 import { logEvent } from '../lib/log-event'
 import { redactKnownInJson } from '../redact/redact'
-import { getNode } from '../nodes/registry'
+import type { NodeDefinition } from '../nodes/define-node'
+import { findNode } from '../nodes/registry'
 import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
 import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
 import { suspendRun, type Suspend } from '../nodes/define-node'
-import type { Waiting } from './waiting'
-import { claimRun, type ClaimedRun } from './claim'
-import { LEASE_MARGIN_MS, checkLease, type Budget } from './lease-guard'
-import {
-  queueDelaySeconds,
-  resumeMessage,
-  type PendingRetry,
-  type RunMessage,
-  type RunsQueue,
-} from './messages'
-import { skippedSteps, stepLog, type StepLog } from './record'
+import type { Waiting } from '../store/run-model'
+import { claimRun, type ClaimedRun } from '../store/claim-run'
+import { LEASE_MARGIN_MS, LEASE_MS, checkLease, type Budget } from './lease-guard'
+import { type PendingRetry, type RunMessage } from '../store/run-model'
+import { queueDelaySeconds, resumeMessage, type RunsQueue } from './messages'
+import { stepLog, type StepLog } from '../store/step-log'
 import { stepTimeoutMs, type NodeLookup, type NodeOutcome } from './run-node'
-import { clearItemResults } from './for-each-progress'
+import { clearItemResults } from '../store/foreach-items'
 import { runMappedStep, type StepOutcome } from './map-step'
 import { stepScope, type StepScope } from './step-scope'
-import { endOfList, judgeStep, stepRef, type FinishedStep, type RunEnd } from './step-verdict'
+import {
+  endOfList,
+  judgeStep,
+  skippedSteps,
+  stepRef,
+  type FinishedStep,
+  type RunEnd,
+} from './step-verdict'
 import { hasEffects, isReplayable } from './replayable'
 
 export type Outcome = { action: 'ack' } | { action: 'retry'; delaySeconds: number }
@@ -40,8 +43,6 @@ const ACK: Outcome = { action: 'ack' }
 /** Replayable steps held back at most, so one batch stays small. */
 const MAX_WAITING_STEPS = 50
 
-const lookup = (deps: EngineDeps) => deps.nodes ?? getNode
-
 /**
  * The Engine for one queue message: claim the run, resume after its last recorded step, run
  * each node through the registry, and record each step before the next starts. Node failures
@@ -53,7 +54,8 @@ export async function runWorkflow(
   budget: Budget,
 ): Promise<Outcome> {
   const startedAt = Date.now()
-  const claim = await claimRun(deps.db, message, crypto.randomUUID(), startedAt)
+  const lease = { leaseId: crypto.randomUUID(), until: startedAt + LEASE_MS }
+  const claim = await claimRun(deps.db, message, lease, startedAt)
   if (claim.kind === 'finished' || claim.kind === 'missing') return ACK
   if (claim.kind === 'leased') {
     // Another consumer is on it; look again when its lease ends, in case it died.
@@ -92,12 +94,15 @@ type StepRun<Outcome = StepOutcome> = { outcome: Outcome; startedAt: number; fin
 /** Load, run one node, record, next. */
 async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, startedAt: number) {
   const nodes = run.definition.nodes
+  // Each node looked up once; undefined for a type that left the registry (runNode fails it).
+  const lookup = deps.nodes ?? findNode
+  const definitions = nodes.map((node) => lookup(node.type))
   const state = await loadState(deps.db, run)
   const log = stepLog(deps.db, run)
   const scope = stepScope(
     deps.db,
     { ...run, nodes, firstIndex: state.index, publicUrl: deps.publicUrl },
-    deps.nodes ?? getNode,
+    definitions,
   )
   while (state.index < nodes.length) {
     const lease = checkLease({
@@ -105,7 +110,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       stepsRun: state.stepsRun,
       messageStartedAt: startedAt,
       leaseUntil: state.leaseUntil,
-      timeoutMs: stepTimeoutMs(lookup(deps), nodes[state.index]!),
+      timeoutMs: stepTimeoutMs(definitions[state.index], nodes[state.index]!),
       now: Date.now(),
     })
     if (lease.action === 'continue-later') return continueLater(deps, run, log, 0, null)
@@ -115,12 +120,12 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
     }
     // A node with effects starts only once every step before it that could not be replayed
     // unnoticed (one with effects, or one whose output may differ next time) is recorded.
-    const node = nodes[state.index]!
-    if (log.holdsUnreplayable && hasEffects(lookup(deps), node) && !(await log.flush())) {
+    const definition = definitions[state.index]
+    if (log.holdsUnreplayable && hasEffects(definition) && !(await log.flush())) {
       return leaseLost(run, state.index - 1)
     }
 
-    const stepRun = await runStep(deps, run, state, scope, { budget, startedAt })
+    const stepRun = await runStep(deps, run, state, scope, definition, { budget, startedAt })
     const { outcome, startedAt: stepStartedAt, finishedAt } = stepRun
     if (outcome.kind === 'continue-later') return continueLater(deps, run, log, 0, null)
     if (outcome.kind === 'succeeded' && outcome.suspend) {
@@ -133,7 +138,7 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
       return continueLater(deps, run, log, delayMs, { index: state.index, attempts, error })
     }
     const step = { outcome, startedAt: stepStartedAt, finishedAt }
-    if (await recordStep(deps, run, state, log, step, scope)) return ACK
+    if (await recordStep(deps, run, state, log, step, scope, definition)) return ACK
   }
   // Every step is recorded but the run was not closed: close it as the last step would have.
   await runEnd(deps.db, run, endOfList(state.failures), state.inputText, Date.now()).run()
@@ -162,6 +167,7 @@ async function runStep(
   run: ClaimedRun,
   state: RunState,
   scope: StepScope,
+  definition: NodeDefinition | undefined,
   message: { budget: Budget; startedAt: number },
 ): Promise<StepRun> {
   const { index } = state
@@ -183,13 +189,13 @@ async function runStep(
         stepsRun: state.stepsRun + elements,
         messageStartedAt: message.startedAt,
         leaseUntil: state.leaseUntil,
-        timeoutMs: stepTimeoutMs(lookup(deps), node),
+        timeoutMs: stepTimeoutMs(definition, node),
         now: Date.now(),
       }).action === 'run',
     elementRan: () => {
       elements += 1
     },
-    lookup: lookup(deps),
+    definition,
     node,
     index,
     input: state.input,
@@ -214,6 +220,7 @@ async function recordStep(
   log: StepLog,
   step: StepRun<FinishedStep & { config?: unknown }>,
   scope: StepScope,
+  definition: NodeDefinition | undefined,
 ): Promise<boolean> {
   const { db } = deps
   const { index } = state
@@ -260,7 +267,7 @@ async function recordStep(
       configText: configText?.text ?? null,
     },
     [...before, ...(configText?.statements ?? [])],
-    isReplayable(lookup(deps), node),
+    isReplayable(definition, node),
   )
   // A forEach's finished elements are in the step now.
   if (node.forEach !== undefined) log.add([clearItemResults(db, run.runId, index)])

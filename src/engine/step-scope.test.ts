@@ -26,11 +26,14 @@ describe('what a step reads', () => {
         forEach: '{{ steps.b.output.items }}',
         config: { code: 'return context.steps.c.output' },
       },
-      getNode,
+      getNode('code'),
     )
     expect(reads.needed).toBe(true)
     expect([...reads.steps].sort()).toEqual(['a', 'b', 'c'])
-    const plain = nodeReads({ id: 'y', type: 'transform', config: { expression: 'x' } }, getNode)
+    const plain = nodeReads(
+      { id: 'y', type: 'transform', config: { expression: 'x' } },
+      getNode('transform'),
+    )
     expect(plain.needed).toBe(false)
   })
 })

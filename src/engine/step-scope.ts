@@ -1,12 +1,14 @@
 import { AutomateError } from '../errors'
 import { decodePayload } from '../store/payloads'
+import { readRunContext } from '../store/run-context'
 import { configTemplates } from '../templates/check'
 import { templateContext, type RunInfo, type TemplateContext } from '../templates/context'
 import { fieldExpression, parseTemplate } from '../templates/parse'
 import { addReferences, emptyReferences, type References } from '../templates/references'
+import type { NodeDefinition, ResumeCall } from '../nodes/define-node'
 import type { WorkflowNode } from '../workflow/definition'
-import type { NodeLookup } from './run-node'
-import { resumeToken, resumeUrl, runResumeKey } from './resume-url'
+import { runResumeKey } from '../store/resume-state'
+import { resumeToken, resumeUrl } from './resume-url'
 
 /**
  * The template context of a run's steps. Outputs of steps this message runs are kept as they
@@ -20,6 +22,8 @@ export type StepScope = {
   context(index: number, input: unknown): Promise<TemplateContext>
   /** A step succeeded with this output: kept when a later node reads it. */
   remember(index: number, output: unknown): void
+  /** The resume URL and token of the resumable node at `index` (see resumeUrlAt). */
+  resume(index: number): Promise<ResumeCall>
 }
 
 type ScopeRun = {
@@ -34,11 +38,11 @@ type ScopeRun = {
   publicUrl?: string
 }
 
-/** D1 binds at most 100 parameters; past this many ids, read every earlier output. */
-const MAX_LISTED_IDS = 90
+/** Each node's definition, by index: undefined for a type the registry does not know. */
+type Definitions = readonly (NodeDefinition | undefined)[]
 
-export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): StepScope {
-  const reads = run.nodes.map((node) => nodeReads(node, lookup))
+export function stepScope(db: D1Database, run: ScopeRun, definitions: Definitions): StepScope {
+  const reads = run.nodes.map((node, index) => nodeReads(node, definitions[index]))
   const readLater = new Set<string>()
   let readAll = false
   for (const refs of reads.slice(run.firstIndex)) {
@@ -51,31 +55,16 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
 
   const load = async () => {
     const earlier = run.nodes.slice(0, run.firstIndex).map((n) => n.id)
-    const wanted = readAll ? earlier : earlier.filter((id) => readLater.has(id))
-    const listAll = readAll || wanted.length > MAX_LISTED_IDS
-    const statements = [
-      db.prepare('SELECT trigger, started_at FROM runs WHERE id = ?').bind(run.runId),
-    ]
-    if (wanted.length) {
-      statements.push(
-        db
-          .prepare(
-            `SELECT node_id, output FROM steps WHERE run_id = ? AND step_index < ?
-               AND status = 'succeeded'${listAll ? '' : ` AND node_id IN (${wanted.map(() => '?').join(', ')})`}`,
-          )
-          .bind(run.runId, run.firstIndex, ...(listAll ? [] : wanted)),
-      )
-    }
-    const [runRow, stepRows] = await db.batch(statements)
-    for (const row of (stepRows?.results ?? []) as { node_id: string; output: string | null }[]) {
+    const wanted = readAll ? 'all' : earlier.filter((id) => readLater.has(id))
+    const read = await readRunContext(db, run.runId, run.firstIndex, earlier.length ? wanted : [])
+    for (const row of read.outputs) {
       // A step this message has run since holds the same output; it was remembered already.
       if (!(row.node_id in outputs))
         outputs[row.node_id] = { output: await decodePayload(db, row.output) }
     }
-    const first = (runRow!.results as { trigger: string; started_at: number | null }[])[0]
     return {
-      trigger: first ? JSON.parse(first.trigger) : null,
-      startedAt: first?.started_at ? new Date(first.started_at).toISOString() : null,
+      trigger: read.trigger,
+      startedAt: read.startedAt ? new Date(read.startedAt).toISOString() : null,
       input: await decodePayload(db, run.inputText),
     }
   }
@@ -85,9 +74,10 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
    * or after it. Built only for a step that reads it (or is that node), so no other step pays
    * for the key's round trip.
    */
-  const resumeUrlAt = async (index: number, trigger: unknown) => {
+  const resumeUrlAt = async (index: number, trigger: unknown): Promise<ResumeCall> => {
     const here = run.nodes[index]!.id
-    const wait = run.nodes.slice(index).find((node) => isResumable(node, lookup))
+    const at = definitions.findIndex((definition, i) => i >= index && isResumable(definition))
+    const wait = at < 0 ? undefined : run.nodes[at]
     if (!wait) {
       throw new AutomateError(
         'RESUME_URL_UNAVAILABLE',
@@ -109,7 +99,14 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
     const key = await resumeKey
     if (!key) throw new Error(`run ${run.runId} has no row to keep its resume key in`)
     const token = await resumeToken(key, run.runId, wait.id)
-    return resumeUrl(origin, { runId: run.runId, nodeId: wait.id, token })
+    return { url: resumeUrl(origin, { runId: run.runId, nodeId: wait.id, token }), token }
+  }
+  const resumes = new Map<number, Promise<ResumeCall>>()
+  const resumeAt = async (index: number) => {
+    const { trigger } = await (loaded ??= load())
+    let resume = resumes.get(index)
+    if (!resume) resumes.set(index, (resume = resumeUrlAt(index, trigger)))
+    return resume
   }
 
   return {
@@ -123,29 +120,26 @@ export function stepScope(db: D1Database, run: ScopeRun, lookup: NodeLookup): St
         startedAt,
         input: runInput,
       }
-      if (reads[index]!.resumeUrl) info.resumeUrl = await resumeUrlAt(index, trigger)
+      if (reads[index]!.resumeUrl) info.resumeUrl = (await resumeAt(index)).url
       return templateContext({ input, trigger, steps: { ...outputs }, run: info })
     },
     remember(index, output) {
       const id = run.nodes[index]!.id
       if (readAll || readLater.has(id)) outputs[id] = { output }
     },
+    resume: resumeAt,
   }
 }
 
 type NodeReads = References & { needed: boolean }
 
 /** What one node's templates, if, forEach and code read of the context. */
-export function nodeReads(node: WorkflowNode, lookup: NodeLookup): NodeReads {
+export function nodeReads(node: WorkflowNode, definition: NodeDefinition | undefined): NodeReads {
   const refs = emptyReferences()
   let needed = false
-  let verbatim: readonly string[] = []
-  try {
-    verbatim = lookup(node.type).verbatimFields ?? []
-  } catch {
-    // An unknown type fails its step when it runs; it reads nothing meanwhile.
-  }
-  if (isResumable(node, lookup)) {
+  // An unknown type (no definition) fails its step when it runs; it reads nothing meanwhile.
+  const verbatim = definition?.verbatimFields ?? []
+  if (isResumable(definition)) {
     // A wait-for-webhook node takes its own URL's token from its context.
     needed = true
     refs.resumeUrl = true
@@ -198,12 +192,8 @@ export function addCodeReferences(refs: References, source: string): References 
 }
 
 /** A node that waits for its resume URL (wait-for-webhook): the one `run.resumeUrl` points to. */
-export function isResumable(node: WorkflowNode, lookup: NodeLookup) {
-  try {
-    return lookup(node.type).resumable === true
-  } catch {
-    return false
-  }
+export function isResumable(definition: NodeDefinition | undefined) {
+  return definition?.resumable === true
 }
 
 /** The origin a webhook or manual start was received on (recorded on the run's trigger). */

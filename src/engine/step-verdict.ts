@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../errors'
 import type { WorkflowDefinition, WorkflowNode } from '../workflow/definition'
+import type { StepRow } from '../store/step-row'
 import type { NodeOutcome } from './run-node'
 
 export type FinalStatus = 'succeeded' | 'failed' | 'completed_with_errors'
@@ -95,4 +96,26 @@ function nameNode(error: ErrorInfo, node: WorkflowNode, index: number): ErrorInf
     ...error,
     message: `Step ${index} '${node.id}' (${node.type}${name}) failed: ${error.message}`,
   }
+}
+
+/** The steps a run will not reach, as skipped rows with the reason. */
+export function skippedSteps(
+  nodes: WorkflowNode[],
+  from: number,
+  reason: string,
+  now: number,
+): StepRow[] {
+  return nodes.slice(from).map((node, offset) => ({
+    index: from + offset,
+    nodeId: node.id,
+    nodeType: node.type,
+    nodeName: node.name ?? null,
+    status: 'skipped',
+    inputText: null,
+    outputText: null,
+    error: { message: `skipped: ${reason}`, code: 'SKIPPED' },
+    attempts: 0,
+    startedAt: null,
+    finishedAt: now,
+  }))
 }

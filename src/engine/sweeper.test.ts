@@ -8,7 +8,7 @@ import {
   startMessage,
   storeWorkflow,
 } from '../../test/engine-fixtures'
-import type { RunMessage } from './messages'
+import type { RunMessage } from '../store/run-model'
 import { runWorkflow } from './run-workflow'
 import { sweepStuckRuns } from './sweeper'
 

@@ -1,6 +1,6 @@
 import { numberVar, type Env } from '../env'
 import { logEvent } from '../lib/log-event'
-import { countSweep, failIdleRun, selectStuckRuns } from '../store/run-row'
+import { selectStuckRuns, settleStuckRuns } from '../store/run-row'
 import { resumeMessage, type RunsQueue } from './messages'
 
 const SWEEP_BATCH = 500
@@ -22,16 +22,13 @@ export async function sweepStuckRuns(
   if (stuck.length === 0) return { requeued: 0, failed: 0 }
 
   // Each update is conditional on what was just read, so a run that moved on is left alone.
-  const updates = stuck.map((run) =>
-    run.sweeps >= maxSweeps
-      ? failIdleRun(env.DB, run.id, stuckError(run.sweeps), now, run.wake_at)
-      : countSweep(env.DB, run.id, run.wake_at, now),
+  const verdicts = stuck.map((run) =>
+    run.sweeps >= maxSweeps ? { run, fail: stuckError(run.sweeps) } : { run },
   )
-  const outcomes = await env.DB.batch<{ status: string }>(updates)
+  const statuses = await settleStuckRuns(env.DB, verdicts, now)
   const toRequeue: string[] = []
   let failed = 0
-  outcomes.forEach((outcome, i) => {
-    const status = outcome.results[0]?.status
+  statuses.forEach((status, i) => {
     if (status === 'failed') failed += 1
     else if (status) toRequeue.push(stuck[i]!.id)
   })

@@ -1,4 +1,3 @@
-import { encodeText } from '../store/payloads'
 import { deliverToWaitingRun } from '../store/run-row'
 import { resumeMessage, type RunsQueue } from './messages'
 
@@ -24,10 +23,7 @@ export async function wakeRun(
   call: { runId: string; callKey: string; value: unknown },
   now = Date.now(),
 ): Promise<boolean> {
-  const encoded = encodeText(env.DB, JSON.stringify(call.value ?? null))
-  const deliver = deliverToWaitingRun(env.DB, call.runId, call.callKey, encoded.text, now)
-  const results = await env.DB.batch([...encoded.statements, deliver])
-  if (results[encoded.statements.length]!.results.length === 0) return false
+  if (!(await deliverToWaitingRun(env.DB, call.runId, call.callKey, call.value, now))) return false
   await env.RUNS.send(resumeMessage(call.runId))
   return true
 }

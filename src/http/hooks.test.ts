@@ -197,21 +197,33 @@ describe('delivery dedupe', () => {
 })
 
 describe('recording the run', () => {
-  /** env.DB, noting when the ingest path's INSERT of the run has completed. */
+  /** env.DB, noting when the ingest path's INSERT of the run has completed (alone or in a batch). */
   function watchedDb() {
     const seen = { recorded: false }
+    const inserts = new WeakMap<object, D1PreparedStatement>()
     const db = new Proxy(env.DB, {
       get(target, key) {
+        if (key === 'batch') {
+          return async (statements: D1PreparedStatement[]) => {
+            const results = await target.batch(statements.map((s) => inserts.get(s) ?? s))
+            if (statements.some((s) => inserts.has(s))) seen.recorded = true
+            return results
+          }
+        }
         if (key !== 'prepare') return Reflect.get(target, key).bind(target)
         return (sql: string) => {
           const statement = target.prepare(sql)
-          if (!sql.includes('INSERT OR IGNORE INTO runs')) return statement
+          if (!sql.includes('INSERT INTO runs')) return statement
           return new Proxy(statement, {
             get(st, k) {
               if (k !== 'bind') return Reflect.get(st, k).bind(st)
               return (...args: unknown[]) => {
                 const bound = st.bind(...args)
-                return { run: () => bound.run().then((r) => ((seen.recorded = true), r)) }
+                const watched = {
+                  run: () => bound.run().then((r) => ((seen.recorded = true), r)),
+                }
+                inserts.set(watched, bound)
+                return watched
               }
             },
           })

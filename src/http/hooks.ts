@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
-import type { TriggerInfo } from '../engine/messages'
+import type { TriggerInfo } from '../store/run-model'
 import { INGEST_LIMITS, evaluateExpression } from '../lib/jsonata'
 import { secretsEqual } from '../lib/ids'
 import { lookupWorkflow } from '../store/workflow-cache'

@@ -2,9 +2,9 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Env } from '../env'
 import { AutomateError } from '../errors'
-import type { RunOrigin, TriggerInfo } from '../engine/messages'
+import type { RunOrigin, TriggerInfo } from '../store/run-model'
 import { resumePoint, rewindToLinkSender } from '../engine/resume-point'
-import { getNode } from '../nodes/registry'
+import { findNode } from '../nodes/registry'
 import { decodePayload } from '../store/payloads'
 import { retentionDays } from '../store/prune-runs'
 import { reuseSteps, selectStepBlobRefs } from '../store/reused-steps'
@@ -85,7 +85,7 @@ runCopiesApi.openapi(resume, async (c) => {
       details: { status: source.status },
     })
   }
-  const from = rewindToLinkSender(nodes, point.from, getNode)
+  const from = rewindToLinkSender(nodes, point.from, findNode)
   const db = c.env.DB
   const blobRefs = await selectStepBlobRefs(db, source.id, from)
   const accepted = await startCopy(

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { answeringTypes } from '../nodes/registry'
 import { readRunOutcome, type RunOutcome } from '../store/run-outcome'
 import { acceptedResponse, type Accepted } from './accept-run'
 
@@ -7,10 +8,13 @@ export const SYNC_WAIT_MS = 25_000
 const FIRST_POLL_MS = 50
 const MAX_POLL_MS = 500
 
+/** The node types whose step sets the answer (respond). */
+const ANSWERING = answeringTypes()
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * The answer of a sync webhook: the run's `respond` step, or its output once it ends, or 202
+ * The answer of a sync webhook: the run's first step of a node that answers (respond), or its output once it ends, or 202
  * after SYNC_WAIT_MS. The run itself is on the queue like any other: this only reads D1, polling
  * from 50 ms up to every 500 ms (at most ~60 reads).
  */
@@ -18,7 +22,7 @@ export async function syncResponse(c: Context, accepted: Accepted, waitMs = SYNC
   const deadline = Date.now() + waitMs
   let pause = FIRST_POLL_MS
   for (;;) {
-    const outcome = await readRunOutcome(c.env.DB, accepted.runId)
+    const outcome = await readRunOutcome(c.env.DB, accepted.runId, ANSWERING)
     if (outcome) return answer(c, accepted, outcome)
     const left = deadline - Date.now()
     if (left <= 0) return acceptedResponse(c, accepted)

@@ -29,7 +29,15 @@ export type NodeContext<Config, Types extends CredentialType = CredentialType> =
    * `item`/`index` in a forEach): for a node such as `code` that hands it on to the user.
    */
   templateContext?: TemplateContext
+  /**
+   * For a `resumable` node: its own resume URL, and the token a call to it brings (the key to
+   * give suspendRun as callKey). The same on every attempt and redelivery of the step.
+   */
+  resume?: ResumeCall
 }
+
+/** Where an outside call resumes a waiting node, and the token that call must bring. */
+export type ResumeCall = { url: string; token: string }
 
 export type NodeDefinition<
   Schema extends z.ZodObject = z.ZodObject,
@@ -92,6 +100,11 @@ export type NodeDefinition<
    * billed for the answer it was writing): the engine then fails the step rather than retry it.
    */
   retriesTimeouts?(config: z.infer<Schema>): boolean
+  /**
+   * The node sets the answer of a webhook whose trigger says `"respond": "sync"`: its output is
+   * the response { status, headers, body }, given to the caller once its step is recorded.
+   */
+  answers?: boolean
   run(input: unknown, ctx: NodeContext<z.infer<Schema>, Types>): unknown
 }
 

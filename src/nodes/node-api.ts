@@ -1,20 +1,14 @@
 // What a node file may use of AutomateOS, in one place: nodes import this module, their service's
 // client (src/clients/<service>.ts) and zod, nothing else of src/. Whatever a node needs beyond
 // it is added here, so the surface nodes depend on stays one list.
-export { defineNode, haltRun, suspendRun, type NodeContext } from './define-node'
+export { defineNode, haltRun, suspendRun, type NodeContext, type ResumeCall } from './define-node'
 export { AutomateError, type ErrorCode } from '../errors'
 export { credentialName } from '../credentials/types'
 export { evaluateExpression, jsonataSource } from '../lib/jsonata'
 // For the http-request node: the transport the clients use, with redirects and any URL.
 export { HTTP_CREDENTIAL_TYPES, authHeader } from '../clients/http-auth'
 export { fetchFollowing } from '../clients/transport/follow-redirects'
-export {
-  MAX_RESPONSE_BYTES,
-  httpError,
-  noAnswerError,
-  readBody,
-} from '../clients/transport/http'
+export { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../clients/transport/http'
 // For the nodes that pause a run or run code.
 export { MAX_QUEUE_DELAY_MS } from '../engine/messages'
-export { parseResumeUrl } from '../engine/resume-url'
 export { runCode } from '../code/run-code'

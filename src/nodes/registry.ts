@@ -20,8 +20,18 @@ export function getNode(type: string): NodeDefinition {
   return node
 }
 
+/** The node of this type; undefined for a type the registry does not know. */
+export function findNode(type: string): NodeDefinition | undefined {
+  return registry.get(type)
+}
+
 export function hasNode(type: string) {
   return registry.has(type)
+}
+
+/** The types of the nodes that set a sync webhook's answer (`answers`). */
+export function answeringTypes(): string[] {
+  return [...registry.values()].filter((node) => node.answers === true).map((node) => node.type)
 }
 
 export function listNodes(): NodeDefinition[] {

@@ -1,3 +1,4 @@
+import type { RunRow } from './run-row'
 import { runIdFloor } from './run-ids'
 
 // The inbox looks this far back: failed runs have no index of their own, so the window keeps the
@@ -36,15 +37,18 @@ export async function listInbox(
        WHERE ${UNDISMISSED} AND id < ?2 ORDER BY id DESC LIMIT ?3`,
     )
     .bind(windowFloor(options.now ?? Date.now()), options.cursor ?? '~', limit + 1)
-    .all<{
-      id: string
-      status: string
-      workflow_id: string
-      workflow_version: number
-      error: string | null
-      created_at: number
-      finished_at: number | null
-    }>()
+    .all<
+      Pick<
+        RunRow,
+        | 'id'
+        | 'status'
+        | 'workflow_id'
+        | 'workflow_version'
+        | 'error'
+        | 'created_at'
+        | 'finished_at'
+      >
+    >()
   const page = results.slice(0, limit)
   return {
     runs: page.map((r) => ({

@@ -1,4 +1,6 @@
-import type { Waiting } from '../engine/waiting'
+import { randomToken } from '../lib/ids'
+import type { RunRow } from './run-row'
+import type { Waiting } from './run-model'
 
 /** Where a run stands with respect to one of its wait-for-webhook nodes, for its resume URL. */
 export type ResumeState =
@@ -15,6 +17,21 @@ export type ResumeRow = {
   state: ResumeState
 }
 
+/**
+ * The run's resume key: random, written the first time a step asks for it and never changed
+ * after, so a retried or redelivered step hands out the same URL. One round trip, and no write
+ * once the key exists. Null when the run has no row.
+ */
+export async function runResumeKey(db: D1Database, runId: string): Promise<string | null> {
+  const [, read] = await db.batch([
+    db
+      .prepare('UPDATE runs SET resume_key = ?2 WHERE id = ?1 AND resume_key IS NULL')
+      .bind(runId, randomToken(32)),
+    db.prepare('SELECT resume_key FROM runs WHERE id = ?1').bind(runId),
+  ])
+  return (read!.results[0] as Pick<RunRow, 'resume_key'> | undefined)?.resume_key ?? null
+}
+
 /** The run's resume key and the node's state, in one round trip; null for an unknown run. */
 export async function readResumeRow(
   db: D1Database,
@@ -28,8 +45,7 @@ export async function readResumeRow(
       .prepare('SELECT status FROM steps WHERE run_id = ?1 AND node_id = ?2 LIMIT 1')
       .bind(runId, nodeId),
   ])
-  const run = runs!.results[0] as
-    { resume_key: string | null; waiting: string | null; finished_at: number | null } | undefined
+  const run = runs!.results[0] as Pick<RunRow, 'resume_key' | 'waiting' | 'finished_at'> | undefined
   if (!run) return null
   const step = steps!.results[0] as { status: string } | undefined
   const waiting = run.waiting === null ? null : (JSON.parse(run.waiting) as Waiting)

@@ -1,3 +1,4 @@
+import type { RunRow } from './run-row'
 import { decodePayload } from './payloads'
 
 export type RunOutcome =
@@ -10,25 +11,22 @@ export type RunOutcome =
 const FINISHED = new Set(['succeeded', 'failed', 'completed_with_errors'])
 
 /**
- * Where a run stands for a caller waiting on it: the response its first `respond` step set,
- * else its end, else undefined (not there yet). One D1 read.
+ * Where a run stands for a caller waiting on it: the response its first succeeded step of a node
+ * that answers (`answering`: the types whose definition says `answers`) set, else its end, else
+ * undefined (not there yet). One D1 read.
  */
-export async function readRunOutcome(db: D1Database, runId: string) {
+export async function readRunOutcome(db: D1Database, runId: string, answering: readonly string[]) {
   const row = await db
     .prepare(
       `SELECT r.status, r.output, r.error,
          (SELECT s.output FROM steps s
-          WHERE s.run_id = r.id AND s.node_type = 'respond' AND s.status = 'succeeded'
+          WHERE s.run_id = r.id AND s.status = 'succeeded'
+            AND s.node_type IN (SELECT value FROM json_each(?2))
           ORDER BY s.step_index LIMIT 1) AS responded
-       FROM runs r WHERE r.id = ?`,
+       FROM runs r WHERE r.id = ?1`,
     )
-    .bind(runId)
-    .first<{
-      status: string
-      output: string | null
-      error: string | null
-      responded: string | null
-    }>()
+    .bind(runId, JSON.stringify(answering))
+    .first<Pick<RunRow, 'status' | 'output' | 'error'> & { responded: string | null }>()
   if (!row) return undefined
   if (row.responded !== null) {
     const response = (await decodePayload(db, row.responded)) as Extract<

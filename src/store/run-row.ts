@@ -1,5 +1,5 @@
-import type { PendingRetry, RunMessage, RunOrigin } from '../engine/messages'
-import type { Waiting } from '../engine/waiting'
+import { encodeText } from './payloads'
+import type { PendingRetry, RunStart, Waiting } from './run-model'
 
 // Every write to a run's row, and the condition that says who may make it, live here: the
 // lease protocol is only as sound as its least careful copy.
@@ -14,79 +14,109 @@ const claimable = (now: string) =>
 
 export const isUnfinished = (status: string) => status === 'queued' || status === 'running'
 
-/** What creating a run needs: the ingest path, the consumer and the dead-letter queue have it. */
-export type NewRun = {
+/**
+ * A runs row as D1 returns it to raw SQL: every read of runs picks its columns from this one type.
+ * Text columns hold JSON (trigger, error, pending_retry, waiting) or a payload's column text
+ * (input, output: inline JSON or a blob reference).
+ */
+export type RunRow = {
   id: string
-  workflowId: string
-  workflowVersion: number
-  /** JSON text of the trigger. */
-  triggerText: string
-  /** JSON text of the input, or a blob reference. */
-  inputText: string
-  createdAt: number
-  /** The run this one replays or resumes. */
-  origin?: RunOrigin
+  workflow_id: string
+  workflow_version: number
+  status: string
+  trigger: string
+  input: string | null
+  output: string | null
+  error: string | null
+  created_at: number
+  started_at: number | null
+  finished_at: number | null
+  lease_id: string | null
+  lease_until: number | null
+  wake_at: number
+  sweeps: number
+  pending_retry: string | null
+  waiting: string | null
+  replay_of: string | null
+  resumed_from: string | null
+  resume_key: string | null
 }
 
-export function newRunOf(runId: string, start: NonNullable<RunMessage['start']>): NewRun {
-  return {
-    id: runId,
-    workflowId: start.workflowId,
-    workflowVersion: start.workflowVersion,
-    triggerText: JSON.stringify(start.trigger),
-    inputText: start.input,
-    createdAt: start.createdAt,
-    ...(start.origin ? { origin: start.origin } : {}),
-  }
-}
+/** How a new row starts: queued (ingest), failed (dead-lettered first) or running (a claim). */
+type NewRowState =
+  | { status: 'queued' }
+  | { status: 'failed'; errorText: string; finishedAt: number }
+  | { status: 'running'; leaseId: string; leaseUntil: number; now: number }
 
-const INSERT_COLUMNS = `INSERT INTO runs (id, workflow_id, workflow_version, trigger, input, created_at,
-  replay_of, resumed_from, status, error, started_at, finished_at, lease_id, lease_until, wake_at)`
+/**
+ * A condition the new row must meet to be written (a schedule's claim of its fire time), in
+ * SQL whose parameters are numbered from ?16: ?1 … ?15 are the row's own columns.
+ */
+export type InsertGuard = { sql: string; params: unknown[] }
 
-/** The replay_of and resumed_from columns of a new run. */
-function originColumns(run: NewRun): [string | null, string | null] {
-  const origin = run.origin
-  if (!origin) return [null, null]
-  return 'replayOf' in origin ? [origin.replayOf, null] : [null, origin.resumedFrom]
+/**
+ * Every run's row is created by this one statement, from the RunStart its message carries.
+ * `conflict` says what a row already there means (the ingest path and a claim race to write it).
+ */
+function newRunRow(
+  db: D1Database,
+  runId: string,
+  start: RunStart,
+  state: NewRowState,
+  conflict: string,
+  guard?: InsertGuard,
+) {
+  const origin = start.origin
+  const failed = state.status === 'failed'
+  const running = state.status === 'running'
+  return db
+    .prepare(
+      `INSERT INTO runs (id, workflow_id, workflow_version, trigger, input, created_at, replay_of,
+         resumed_from, status, error, started_at, finished_at, lease_id, lease_until, wake_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+       WHERE ${guard?.sql ?? 'true'}
+       ${conflict}`,
+    )
+    .bind(
+      runId,
+      start.workflowId,
+      start.workflowVersion,
+      JSON.stringify(start.trigger),
+      start.input,
+      start.createdAt,
+      origin && 'replayOf' in origin ? origin.replayOf : null,
+      origin && 'resumedFrom' in origin ? origin.resumedFrom : null,
+      state.status,
+      failed ? state.errorText : null,
+      running ? state.now : null,
+      failed ? state.finishedAt : null,
+      running ? state.leaseId : null,
+      running ? state.leaseUntil : null,
+      // When someone should next look at it: the sweeper finds a queued run whose message was lost.
+      running ? state.leaseUntil : failed ? state.finishedAt : start.createdAt,
+      ...(guard?.params ?? []),
+    )
 }
 
 /**
  * Records a run that is not running: `queued` as the ingest path accepts it, or `failed` when
- * the dead-letter queue learns of it first. OR IGNORE: whoever wrote the row first knew more.
+ * the dead-letter queue learns of it first. A row already there is kept: whoever wrote it first
+ * knew more. With a guard, only when the guard holds.
  */
 export function insertRun(
   db: D1Database,
-  run: NewRun,
+  runId: string,
+  start: RunStart,
   state: { status: 'queued' } | { status: 'failed'; errorText: string; finishedAt: number },
+  guard?: InsertGuard,
 ) {
-  const failed = state.status === 'failed'
-  return db
-    .prepare(
-      `${INSERT_COLUMNS.replace('INSERT', 'INSERT OR IGNORE')}
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?11, ?12, ?7, ?8, NULL, ?9, NULL, NULL, ?10)`,
-    )
-    .bind(
-      run.id,
-      run.workflowId,
-      run.workflowVersion,
-      run.triggerText,
-      run.inputText,
-      run.createdAt,
-      state.status,
-      failed ? state.errorText : null,
-      failed ? state.finishedAt : null,
-      failed ? state.finishedAt : run.createdAt,
-      ...originColumns(run),
-    )
+  return newRunRow(db, runId, start, state, 'ON CONFLICT (id) DO NOTHING', guard)
 }
 
-export type ClaimedRow = {
-  workflow_id: string
-  workflow_version: number
-  input: string | null
-  pending_retry: string | null
-  waiting: string | null
-}
+export type ClaimedRow = Pick<
+  RunRow,
+  'workflow_id' | 'workflow_version' | 'input' | 'pending_retry' | 'waiting'
+>
 
 /**
  * The atomic claim: takes the run for one consumer when nobody holds a live lease, creating it
@@ -96,7 +126,7 @@ export type ClaimedRow = {
 export function claimRunRow(
   db: D1Database,
   runId: string,
-  start: NewRun | undefined,
+  start: RunStart | undefined,
   lease: { leaseId: string; until: number },
   now: number,
 ): D1PreparedStatement {
@@ -112,27 +142,13 @@ export function claimRunRow(
       )
       .bind(runId, now, lease.leaseId, lease.until)
   }
-  return db
-    .prepare(
-      `${INSERT_COLUMNS}
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?10, ?11, 'running', NULL, ?7, NULL, ?8, ?9, ?9)
-       ON CONFLICT (id) DO UPDATE SET status = 'running',
+  const state = { status: 'running', leaseId: lease.leaseId, leaseUntil: lease.until, now } as const
+  // ?11 is the new row's started_at: now.
+  const conflict = `ON CONFLICT (id) DO UPDATE SET status = 'running',
          started_at = coalesce(runs.started_at, excluded.started_at),
          lease_id = excluded.lease_id, lease_until = excluded.lease_until
-       WHERE ${claimable('?7')} ${returning}`,
-    )
-    .bind(
-      start.id,
-      start.workflowId,
-      start.workflowVersion,
-      start.triggerText,
-      start.inputText,
-      start.createdAt,
-      now,
-      lease.leaseId,
-      lease.until,
-      ...originColumns(start),
-    )
+       WHERE ${claimable('?11')} ${returning}`
+  return newRunRow(db, runId, start, state, conflict)
 }
 
 /** How a run ends: its final status, its output (column text) and error. */
@@ -202,6 +218,8 @@ export function renewLease(db: D1Database, lease: RunLease, until: number) {
     .bind(lease.runId, lease.leaseId, until)
 }
 
+export type StuckRun = Pick<RunRow, 'id' | 'sweeps' | 'wake_at'>
+
 /** Idle runs that should have been picked up before `dueBefore`, oldest first. */
 export async function selectStuckRuns(
   db: D1Database,
@@ -216,18 +234,58 @@ export async function selectStuckRuns(
        ORDER BY wake_at LIMIT ?3`,
     )
     .bind(dueBefore, now, limit)
-    .all<{ id: string; sweeps: number; wake_at: number }>()
+    .all<StuckRun>()
   return results
 }
 
 /** Counts a sweeper re-enqueue, only if the run has not moved since it was read. */
-export function countSweep(db: D1Database, runId: string, wakeAt: number, now: number) {
+function countSweep(db: D1Database, runId: string, wakeAt: number, now: number) {
   return db
     .prepare(
       `UPDATE runs SET sweeps = sweeps + 1, wake_at = ?3
        WHERE id = ?1 AND wake_at = ?2 AND ${claimable('?3')} RETURNING status`,
     )
     .bind(runId, wakeAt, now)
+}
+
+/**
+ * Fails a run whose message was dead-lettered, creating it failed when the ingest path never got
+ * to record it (so it still shows up). A run a live consumer holds is left alone.
+ */
+export async function failDeadLetteredRun(
+  db: D1Database,
+  runId: string,
+  start: RunStart | undefined,
+  error: unknown,
+  now: number,
+) {
+  const statements = [failIdleRun(db, runId, error, now)]
+  if (start) {
+    const state = { status: 'failed', errorText: JSON.stringify(error), finishedAt: now } as const
+    statements.push(insertRun(db, runId, start, state))
+  }
+  await db.batch(statements)
+}
+
+/**
+ * The sweeper's verdicts in one batch: each run is failed with its error, or counted and put
+ * back, only if it has not moved since it was read. Each run's status after, or undefined when
+ * it had moved.
+ */
+export async function settleStuckRuns(
+  db: D1Database,
+  verdicts: { run: StuckRun; fail?: unknown }[],
+  now: number,
+): Promise<(string | undefined)[]> {
+  if (verdicts.length === 0) return []
+  const outcomes = await db.batch<{ status: string }>(
+    verdicts.map(({ run, fail }) =>
+      fail !== undefined
+        ? failIdleRun(db, run.id, fail, now, run.wake_at)
+        : countSweep(db, run.id, run.wake_at, now),
+    ),
+  )
+  return outcomes.map((outcome) => outcome.results[0]?.status)
 }
 
 /** The wait of a step that has ended, once its step is recorded. */
@@ -239,17 +297,18 @@ export function clearWaiting(db: D1Database, lease: RunLease) {
 
 /**
  * Hands an outside call's value to a run waiting for one with this key, and wakes it now. Only
- * while no consumer holds the run, before the wait's timeout, and only once: no row back means
- * it was not delivered.
+ * while no consumer holds the run, before the wait's timeout, and only once: false when it was
+ * not delivered.
  */
-export function deliverToWaitingRun(
+export async function deliverToWaitingRun(
   db: D1Database,
   runId: string,
   callKey: string,
-  deliveredText: string,
+  value: unknown,
   now: number,
-) {
-  return db
+): Promise<boolean> {
+  const encoded = encodeText(db, JSON.stringify(value ?? null))
+  const deliver = db
     .prepare(
       `UPDATE runs SET waiting = json_set(waiting, '$.deliveredText', ?3), wake_at = ?4
        WHERE id = ?1 AND json_extract(waiting, '$.callKey') = ?2
@@ -257,7 +316,9 @@ export function deliverToWaitingRun(
          AND json_extract(waiting, '$.until') > ?4 AND ${claimable('?4')}
        RETURNING id`,
     )
-    .bind(runId, callKey, deliveredText, now)
+    .bind(runId, callKey, encoded.text, now)
+  const results = await db.batch([...encoded.statements, deliver])
+  return results[encoded.statements.length]!.results.length > 0
 }
 
 /** Undoes the ingest path's record of a run that could not be queued after all. */

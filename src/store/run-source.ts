@@ -1,5 +1,13 @@
-import type { RecordedStep } from '../engine/resume-point'
+import type { RunRow } from './run-row'
 import type { WorkflowNode } from '../workflow/definition'
+
+/** A recorded step as a resume sees it. */
+export type RecordedStep = {
+  index: number
+  status: string
+  /** A step that succeeded with an error is a forEach that went on past failed elements. */
+  hasError: boolean
+}
 
 /** What a replay or resume reads of the run it copies. */
 export type RunSource = {
@@ -44,13 +52,7 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
       )
       .bind(id),
   ])
-  type Row = {
-    workflow_id: string
-    workflow_version: number
-    status: string
-    trigger: string
-    input: string | null
-  }
+  type Row = Pick<RunRow, 'workflow_id' | 'workflow_version' | 'status' | 'trigger' | 'input'>
   const row = (runs!.results as Row[])[0]
   if (!row) return undefined
   return {

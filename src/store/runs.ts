@@ -1,7 +1,8 @@
-import type { PendingRetry } from '../engine/messages'
-import { describeWaiting, type Waiting } from '../engine/waiting'
+import type { PendingRetry } from './run-model'
+import { describeWaiting, type Waiting } from './run-model'
 import { decodePayload } from './payloads'
 import { runIdFloor } from './run-ids'
+import type { RunRow } from './run-row'
 import { selectSteps, stepDurationMs, toStepRow } from './step-row'
 
 export const RUN_STATUSES = [
@@ -11,26 +12,6 @@ export const RUN_STATUSES = [
   'failed',
   'completed_with_errors',
 ] as const
-
-type RunRow = {
-  id: string
-  workflow_id: string
-  workflow_version: number
-  status: string
-  trigger: string
-  input: string | null
-  output: string | null
-  error: string | null
-  created_at: number
-  started_at: number | null
-  finished_at: number | null
-  pending_retry?: string | null
-  wake_at?: number
-  lease_until?: number | null
-  waiting?: string | null
-  replay_of?: string | null
-  resumed_from?: string | null
-}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 const parse = (text: string | null) => (text === null ? null : JSON.parse(text))
@@ -62,7 +43,22 @@ export async function listRuns(
        FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
     )
     .bind(...params, filter.limit + 1)
-    .all<Omit<RunRow, 'input' | 'output'>>()
+    .all<
+      Pick<
+        RunRow,
+        | 'id'
+        | 'workflow_id'
+        | 'workflow_version'
+        | 'status'
+        | 'trigger'
+        | 'error'
+        | 'created_at'
+        | 'started_at'
+        | 'finished_at'
+        | 'replay_of'
+        | 'resumed_from'
+      >
+    >()
   const page = results.slice(0, filter.limit)
   return {
     runs: page.map((row) => ({

@@ -3,6 +3,7 @@ import { schedules, workflows } from '../db/schema'
 import { parseCron, nextFireAfter } from '../schedules/cron'
 import type { WorkflowDefinition } from '../workflow/definition'
 import type { Database } from './db'
+import type { InsertGuard } from './run-row'
 
 /**
  * The statement that brings a workflow's schedule row in line with the definition being saved;
@@ -76,14 +77,17 @@ export async function dueSchedules(d1: D1Database, now: number, limit: number) {
 
 /**
  * Moves a schedule past the times this tick fires, only if nobody else did: the row must still
- * hold the version and fire time the tick read. Returns a row only for the winner.
+ * hold the version and fire time the tick read. `claim` returns a row only for the winner;
+ * `guard` holds only once it won (the row then holds what this tick wrote), so the runs written
+ * under it in the claim's batch exist only for the winner. Run ids are derived from the workflow
+ * and the fire time, so even a second writer could not create the same fire twice.
  */
 export function claimFireTime(
   d1: D1Database,
   due: DueSchedule,
   claim: { last: number | null; next: number | null; now: number },
-) {
-  return d1
+): { claim: D1PreparedStatement; guard: InsertGuard } {
+  const statement = d1
     .prepare(
       `UPDATE schedules SET next_fire_at = ?4, last_fire_at = coalesce(?5, last_fire_at), updated_at = ?6
        WHERE workflow_id = ?1 AND workflow_version = ?2 AND next_fire_at = ?3
@@ -97,33 +101,10 @@ export function claimFireTime(
       claim.last,
       claim.now,
     )
-}
-
-/**
- * A run for one fire time, written in the claim's batch and only when the claim won (the row
- * then holds what this tick wrote). The run id is derived from the workflow and the fire time,
- * so even a second writer could not create the same fire twice.
- */
-export function insertScheduledRun(
-  d1: D1Database,
-  due: DueSchedule,
-  claim: { next: number | null; now: number },
-  run: { id: string; triggerText: string; input: string },
-) {
-  return d1
-    .prepare(
-      `INSERT OR IGNORE INTO runs (id, workflow_id, workflow_version, status, trigger, input, created_at, wake_at)
-       SELECT ?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?6
-       WHERE EXISTS (SELECT 1 FROM schedules WHERE workflow_id = ?2 AND workflow_version = ?3
-                     AND next_fire_at IS ?7 AND updated_at = ?6)`,
-    )
-    .bind(
-      run.id,
-      due.workflow_id,
-      due.workflow_version,
-      run.triggerText,
-      run.input,
-      claim.now,
-      claim.next,
-    )
+  const guard = {
+    sql: `EXISTS (SELECT 1 FROM schedules WHERE workflow_id = ?16 AND workflow_version = ?17
+            AND next_fire_at IS ?18 AND updated_at = ?19)`,
+    params: [due.workflow_id, due.workflow_version, claim.next, claim.now],
+  }
+  return { claim: statement, guard }
 }

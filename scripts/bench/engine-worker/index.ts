@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { RunMessage } from '../../../src/engine/messages'
+import type { RunMessage } from '../../../src/store/run-model'
 import { runWorkflow } from '../../../src/engine/run-workflow'
 import type { Env } from '../../../src/env'
 import { handleError } from '../../../src/http/errors'

@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Env } from '../../env'
 import { hmacHex } from '../../lib/hmac'
 import { secretsEqual } from '../../lib/ids'
+import { deleteSession, insertSession, isLiveSession } from '../../store/admin-sessions'
 import { adminTokenProblem } from '../admin-token'
 
 type AdminContext = Context<{ Bindings: Env }>
@@ -43,12 +44,7 @@ async function readCookie(c: AdminContext, now: number): Promise<Session | undef
 export async function isSignedIn(c: AdminContext, now = Date.now()): Promise<boolean> {
   const session = await readCookie(c, now)
   if (!session) return false
-  const row = await c.env.DB.prepare(
-    'SELECT 1 AS live FROM admin_sessions WHERE id = ? AND expires_at > ?',
-  )
-    .bind(session.id, now)
-    .first<{ live: number }>()
-  return row !== null
+  return isLiveSession(c.env.DB, session.id, now)
 }
 
 /** Constant time, like the API's bearer check; an unset or too short ADMIN_TOKEN lets nobody in. */
@@ -60,12 +56,7 @@ export async function tokenMatches(c: AdminContext, candidate: string): Promise<
 export async function startSession(c: AdminContext, now = Date.now()) {
   const session = { id: randomId(), issuedAt: Math.floor(now / 1000) }
   const expiresAt = (session.issuedAt + SESSION_MAX_AGE_SECONDS) * 1000
-  await c.env.DB.batch([
-    c.env.DB.prepare('DELETE FROM admin_sessions WHERE expires_at <= ?').bind(now),
-    c.env.DB.prepare(
-      'INSERT INTO admin_sessions (id, created_at, expires_at) VALUES (?, ?, ?)',
-    ).bind(session.id, now, expiresAt),
-  ])
+  await insertSession(c.env.DB, session.id, now, expiresAt)
   setCookie(c, SESSION_COOKIE, await cookieValue(c.env.ADMIN_TOKEN!, session), {
     ...cookieOptions,
     maxAge: SESSION_MAX_AGE_SECONDS,
@@ -75,8 +66,7 @@ export async function startSession(c: AdminContext, now = Date.now()) {
 /** Signs out: the session's row goes, so the cookie is dead even where a copy of it survives. */
 export async function endSession(c: AdminContext) {
   const session = await readCookie(c, Date.now())
-  if (session)
-    await c.env.DB.prepare('DELETE FROM admin_sessions WHERE id = ?').bind(session.id).run()
+  if (session) await deleteSession(c.env.DB, session.id)
   deleteCookie(c, SESSION_COOKIE, cookieOptions)
 }
 

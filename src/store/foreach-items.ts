@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../errors'
-import { decodePayload, encodeText } from '../store/payloads'
+import { decodePayload, encodeText } from './payloads'
 
 /** One finished element of a forEach step whose node has effects outside the run. */
 export type ItemResult =

@@ -1,6 +1,5 @@
-import type { WorkflowNode } from '../workflow/definition'
-import type { RunLease } from '../store/run-row'
-import { insertStep, type StepRow } from '../store/step-row'
+import type { RunLease } from './run-row'
+import { insertStep, type StepRow } from './step-row'
 
 /**
  * The statements a consumer has still to send for its run, sent as one `db.batch`: one round
@@ -61,26 +60,4 @@ export function stepLog(db: D1Database, lease: RunLease): StepLog {
       return stepAt < 0 || results[stepAt]!.meta.changes === 1
     },
   }
-}
-
-/** The steps a run will not reach, as skipped rows with the reason. */
-export function skippedSteps(
-  nodes: WorkflowNode[],
-  from: number,
-  reason: string,
-  now: number,
-): StepRow[] {
-  return nodes.slice(from).map((node, offset) => ({
-    index: from + offset,
-    nodeId: node.id,
-    nodeType: node.type,
-    nodeName: node.name ?? null,
-    status: 'skipped',
-    inputText: null,
-    outputText: null,
-    error: { message: `skipped: ${reason}`, code: 'SKIPPED' },
-    attempts: 0,
-    startedAt: null,
-    finishedAt: now,
-  }))
 }

@@ -1,8 +1,6 @@
 import type { WorkflowDefinition } from '../workflow/definition'
-import { claimRunRow, isUnfinished, newRunOf, type ClaimedRow } from '../store/run-row'
-import { LEASE_MS } from './lease-guard'
-import type { PendingRetry, RunMessage } from './messages'
-import type { Waiting } from './waiting'
+import { claimRunRow, isUnfinished, type ClaimedRow, type RunRow } from './run-row'
+import type { PendingRetry, RunMessage, Waiting } from './run-model'
 
 export type ClaimedRun = {
   kind: 'claimed'
@@ -16,7 +14,7 @@ export type ClaimedRun = {
   /** The output column of the last succeeded step, when there is one. */
   lastOutputText: string | null
   pendingRetry: PendingRetry | null
-  /** A step that paused the run, and what for (see waiting.ts). */
+  /** A step that paused the run, and what for (see run-model.ts). */
   waiting: Waiting | null
   leaseId: string
   leaseUntil: number
@@ -36,12 +34,11 @@ export type Claim =
 export async function claimRun(
   db: D1Database,
   message: RunMessage,
-  leaseId: string,
+  lease: { leaseId: string; until: number },
   now: number,
 ): Promise<Claim> {
-  const leaseUntil = now + LEASE_MS
-  const start = message.start && newRunOf(message.runId, message.start)
-  const take = claimRunRow(db, message.runId, start, { leaseId, until: leaseUntil }, now)
+  const { leaseId, until: leaseUntil } = lease
+  const take = claimRunRow(db, message.runId, message.start, lease, now)
 
   const [taken, state, definition, statuses, lastOutput] = await db.batch([
     take,
@@ -70,7 +67,7 @@ export async function claimRun(
 
   const row = (taken!.results as ClaimedRow[])[0]
   if (!row) {
-    const current = (state!.results as { status: string; lease_until: number | null }[])[0]
+    const current = (state!.results as Pick<RunRow, 'status' | 'lease_until'>[])[0]
     if (!current) return { kind: 'missing' }
     if (isUnfinished(current.status)) {
       return { kind: 'leased', until: current.lease_until ?? now }

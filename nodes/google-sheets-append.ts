@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { google, sheetsCall, valuesPath } from '../src/clients/google'
+import { a1Range, google, sheetsCall, valuesPath } from '../src/clients/google'
 import { AutomateError, defineNode } from '../src/nodes/node-api'
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()])
@@ -9,8 +9,9 @@ export default defineNode({
   type: 'google-sheets-append',
   title: 'Google Sheets: append rows',
   description:
-    'Appends rows after the last row of a sheet. values is one row (an array), rows (an array of ' +
-    'arrays), or objects whose keys are matched to the sheet header row.',
+    'Appends rows after the last row of the table in a range. values is one row (an array), rows ' +
+    "(an array of arrays), or objects whose keys are matched to the header: the range's first row. " +
+    'Values are stored as sent (RAW) unless valueInputOption is USER_ENTERED.',
   sample: {
     config: {
       credential: 'signups-sheet',
@@ -23,14 +24,23 @@ export default defineNode({
   service: google,
   config: z.object({
     spreadsheetId: z.string().min(1).describe('The id in the sheet URL: /spreadsheets/d/<id>/'),
-    range: z.string().min(1).describe('The sheet (tab) to append to, e.g. Sheet1 or Sheet1!A:D'),
+    range: z
+      .string()
+      .min(1)
+      .describe('The sheet (tab) or its columns to append to, e.g. Sheet1 or Sheet1!B:E'),
     values: z
       .union([z.array(cell), z.array(z.array(cell)), record, z.array(record)])
       .describe('A row, rows, an object or objects (keys matched to the header row)'),
+    // RAW by default: USER_ENTERED parses values "as if the user typed them into the UI"
+    // (https://developers.google.com/sheets/api/reference/rest/v4/ValueInputOption), so a phone
+    // number "+44 20 …" becomes #ERROR!, "00123" the number 123, "3/4" a date, and a form field
+    // "=IMPORTXML(…)" a live formula.
     valueInputOption: z
-      .enum(['USER_ENTERED', 'RAW'])
-      .default('USER_ENTERED')
-      .describe('USER_ENTERED parses "3" as a number and "=A1" as a formula, as typing would'),
+      .enum(['RAW', 'USER_ENTERED'])
+      .default('RAW')
+      .describe(
+        'RAW (default) stores values as sent; USER_ENTERED parses them as typing would: "3" a number, "3/4" a date, "=A1" a formula',
+      ),
   }),
   async run(_input, ctx) {
     const { config, signal } = ctx
@@ -65,24 +75,36 @@ function isObjects(values: unknown): values is Record<string, unknown> | Record<
   return typeof first === 'object' && first !== null && !Array.isArray(first)
 }
 
+/**
+ * The header of the table the rows go to. Sheets appends "starting with the first column of the
+ * table" found in the range
+ * (https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets.values/append), so
+ * the header is the range's first row, from its first column (Sheet1!B:E: B1:E1), without the
+ * empty cells before the table starts. The row is read whole ("Sheet1!1:1", or "1:1" on the first
+ * visible sheet when the range names none) and cut here, which works for every A1 form.
+ */
 async function headerRow(
   credential: Parameters<typeof sheetsCall>[0],
   spreadsheetId: string,
   range: string,
   signal: AbortSignal,
 ) {
-  const bang = range.lastIndexOf('!')
-  const sheet = bang === -1 ? range : range.slice(0, bang)
+  const { sheet, firstRow, firstColumn, lastColumn } = a1Range(range)
   const answer = (await sheetsCall(credential, {
     method: 'GET',
-    path: valuesPath(spreadsheetId, `${sheet}!1:1`),
+    path: valuesPath(spreadsheetId, `${sheet ? `${sheet}!` : ''}${firstRow}:${firstRow}`),
     signal,
   })) as { values?: unknown[][] }
-  const header = (answer.values?.[0] ?? []).map((name) => String(name).trim())
+  const cells = (answer.values?.[0] ?? []).slice(
+    firstColumn,
+    lastColumn === undefined ? undefined : lastColumn + 1,
+  )
+  const header = cells.map((name) => String(name ?? '').trim())
+  while (header.length && header[0] === '') header.shift()
   if (header.length === 0) {
     throw new AutomateError(
       'SHEET_HEADER_MISSING',
-      `Row 1 of ${sheet} is empty: objects are matched to the header row, so give it one, or pass values as arrays`,
+      `The first row of ${range} (row ${firstRow}) is empty: objects are matched to the header row, so give it one, or pass values as arrays`,
       { retryable: false },
     )
   }

@@ -19,14 +19,35 @@ export default defineNode({
       .enum(['objects', 'rows'])
       .default('objects')
       .describe("objects: one per row after the range's first row, keyed by it; rows: arrays"),
+    // https://developers.google.com/sheets/api/reference/rest/v4/ValueRenderOption
+    valueRenderOption: z
+      .enum(['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA'])
+      .default('FORMATTED_VALUE')
+      .describe(
+        'FORMATTED_VALUE: text as the sheet shows it ("$1.23"); UNFORMATTED_VALUE: numbers and booleans as such (1.23); FORMULA: formulas, not their results',
+      ),
+    // https://developers.google.com/sheets/api/reference/rest/v4/DateTimeRenderOption; Google
+    // ignores it under FORMATTED_VALUE and defaults to SERIAL_NUMBER.
+    dateTimeRenderOption: z
+      .enum(['SERIAL_NUMBER', 'FORMATTED_STRING'])
+      .optional()
+      .describe(
+        'With UNFORMATTED_VALUE or FORMULA: dates as serial numbers (days since 1899-12-30, the default) or as formatted text',
+      ),
   }),
   async run(_input, ctx) {
     const { config } = ctx
     const answer = (await sheetsCall(await ctx.credential(), {
       method: 'GET',
       path: valuesPath(config.spreadsheetId, config.range),
+      query: {
+        valueRenderOption: config.valueRenderOption,
+        ...(config.dateTimeRenderOption
+          ? { dateTimeRenderOption: config.dateTimeRenderOption }
+          : {}),
+      },
       signal: ctx.signal,
-    })) as { range?: string; values?: string[][] }
+    })) as { range?: string; values?: unknown[][] }
     const values = answer.values ?? []
     if (config.as === 'rows') return { range: answer.range ?? config.range, rows: values }
     const [header = [], ...rows] = values

@@ -9,7 +9,7 @@ import googleSheetsRead from './google-sheets-read'
 const sheetId = (prefix = 'sheet') => `${prefix}-${crypto.randomUUID().slice(0, 8)}`
 
 describe('google-sheets-append', () => {
-  it('signs a JWT, exchanges it at token_uri and appends the rows as USER_ENTERED', async () => {
+  it('signs a JWT, exchanges it at token_uri and appends the rows as RAW', async () => {
     const { credential, keyFile, tokenHost, sheets } = await serviceAccount()
     const spreadsheetId = sheetId()
     const output = await runNode(googleSheetsAppend, {
@@ -46,7 +46,7 @@ describe('google-sheets-append', () => {
     expect(append).toMatchObject({
       method: 'POST',
       path: `/v4/spreadsheets/${spreadsheetId}/values/Sheet1!A:C:append`,
-      query: { valueInputOption: 'USER_ENTERED', insertDataOption: 'INSERT_ROWS' },
+      query: { valueInputOption: 'RAW', insertDataOption: 'INSERT_ROWS' },
       body: {
         majorDimension: 'ROWS',
         values: [
@@ -58,20 +58,127 @@ describe('google-sheets-append', () => {
     expect(append!.headers.authorization).toMatch(/^Bearer ya29\.fake-/)
   })
 
-  it('appends one row given as a flat array, RAW when asked', async () => {
+  it('appends one row given as a flat array, USER_ENTERED when asked', async () => {
     const { credential, sheets } = await serviceAccount()
     await runNode(googleSheetsAppend, {
       credential,
       spreadsheetId: sheetId(),
       range: 'Sheet1',
       values: ['only', 'row'],
-      valueInputOption: 'RAW',
+      valueInputOption: 'USER_ENTERED',
     })
     const [append] = (await sheets.received()).requests
     expect(append).toMatchObject({
-      query: { valueInputOption: 'RAW' },
+      query: { valueInputOption: 'USER_ENTERED' },
       body: { values: [['only', 'row']] },
     })
+  })
+
+  // The values a signup form sends that USER_ENTERED would turn into something else.
+  const typedLikeAUser = ['+44 20 7946 0000', '00123', '3/4', '=IMPORTXML("https://e.x","//a")']
+
+  it('stores values as sent by default: no #ERROR!, no lost zeros, no dates, no formulas', async () => {
+    const { credential, sheets } = await serviceAccount()
+    const spreadsheetId = sheetId()
+    await runNode(googleSheetsAppend, {
+      credential,
+      spreadsheetId,
+      range: 'Sheet1',
+      values: typedLikeAUser,
+    })
+    const [append] = (await sheets.received()).requests
+    expect(append!.query).toEqual({ valueInputOption: 'RAW', insertDataOption: 'INSERT_ROWS' })
+    for (const valueRenderOption of ['FORMATTED_VALUE', 'FORMULA']) {
+      const read = await runNode(googleSheetsRead, {
+        credential,
+        spreadsheetId,
+        range: 'Sheet1',
+        as: 'rows',
+        valueRenderOption,
+      })
+      expect(read).toMatchObject({ rows: [typedLikeAUser] })
+    }
+  })
+
+  it('parses values as typed with USER_ENTERED, which reads back as Sheets made them', async () => {
+    const { credential } = await serviceAccount()
+    const spreadsheetId = sheetId()
+    await runNode(googleSheetsAppend, {
+      credential,
+      spreadsheetId,
+      range: 'Sheet1',
+      values: typedLikeAUser,
+      valueInputOption: 'USER_ENTERED',
+    })
+    const read = await runNode(googleSheetsRead, {
+      credential,
+      spreadsheetId,
+      range: 'Sheet1',
+      as: 'rows',
+    })
+    expect(read).toMatchObject({
+      rows: [['#ERROR!', '123', expect.stringMatching(/^3\/4\/\d{4}$/), '#N/A']],
+    })
+  })
+
+  it("maps objects onto the header of the range's own columns (Sheet1!B:E)", async () => {
+    const { credential, sheets } = await serviceAccount()
+    const spreadsheetId = sheetId()
+    // A table whose header starts in B1.
+    await runNode(googleSheetsAppend, {
+      credential,
+      spreadsheetId,
+      range: 'Sheet1!B:E',
+      values: ['Name', 'Email', 'Plan'],
+    })
+    const output = await runNode(googleSheetsAppend, {
+      credential,
+      spreadsheetId,
+      range: 'Sheet1!B:E',
+      values: { Plan: 'pro', Name: 'Ada', Email: 'ada@example.com' },
+    })
+    expect(output).toEqual({ updatedRange: 'Sheet1!B2:D2', updatedRows: 1, updatedCells: 3 })
+    const [, header, append] = (await sheets.received()).requests
+    expect(header).toMatchObject({
+      method: 'GET',
+      path: `/v4/spreadsheets/${spreadsheetId}/values/Sheet1!1:1`,
+    })
+    expect(append).toMatchObject({
+      path: `/v4/spreadsheets/${spreadsheetId}/values/Sheet1!B:E:append`,
+      body: { majorDimension: 'ROWS', values: [['Ada', 'ada@example.com', 'pro']] },
+    })
+    const read = await runNode(googleSheetsRead, { credential, spreadsheetId, range: 'Sheet1!B:E' })
+    expect(read).toMatchObject({
+      rows: [{ Name: 'Ada', Email: 'ada@example.com', Plan: 'pro' }],
+    })
+  })
+
+  it('reads the header from the first visible sheet when the range names no sheet (A:C)', async () => {
+    const { credential, sheets } = await serviceAccount()
+    const spreadsheetId = sheetId('with-header')
+    const output = await runNode(googleSheetsAppend, {
+      credential,
+      spreadsheetId,
+      range: 'A:C',
+      values: { Name: 'Ada', Plan: 'pro' },
+    })
+    expect(output).toEqual({ updatedRange: 'Sheet1!A2:C2', updatedRows: 1, updatedCells: 3 })
+    const [header, append] = (await sheets.received()).requests
+    expect(header!.path).toBe(`/v4/spreadsheets/${spreadsheetId}/values/1:1`)
+    expect(append!.path).toBe(`/v4/spreadsheets/${spreadsheetId}/values/A:C:append`)
+    expect(append!.body).toEqual({ majorDimension: 'ROWS', values: [['Ada', '', 'pro']] })
+  })
+
+  it("fails for good on a sheet the spreadsheet does not have, with Google's message", async () => {
+    const { credential } = await serviceAccount()
+    const error = await nodeFailure(googleSheetsAppend, {
+      credential,
+      spreadsheetId: sheetId(),
+      range: 'Signups!A:C',
+      values: ['Ada'],
+    })
+    expect(error).toMatchObject({ code: 'GOOGLE_SHEETS_ERROR', retryable: false })
+    expect(error.message).toBe('Google Sheets 400: Unable to parse range: Signups!A:C')
   })
 
   it('maps objects onto the header row, in its order', async () => {
@@ -165,6 +272,24 @@ describe('google-sheets-append', () => {
     expect(error.message).toMatch(/^Google Sheets 429: Quota exceeded/)
   })
 
+  it('waits a minute after Google says the per-minute quota is spent (429 without Retry-After)', async () => {
+    const { credential, sheets } = await serviceAccount()
+    const config = { credential, spreadsheetId: sheetId(), range: 'Sheet1', as: 'rows' }
+    // 60 reads a minute per user (https://developers.google.com/sheets/api/limits).
+    for (let i = 0; i < 60; i++) await runNode(googleSheetsRead, config)
+    const error = await nodeFailure(googleSheetsRead, config)
+    expect(error).toMatchObject({
+      code: 'GOOGLE_SHEETS_ERROR',
+      retryable: true,
+      retryAfterMs: 60_000,
+    })
+    expect(error.message).toMatch(
+      /^Google Sheets 429: Quota exceeded for quota metric 'Read requests'/,
+    )
+    const refused = (await sheets.received()).requests.at(-1)!
+    expect(refused.query).toEqual({ valueRenderOption: 'FORMATTED_VALUE' })
+  })
+
   it('fails when the token endpoint refuses the JWT (a key Google does not know)', async () => {
     const { keyFile } = await serviceAccount()
     const other = await serviceAccount()
@@ -212,6 +337,40 @@ describe('google-sheets-read', () => {
       method: 'GET',
       path: `/v4/spreadsheets/${spreadsheetId}/values/Sheet1!A1:C`,
     })
+  })
+
+  it('asks for unformatted values and dates as Google renders them', async () => {
+    const { credential, sheets } = await serviceAccount()
+    const spreadsheetId = sheetId()
+    await runNode(googleSheetsAppend, {
+      credential,
+      spreadsheetId,
+      range: 'Sheet1',
+      values: ['00123', '3/4/2026', 'TRUE', '=A1'],
+      valueInputOption: 'USER_ENTERED',
+    })
+    const read = (options: Record<string, string>) =>
+      runNode(googleSheetsRead, {
+        credential,
+        spreadsheetId,
+        range: 'Sheet1',
+        as: 'rows',
+        ...options,
+      })
+    // 2026-03-04 is day 46085 after 1899-12-30.
+    expect(await read({ valueRenderOption: 'UNFORMATTED_VALUE' })).toMatchObject({
+      rows: [[123, 46085, true, '#N/A']],
+    })
+    expect(
+      await read({ valueRenderOption: 'FORMULA', dateTimeRenderOption: 'FORMATTED_STRING' }),
+    ).toMatchObject({ rows: [[123, '3/4/2026', true, '=A1']] })
+    expect(await read({})).toMatchObject({ rows: [['123', '3/4/2026', 'TRUE', '#N/A']] })
+    const queries = (await sheets.received()).requests.slice(1).map((r) => r.query)
+    expect(queries).toEqual([
+      { valueRenderOption: 'UNFORMATTED_VALUE' },
+      { valueRenderOption: 'FORMULA', dateTimeRenderOption: 'FORMATTED_STRING' },
+      { valueRenderOption: 'FORMATTED_VALUE' },
+    ])
   })
 
   it('reads rows as arrays, and an empty range as no rows', async () => {

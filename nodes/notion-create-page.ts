@@ -1,6 +1,12 @@
 import { z } from 'zod'
-import { notion, notionCall, notionClient } from '../src/clients/notion'
-import { titleProperty, toNotionProperties } from '../src/clients/notion-properties'
+import {
+  dataSourceProperties,
+  forgetDataSourceSchema,
+  notion,
+  notionCall,
+  notionClient,
+} from '../src/clients/notion'
+import { titleProperty } from '../src/clients/notion-properties'
 import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
@@ -39,18 +45,13 @@ export default defineNode({
     }),
   async run(_input, ctx) {
     const { config } = ctx
-    const notion = notionClient(await ctx.credential(), ctx.signal)
+    const credential = await ctx.credential()
+    const notion = notionClient(credential, ctx.signal)
     let properties: Record<string, unknown> = config.properties
     if (config.mode === 'simple') {
-      if (config.dataSourceId) {
-        const dataSource = await notionCall(() =>
-          notion.dataSources.retrieve({ data_source_id: config.dataSourceId! }),
-        )
-        properties = toNotionProperties(
-          config.properties,
-          (dataSource as { properties: Record<string, { type: string }> }).properties,
-        )
-      } else properties = titleProperty(config.properties)
+      properties = config.dataSourceId
+        ? await dataSourceProperties(notion, credential, config.dataSourceId, config.properties)
+        : titleProperty(config.properties)
     }
     const parent = config.dataSourceId
       ? { type: 'data_source_id' as const, data_source_id: config.dataSourceId }
@@ -61,7 +62,12 @@ export default defineNode({
         properties: properties as never,
         ...(config.children ? { children: config.children as never } : {}),
       }),
-    )) as { id: string; url?: string; created_time?: string }
+    ).catch(async (error) => {
+      // A property's type may have changed since the schema was cached: read it again next time.
+      if (config.dataSourceId && error.details?.code === 'validation_error')
+        await forgetDataSourceSchema(credential, config.dataSourceId)
+      throw error
+    })) as { id: string; url?: string; created_time?: string }
     return { id: page.id, url: page.url ?? null, createdTime: page.created_time ?? null }
   },
 })

@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { notion, notionCall, notionClient } from '../src/clients/notion'
+import { notion, notionCall, notionClient, wholePage } from '../src/clients/notion'
 import { fromNotionProperty } from '../src/clients/notion-properties'
 import { defineNode } from '../src/nodes/node-api'
 
 type Page = {
+  object: string
   id: string
   url?: string
   created_time?: string
@@ -16,7 +17,8 @@ export default defineNode({
   title: 'Notion: query a data source',
   description:
     "Queries a Notion data source with Notion's filter and sorts, following pages up to limit. " +
-    'Simple mode returns each page as plain values; raw mode returns Notion page objects.',
+    'Simple mode returns each page as plain values; raw mode returns Notion page objects. ' +
+    'Relations, people and mentions beyond the 25 a page object carries are read in full.',
   sample: {
     config: {
       credential: 'team-notion',
@@ -48,9 +50,13 @@ export default defineNode({
           ...(config.sorts ? { sorts: config.sorts as never } : {}),
           page_size: Math.min(100, config.limit - pages.length),
           ...(cursor ? { start_cursor: cursor } : {}),
+          // A wiki's data source also holds data sources; "use the result_type filter of page"
+          // (https://developers.notion.com/reference/query-a-data-source). Checked below too.
+          result_type: 'page',
         }),
       )
-      pages.push(...(answer.results as Page[]))
+      const found = (answer.results as Page[]).filter((result) => result.object === 'page')
+      for (const page of found) pages.push(await wholePage(notion, page))
       cursor = answer.next_cursor ?? undefined
       hasMore = answer.has_more && cursor !== undefined
     }

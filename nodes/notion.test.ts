@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AutomateError } from '../src/errors'
 import { fakeApp, nodeFailure, runNode } from '../test/apps'
 import { createCredential } from '../test/credentials'
 import notionCreatePage from './notion-create-page'
@@ -177,6 +178,91 @@ describe('notion-create-page', () => {
     expect(error.retryable).toBe(false)
   })
 
+  it('cuts long text between code points, so an emoji at a 2,000 boundary stays whole', async () => {
+    const { api, credential } = await notion()
+    await runNode(notionCreatePage, {
+      credential,
+      dataSourceId: dataSourceId(),
+      properties: { Notes: `${'x'.repeat(1999)}😀y` },
+    })
+    const create = (await api.received()).requests.at(-1)!
+    expect(create.body).toMatchObject({
+      properties: {
+        Notes: {
+          rich_text: [
+            { type: 'text', text: { content: 'x'.repeat(1999) } },
+            { type: 'text', text: { content: '😀y' } },
+          ],
+        },
+      },
+    })
+  })
+
+  it('refuses, before calling Notion, text of more than 100 pieces and lists of more than 100', async () => {
+    const { api, credential } = await notion()
+    const id = dataSourceId()
+    const long = await nodeFailure(notionCreatePage, {
+      credential,
+      dataSourceId: id,
+      properties: { Notes: 'x'.repeat(200_001) },
+    })
+    expect(long).toMatchObject({
+      code: 'NOTION_PROPERTY_INVALID',
+      retryable: false,
+      details: { property: 'Notes', length: 200_001 },
+    })
+    expect(long.message).toContain('at most 100 pieces of 2000')
+    const many = await nodeFailure(notionCreatePage, {
+      credential,
+      dataSourceId: id,
+      properties: { Related: Array.from({ length: 101 }, (_, i) => `page-${i}`) },
+    })
+    expect(many).toMatchObject({ code: 'NOTION_PROPERTY_INVALID', details: { count: 101 } })
+    const paths = (await api.received()).requests.map((r) => r.path)
+    expect(paths).toEqual([`/v1/data_sources/${id}`])
+  })
+
+  it("refuses what Notion's size limits refuse, in raw mode, with Notion's message", async () => {
+    const { credential } = await notion()
+    const error = await nodeFailure(notionCreatePage, {
+      credential,
+      dataSourceId: dataSourceId(),
+      mode: 'raw',
+      properties: { Notes: { rich_text: [{ text: { content: 'x'.repeat(2001) } }] } },
+    })
+    expect(error.message).toBe(
+      'Notion 400: body failed validation: body.properties.Notes.rich_text[0].text.content.length should be ≤ `2000`, instead was `2001`.',
+    )
+  })
+
+  it("reads a data source's schema once for pages created close together", async () => {
+    const { api, credential } = await notion()
+    const id = dataSourceId()
+    await runNode(notionCreatePage, { credential, dataSourceId: id, properties: { Name: 'A' } })
+    await runNode(notionCreatePage, { credential, dataSourceId: id, properties: { Count: 2 } })
+    // A name the cached schema lacks may be a property added since: the schema is read again.
+    await nodeFailure(notionCreatePage, { credential, dataSourceId: id, properties: { New: 1 } })
+    const requests = (await api.received()).requests.map((r) => `${r.method} ${r.path}`)
+    expect(requests).toEqual([
+      `GET /v1/data_sources/${id}`,
+      'POST /v1/pages',
+      'POST /v1/pages',
+      `GET /v1/data_sources/${id}`,
+    ])
+  })
+
+  it('is retryable on 409 conflict_error, which Notion says to try again', async () => {
+    const { credential } = await notion()
+    const config = { credential, dataSourceId: `busy-${dataSourceId()}`, properties: { Name: 'A' } }
+    const error = await nodeFailure(notionCreatePage, config)
+    expect(error).toMatchObject({
+      code: 'NOTION_ERROR',
+      retryable: true,
+      details: { status: 409, code: 'conflict_error' },
+    })
+    expect(await runNode(notionCreatePage, config)).toMatchObject({ id: expect.any(String) })
+  })
+
   it('wants exactly one of dataSourceId and pageId', () => {
     for (const config of [{}, { dataSourceId: 'a', pageId: 'b' }]) {
       const parsed = notionCreatePage.config.safeParse({
@@ -208,7 +294,7 @@ describe('notion-query', () => {
     expect(query).toMatchObject({
       method: 'POST',
       path: `/v1/data_sources/${id}/query`,
-      body: { filter, sorts, page_size: 100 },
+      body: { filter, sorts, page_size: 100, result_type: 'page' },
     })
     expect(query!.headers['notion-version']).toBe('2025-09-03')
     expect(output.hasMore).toBe(false)
@@ -231,7 +317,7 @@ describe('notion-query', () => {
     expect(output.hasMore).toBe(true)
     expect(output.nextCursor).toEqual(expect.any(String))
     const [first] = (await api.received()).requests
-    expect(first!.body).toEqual({ page_size: 2 })
+    expect(first!.body).toEqual({ page_size: 2, result_type: 'page' })
   })
 
   it('pages through with start_cursor until the limit', async () => {
@@ -251,8 +337,67 @@ describe('notion-query', () => {
     expect(output.hasMore).toBe(false)
     const queries = (await api.received()).requests.filter((r) => r.path.endsWith('/query'))
     expect(queries.map((q) => q.body)).toEqual([
-      { page_size: 100 },
-      { page_size: 50, start_cursor: output.results[100]!.id },
+      { page_size: 100, result_type: 'page' },
+      { page_size: 50, start_cursor: output.results[100]!.id, result_type: 'page' },
     ])
+  })
+
+  it('reads relations, people and mentions beyond the 25 a page object carries', async () => {
+    const { api, credential } = await notion()
+    const id = `linked-${dataSourceId()}`
+    const output = (await runNode(notionQuery, { credential, dataSourceId: id })) as {
+      results: { id: string; properties: Record<string, unknown> }[]
+    }
+    const [page] = output.results
+    const { Related, Owner, Notes } = page!.properties as {
+      Related: string[]
+      Owner: string[]
+      Notes: string
+    }
+    expect(Related).toHaveLength(130)
+    expect(new Set(Related).size).toBe(130)
+    expect(Owner).toHaveLength(30)
+    expect(Notes.match(/Untitled/g)).toHaveLength(30)
+    const requests = (await api.received()).requests.slice(1)
+    const path = (property: string) => `/v1/pages/${page!.id}/properties/${property}`
+    expect(requests.map((r) => ({ method: r.method, path: r.path, query: r.query }))).toEqual([
+      { method: 'GET', path: path('p12'), query: { page_size: '100' } },
+      { method: 'GET', path: path('p12'), query: { page_size: '100', start_cursor: 'cursor-100' } },
+      { method: 'GET', path: path('p11'), query: { page_size: '100' } },
+      { method: 'GET', path: path('p1'), query: { page_size: '100' } },
+    ])
+  })
+
+  it('asks for pages only, and keeps data sources out of the results', async () => {
+    const { api, credential } = await notion()
+    const output = (await runNode(notionQuery, {
+      credential,
+      dataSourceId: `wiki-${dataSourceId()}`,
+      mode: 'raw',
+    })) as { results: { object: string }[] }
+    expect(output.results.map((r) => r.object)).toEqual(['page', 'page', 'page'])
+    const [query] = (await api.received()).requests
+    expect(query!.body).toEqual({ page_size: 100, result_type: 'page' })
+  })
+
+  it("is retryable after Notion's Retry-After once past its rate limit", async () => {
+    const { credential } = await notion()
+    const config = { credential, dataSourceId: dataSourceId() }
+    let error: AutomateError | undefined
+    // About three requests a second with short bursts: calls in a row soon meet a 429.
+    for (let i = 0; i < 200 && !error; i++) {
+      try {
+        await runNode(notionQuery, config)
+      } catch (thrown) {
+        error = thrown as AutomateError
+      }
+    }
+    expect(error).toMatchObject({
+      code: 'NOTION_ERROR',
+      retryable: true,
+      details: { status: 429, code: 'rate_limited' },
+    })
+    expect(error!.retryAfterMs).toBeGreaterThan(0)
+    expect(error!.retryAfterMs! % 1000).toBe(0)
   })
 })

@@ -132,6 +132,7 @@ export async function sheetsCall(
       headers: { authorization: `Bearer ${token}` },
       json: request.json,
       signal: request.signal,
+      retryAfterOf: quotaWaitMs,
     })
     return answer.body
   } catch (error) {
@@ -140,6 +141,53 @@ export async function sheetsCall(
       forgetGoogleTokens()
     throw error
   }
+}
+
+/**
+ * Google answers a spent quota with 429 RESOURCE_EXHAUSTED and no Retry-After; its quotas are per
+ * minute and "after 1 minute, you can execute requests again"
+ * (https://developers.google.com/sheets/api/limits), so a retry sooner would only fail again.
+ */
+function quotaWaitMs(body: unknown) {
+  const status = (body as { error?: { status?: string } } | null)?.error?.status
+  return status === 'RESOURCE_EXHAUSTED' ? 60_000 : undefined
+}
+
+// A1 notation (https://developers.google.com/sheets/api/guides/concepts#cell): "A:D", "B2:E",
+// "1:1" or "A1" without a sheet name mean cells of the first visible sheet; anything else without
+// a "!" ("Sheet1", "Signups") names a sheet. Columns run from A to ZZZ.
+const REF = '(?:[A-Za-z]{1,3}\\d*|\\d+)'
+const CELLS = new RegExp(`^(?:[A-Za-z]{1,3}\\d+|${REF}:${REF})$`)
+
+/** The parts of an A1 range that say where its table starts. */
+export function a1Range(range: string) {
+  const bang = range.lastIndexOf('!')
+  let sheet: string | undefined
+  let cells = ''
+  if (bang !== -1) {
+    sheet = range.slice(0, bang)
+    cells = range.slice(bang + 1)
+  } else if (CELLS.test(range)) cells = range
+  else sheet = range
+  const [from = '', to = ''] = cells.split(':')
+  const column = (ref: string) => /^[A-Za-z]+/.exec(ref)?.[0]
+  const row = /\d+$/.exec(from)?.[0]
+  const last = column(to)
+  return {
+    /** As the user wrote it, quotes included; undefined for the first visible sheet. */
+    sheet,
+    /** 0 for column A. */
+    firstColumn: columnIndex(column(from) ?? 'A'),
+    /** 1 for row 1. */
+    firstRow: row ? Number(row) : 1,
+    lastColumn: last ? columnIndex(last) : undefined,
+  }
+}
+
+function columnIndex(letters: string) {
+  let index = 0
+  for (const letter of letters.toUpperCase()) index = index * 26 + (letter.charCodeAt(0) - 64)
+  return index - 1
 }
 
 /** The path of a values call: the range is one path segment, so `/` and `#` in it are escaped. */

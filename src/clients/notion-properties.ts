@@ -1,18 +1,40 @@
 import { AutomateError } from '../errors'
 
-/** Notion refuses a rich text object longer than this; longer text is sent in pieces. */
+// Notion's size limits for a request (https://developers.notion.com/reference/request-limits):
+// 2,000 characters in one rich text object's text.content, 100 elements in any array of rich
+// text, and 100 options, related pages or users in a multi_select, relation or people value.
+// Notion counts content.length (its message says so), which is UTF-16 units.
 const TEXT_LIMIT = 2000
+const ARRAY_LIMIT = 100
 
-const richText = (value: unknown) => {
+/**
+ * Text as rich text objects of at most 2,000 UTF-16 units each, cut between code points so an
+ * emoji at a boundary stays whole; text that needs more than 100 pieces is refused, not cut.
+ */
+const richText = (value: unknown, name: string) => {
   const text = value === null || value === undefined ? '' : String(value)
   const pieces: { type: 'text'; text: { content: string } }[] = []
-  for (let i = 0; i < text.length; i += TEXT_LIMIT)
-    pieces.push({ type: 'text', text: { content: text.slice(i, i + TEXT_LIMIT) } })
+  let piece = ''
+  for (const char of text) {
+    if (piece.length + char.length > TEXT_LIMIT) {
+      pieces.push({ type: 'text', text: { content: piece } })
+      piece = ''
+    }
+    piece += char
+  }
+  if (piece) pieces.push({ type: 'text', text: { content: piece } })
+  if (pieces.length > ARRAY_LIMIT) {
+    throw new AutomateError(
+      'NOTION_PROPERTY_INVALID',
+      `Property ${name} holds ${text.length} characters; Notion takes at most ${ARRAY_LIMIT} pieces of ${TEXT_LIMIT} (${ARRAY_LIMIT * TEXT_LIMIT} characters) in one text value: shorten it, or put it in the page content (children)`,
+      { retryable: false, details: { property: name, length: text.length } },
+    )
+  }
   return pieces
 }
 
-const list = (value: unknown): unknown[] =>
-  Array.isArray(value)
+const list = (value: unknown, name: string): unknown[] => {
+  const items = Array.isArray(value)
     ? value
     : typeof value === 'string'
       ? value
@@ -22,14 +44,23 @@ const list = (value: unknown): unknown[] =>
       : value === null || value === undefined
         ? []
         : [value]
+  if (items.length > ARRAY_LIMIT) {
+    throw new AutomateError(
+      'NOTION_PROPERTY_INVALID',
+      `Property ${name} has ${items.length} values; Notion takes at most ${ARRAY_LIMIT} in one request`,
+      { retryable: false, details: { property: name, count: items.length } },
+    )
+  }
+  return items
+}
 
 const nullable = <T>(value: unknown, build: () => T) =>
   value === null || value === undefined || value === '' ? null : build()
 
 /** How a plain value becomes the property object of each type Notion lets an API set. */
 const WRITERS: Record<string, (value: unknown, name: string) => unknown> = {
-  title: (v) => ({ title: richText(v) }),
-  rich_text: (v) => ({ rich_text: richText(v) }),
+  title: (v, name) => ({ title: richText(v, name) }),
+  rich_text: (v, name) => ({ rich_text: richText(v, name) }),
   number: (v, name) => {
     if (v === null || v === undefined || v === '') return { number: null }
     const n = typeof v === 'number' ? v : Number(v)
@@ -38,7 +69,9 @@ const WRITERS: Record<string, (value: unknown, name: string) => unknown> = {
   },
   select: (v) => ({ select: nullable(v, () => ({ name: String(v) })) }),
   status: (v) => ({ status: nullable(v, () => ({ name: String(v) })) }),
-  multi_select: (v) => ({ multi_select: list(v).map((name) => ({ name: String(name) })) }),
+  multi_select: (v, name) => ({
+    multi_select: list(v, name).map((option) => ({ name: String(option) })),
+  }),
   date: (v, name) => ({
     date: nullable(v, () => {
       if (typeof v === 'string') return { start: v }
@@ -54,8 +87,8 @@ const WRITERS: Record<string, (value: unknown, name: string) => unknown> = {
   url: (v) => ({ url: nullable(v, () => String(v)) }),
   email: (v) => ({ email: nullable(v, () => String(v)) }),
   phone_number: (v) => ({ phone_number: nullable(v, () => String(v)) }),
-  people: (v) => ({ people: list(v).map((id) => ({ id: String(id) })) }),
-  relation: (v) => ({ relation: list(v).map((id) => ({ id: String(id) })) }),
+  people: (v, name) => ({ people: list(v, name).map((id) => ({ id: String(id) })) }),
+  relation: (v, name) => ({ relation: list(v, name).map((id) => ({ id: String(id) })) }),
 }
 
 function invalid(name: string, type: string, value: unknown) {
@@ -107,7 +140,7 @@ export function titleProperty(values: Record<string, unknown>) {
       { retryable: false },
     )
   }
-  return { title: { title: richText(values.title) } }
+  return { title: { title: richText(values.title, 'title') } }
 }
 
 type PropertyValue = { type: string; [key: string]: unknown }

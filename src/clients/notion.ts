@@ -2,6 +2,7 @@ import { Client, RequestTimeoutError, isHTTPResponseError } from '@notionhq/clie
 import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
+import { toNotionProperties } from './notion-properties'
 import { type CredentialOf, defineService, secret } from './service'
 import { isRetryableStatus, noAnswerError, readText, retryAfterMs } from './transport/http'
 
@@ -54,7 +55,10 @@ export function notionError(error: unknown): AutomateError {
       `Notion ${error.status}: ${originsOnly(error.message)}`,
       {
         status: 502,
-        retryable: isRetryableStatus(error.status),
+        // 409 conflict_error: "The transaction could not be completed, potentially due to a data
+        // collision. Make sure the parameters are up to date and try again."
+        // (https://developers.notion.com/reference/status-codes)
+        retryable: isRetryableStatus(error.status) || error.code === 'conflict_error',
         retryAfterMs: retryAfterMs(headers?.get?.('retry-after') ?? null),
         details: { status: error.status, code: error.code },
         cause: error,
@@ -74,4 +78,130 @@ export async function notionCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw notionError(error)
   }
+}
+
+type Schema = Record<string, { type: string }>
+
+/**
+ * A data source's schema is read again after this long: each simple-mode page would otherwise
+ * cost two calls against Notion's average of three requests a second
+ * (https://developers.notion.com/reference/request-limits).
+ */
+const SCHEMA_TTL_MS = 60_000
+
+// Per isolate, by token, base URL and data source, so one credential never sees what another
+// was shown.
+const schemas = new Map<string, { schema: Schema; expiresAt: number }>()
+
+async function schemaKey(credential: CredentialOf<typeof notion>, dataSourceId: string) {
+  const bytes = new TextEncoder().encode(credential.data.token)
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  const token = btoa(String.fromCharCode(...new Uint8Array(digest)))
+  return JSON.stringify([token, credential.baseUrl ?? '', dataSourceId])
+}
+
+/**
+ * Plain values as the property objects of a data source, by its schema: the cached one when
+ * fresh, read again when a name is missing from it (a property added since) or it is stale.
+ */
+export async function dataSourceProperties(
+  client: Client,
+  credential: CredentialOf<typeof notion>,
+  dataSourceId: string,
+  values: Record<string, unknown>,
+  now = Date.now(),
+) {
+  const key = await schemaKey(credential, dataSourceId)
+  const cached = schemas.get(key)
+  if (cached && cached.expiresAt > now) {
+    try {
+      return toNotionProperties(values, cached.schema)
+    } catch (error) {
+      if (!(error instanceof AutomateError) || error.code !== 'NOTION_PROPERTY_UNKNOWN') throw error
+    }
+  }
+  const dataSource = (await notionCall(() =>
+    client.dataSources.retrieve({ data_source_id: dataSourceId }),
+  )) as { properties: Schema }
+  schemas.set(key, { schema: dataSource.properties, expiresAt: now + SCHEMA_TTL_MS })
+  return toNotionProperties(values, dataSource.properties)
+}
+
+/** Forgets a data source's schema: after Notion refused what it was used to build. */
+export async function forgetDataSourceSchema(
+  credential: CredentialOf<typeof notion>,
+  dataSourceId: string,
+) {
+  schemas.delete(await schemaKey(credential, dataSourceId))
+}
+
+type PropertyValue = { id: string; type: string; has_more?: boolean; [key: string]: unknown }
+
+/**
+ * A page object carries at most 25 references per property
+ * (https://developers.notion.com/reference/retrieve-a-page#limits): a relation says so with
+ * has_more; people stop at 25, and title and rich text at 25 page or person mentions, without
+ * saying. Those are the ones read whole.
+ */
+const REFERENCE_LIMIT = 25
+
+function mayBeCut(property: PropertyValue) {
+  const value = property[property.type]
+  if (!Array.isArray(value)) return false
+  switch (property.type) {
+    case 'relation':
+      return property.has_more === true
+    case 'people':
+      return value.length >= REFERENCE_LIMIT
+    case 'title':
+    case 'rich_text':
+      return (
+        value.filter(
+          (item) => item?.type === 'mention' && ['page', 'user'].includes(item.mention?.type),
+        ).length >= REFERENCE_LIMIT
+      )
+    default:
+      return false
+  }
+}
+
+/**
+ * The page with every property that may have been cut read whole from the property item
+ * endpoint, GET /v1/pages/{page_id}/properties/{property_id}, a paginated list of property items
+ * for title, rich_text, relation and people
+ * (https://developers.notion.com/reference/retrieve-a-page-property).
+ */
+export async function wholePage<T extends { id: string; properties?: Record<string, unknown> }>(
+  client: Client,
+  page: T,
+): Promise<T> {
+  const entries = Object.entries((page.properties ?? {}) as Record<string, PropertyValue>)
+  if (!entries.some(([, property]) => mayBeCut(property))) return page
+  const properties: Record<string, PropertyValue> = {}
+  for (const [name, property] of entries) {
+    if (!mayBeCut(property)) {
+      properties[name] = property
+      continue
+    }
+    const items: unknown[] = []
+    let cursor: string | undefined
+    do {
+      const answer = (await notionCall(() =>
+        client.pages.properties.retrieve({
+          page_id: page.id,
+          property_id: property.id,
+          page_size: 100,
+          ...(cursor ? { start_cursor: cursor } : {}),
+        }),
+      )) as { results?: Record<string, unknown>[]; has_more?: boolean; next_cursor?: string | null }
+      items.push(...(answer.results ?? []).map((item) => item[property.type]))
+      cursor = answer.has_more ? (answer.next_cursor ?? undefined) : undefined
+    } while (cursor)
+    properties[name] = {
+      ...property,
+      [property.type]: items,
+      ...('has_more' in property ? { has_more: false } : {}),
+    }
+  }
+  return { ...page, properties }
 }

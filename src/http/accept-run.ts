@@ -9,6 +9,7 @@ import { logEvent } from '../lib/log-event'
 import { claimDeliveryKey, releaseDeliveryKey } from '../store/delivery-keys'
 import { deleteQueuedRun, insertRun } from '../store/run-row'
 import type { StoredWorkflow } from '../store/workflows'
+import { originOf } from './origin'
 
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
 
@@ -56,7 +57,7 @@ export async function acceptRun(
   const db = c.env.DB
   const now = options.createdAt ?? trigger.receivedAt
   const runId = uuidv7(now)
-  const statusUrl = `${new URL(c.req.url).origin}/api/runs/${runId}`
+  const statusUrl = `${originOf(c)}/api/runs/${runId}`
 
   // Serialised before the delivery id is claimed: a payload that cannot be serialised must not
   // leave the id claimed for a run that never existed.
@@ -70,7 +71,7 @@ export async function acceptRun(
     if (first !== runId)
       return {
         runId: first,
-        statusUrl: `${new URL(c.req.url).origin}/api/runs/${first}`,
+        statusUrl: `${originOf(c)}/api/runs/${first}`,
         duplicate: true,
       }
   }

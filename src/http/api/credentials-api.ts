@@ -17,6 +17,7 @@ import {
 import { AutomateError } from '../../errors'
 import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
 import { validationError } from '../errors'
+import { originOf } from '../origin'
 
 export const credentialsApi = apiRouter()
 
@@ -120,7 +121,7 @@ credentialsApi.openapi(create, async (c) => {
     baseUrl?: string
   }
   const created = await insertCredential(c.env.DB, c.env, input)
-  const origin = new URL(c.req.url).origin
+  const origin = originOf(c)
   c.header('Location', `${origin}/api/credentials/${encodeURIComponent(input.name)}`)
   return c.json(view(created), 201)
 })

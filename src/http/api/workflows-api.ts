@@ -16,6 +16,7 @@ import {
 } from '../../store/workflows'
 import { acceptRun, acceptedResponse, acceptedSchema } from '../accept-run'
 import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
+import { originOf } from '../origin'
 
 export const workflowsApi = apiRouter()
 
@@ -71,7 +72,6 @@ function withWarnings<T>(answer: T, definition: Parameters<typeof secretWarnings
   return warnings.length ? { ...answer, warnings } : answer
 }
 
-const origin = (c: Context) => new URL(c.req.url).origin
 const idParam = z.object({ id: z.string().min(1).meta({ example: 'wf_tKUia42gbwjbGGeG' }) })
 const notFound = errorResponse('No workflow with this id')
 
@@ -89,7 +89,7 @@ const list = apiRoute({
 })
 workflowsApi.openapi(list, async (c) => {
   const workflows = await listWorkflows(c.env.DB)
-  return c.json({ workflows: workflows.map((w) => publicWorkflow(w, origin(c))) }, 200)
+  return c.json({ workflows: workflows.map((w) => publicWorkflow(w, originOf(c))) }, 200)
 })
 
 const create = apiRoute({
@@ -103,8 +103,8 @@ workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
   await checkWorkflowCredentials(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
-  c.header('Location', `${origin(c)}/api/workflows/${created.id}`)
-  return c.json(withWarnings(publicWorkflow(created, origin(c)), definition), 201)
+  c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
+  return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition), 201)
 })
 
 const read = apiRoute({
@@ -118,7 +118,7 @@ workflowsApi.openapi(read, async (c) => {
   const { id } = c.req.valid('param')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) throw workflowNotFound(id)
-  return c.json(publicWorkflow(workflow, origin(c)), 200)
+  return c.json(publicWorkflow(workflow, originOf(c)), 200)
 })
 
 const replace = apiRoute({
@@ -135,7 +135,7 @@ workflowsApi.openapi(replace, async (c) => {
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
-  return c.json(withWarnings(publicWorkflow(updated, origin(c)), definition), 200)
+  return c.json(withWarnings(publicWorkflow(updated, originOf(c)), definition), 200)
 })
 
 const remove = apiRoute({
@@ -168,7 +168,7 @@ workflowsApi.openapi(startRun, async (c) => {
   const { id } = c.req.valid('param')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) throw workflowNotFound(id)
-  const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: origin(c) }
+  const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: originOf(c) }
   const accepted = await acceptRun(c, workflow, c.req.valid('json'), trigger)
   return acceptedResponse(c, accepted)
 })
@@ -191,5 +191,5 @@ workflowsApi.openapi(rotateToken, async (c) => {
   const rotated = await rotateHookToken(c.env.DB, id)
   if (!rotated) throw workflowNotFound(id)
   forgetWorkflow(id)
-  return c.json(publicWorkflow(rotated, origin(c)), 200)
+  return c.json(publicWorkflow(rotated, originOf(c)), 200)
 })

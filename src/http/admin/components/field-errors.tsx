@@ -1,5 +1,5 @@
 import { jsonValueLines, lineOfPath, syntaxErrorLine } from '../lib/json-lines'
-import type { ApiAnswer } from '../routes/api-call'
+import type { ApiAnswer } from '../lib/api-answer'
 
 export type ShownError = { path?: string; line?: number; message: string }
 

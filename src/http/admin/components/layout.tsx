@@ -1,7 +1,7 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import { CLIENT_SCRIPT } from './client-script'
-import { CsrfField } from '../routes/csrf'
+import { CsrfField } from './csrf-field'
 import { Nav } from './nav'
 import { usePage } from './page-context'
 import { STYLES } from './styles'

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx'
-import { CsrfField } from '../routes/csrf'
+import { CsrfField } from './csrf-field'
 
 /** A form that is only a button: a POST that changes something, with its CSRF token. */
 export function PostButton(props: {

@@ -1,4 +1,4 @@
-import { CsrfField } from '../routes/csrf'
+import { CsrfField } from '../components/csrf-field'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { Layout } from '../components/layout'
 import { type CatalogueEntry, NodeCatalogue } from '../components/node-catalogue'

@@ -12,7 +12,6 @@ type InboxPageProps = {
   labels: Map<string, WorkflowLabel>
   nextCursor: string | null
   cursor?: string
-  canResume: boolean
   notice?: string
 }
 
@@ -30,7 +29,7 @@ function reason(error: InboxRun['error']): string {
   return error?.step ? stepReason({ nodeId: error.step.id }, message) : message
 }
 
-export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice }: InboxPageProps) {
+export function InboxPage({ runs, labels, nextCursor, cursor, notice }: InboxPageProps) {
   return (
     <Layout title="Inbox" signedIn>
       <div class="page-head">
@@ -38,10 +37,8 @@ export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice 
           <h1>Inbox</h1>
           <p class="muted small">
             Runs of the last {INBOX_DAYS} days that failed (stopped at a step, dead-lettered, or
-            given up by the sweeper) or completed with errors.{' '}
-            {canResume
-              ? 'Resuming one runs it again from its first failed step and takes it out of here; or dismiss it.'
-              : 'Replay or fix, then dismiss it.'}
+            given up by the sweeper) or completed with errors. Resuming one runs it again from its
+            first failed step and takes it out of here; or dismiss it.
           </p>
         </div>
       </div>
@@ -69,7 +66,7 @@ export function InboxPage({ runs, labels, nextCursor, cursor, canResume, notice 
                 </div>
                 <div class="error-box">{reason(run.error)}</div>
                 <div class="actions" style="margin-top: 10px">
-                  {canResume && labels.get(run.workflowId)?.exists ? (
+                  {labels.get(run.workflowId)?.exists ? (
                     <PostButton
                       action={`/admin/runs/${encodeURIComponent(run.id)}/resume`}
                       fields={{ from: 'inbox' }}

@@ -2,7 +2,7 @@ import type { StoredWorkflow } from '../../../store/workflows'
 import { Notice } from '../components/error-box'
 import type { WorkflowVersion } from '../../../store/workflow-versions'
 import { findSecrets } from '../../../workflow/secret-warnings'
-import { CsrfField } from '../routes/csrf'
+import { CsrfField } from '../components/csrf-field'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { formatTime, prettyJson } from '../lib/format'
 import { Layout } from '../components/layout'
@@ -23,8 +23,6 @@ type WorkflowPageProps = {
   notice?: string
   /** The test payload as typed, and what was wrong with it. */
   payload?: { text: string; errors: ShownError[] }
-  /** Whether POST /api/workflows/:id/rotate-token exists on this build. */
-  canRotate: boolean
 }
 
 /**
@@ -107,20 +105,18 @@ export function WorkflowPage(props: WorkflowPageProps) {
           </div>
           <div class="card-body">
             <WebhookUrl url={webhookUrl} />
-            {props.canRotate ? (
-              <form
-                method="post"
-                action={`${path}/rotate-token`}
-                data-confirm="Rotate the token? The current webhook URL stops working at once."
-              >
-                <CsrfField />
-                <p class="small muted">
-                  The token in the URL is its password. Rotating it makes a new URL; the old one
-                  answers 404 at once.
-                </p>
-                <button type="submit">Rotate token</button>
-              </form>
-            ) : null}
+            <form
+              method="post"
+              action={`${path}/rotate-token`}
+              data-confirm="Rotate the token? The current webhook URL stops working at once."
+            >
+              <CsrfField />
+              <p class="small muted">
+                The token in the URL is its password. Rotating it makes a new URL; the old one
+                answers 404 at once.
+              </p>
+              <button type="submit">Rotate token</button>
+            </form>
           </div>
         </section>
         <section class="card">

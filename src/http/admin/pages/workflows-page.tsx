@@ -1,6 +1,6 @@
 import type { WorkflowActivity } from '../../../store/run-stats'
 import type { StoredWorkflow } from '../../../store/workflows'
-import { CsrfField } from '../routes/csrf'
+import { CsrfField } from '../components/csrf-field'
 import { percent } from './dashboard-page'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { Layout } from '../components/layout'

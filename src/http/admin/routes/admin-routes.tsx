@@ -7,9 +7,8 @@ import { countInbox, listInbox } from '../../../store/inbox'
 import { overview } from '../../../store/run-stats'
 import { countWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
-import { apiHas } from './api-routes'
 import { credentialPages } from './credential-routes'
-import { csrfGuard } from './csrf'
+import { csrfGuard } from './csrf-guard'
 import { DashboardPage } from '../pages/dashboard-page'
 import { InboxPage } from '../pages/inbox-page'
 import { loadRuns } from '../lib/load-runs'
@@ -71,10 +70,7 @@ adminPage.route('/credentials', credentialPages)
 
 adminPage.get('/inbox', async (c) => {
   const cursor = c.req.query('cursor') || undefined
-  const [{ runs, nextCursor }, canResume] = await Promise.all([
-    listInbox(c.env.DB, { cursor }),
-    apiHas('POST', '/api/runs/:id/resume'),
-  ])
+  const { runs, nextCursor } = await listInbox(c.env.DB, { cursor })
   const labels = await workflowLabels(
     c.env.DB,
     runs.map((r) => r.workflowId),
@@ -87,7 +83,6 @@ adminPage.get('/inbox', async (c) => {
       labels={labels}
       cursor={cursor}
       nextCursor={nextCursor}
-      canResume={canResume}
       notice={notice}
     />,
   )

@@ -1,14 +1,6 @@
-import type { Context } from 'hono'
-import type { AdminEnv } from '../admin-env'
-
-export type ApiAnswer = {
-  status: number
-  body: any
-  /** The field errors of a 4xx: `{ path, message }` per bad field. */
-  fieldErrors: { path: string; message: string }[]
-  /** The error's message for anything that is not a success. */
-  message?: string
-}
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AdminEnv, ApiFetch } from '../admin-env'
+import { type ApiAnswer, answerOf } from '../lib/api-answer'
 
 /**
  * What a form changes goes through the admin API itself, in-process: the page gets exactly the
@@ -22,12 +14,10 @@ export async function apiCall(
   path: string,
   body?: unknown,
 ): Promise<ApiAnswer> {
-  // Imported when called: app.ts imports the admin pages, so a top-level import would be a cycle.
-  const { app } = await import('../../../app')
   const url = new URL(path, c.req.url)
   const headers: Record<string, string> = { authorization: `Bearer ${c.env.ADMIN_TOKEN}` }
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const response = await app.fetch(
+  const response = await c.var.api(
     new Request(url, {
       method,
       headers,
@@ -36,20 +26,13 @@ export async function apiCall(
     c.env,
     c.executionCtx,
   )
-  const text = await response.text()
-  let parsed: any = null
-  try {
-    parsed = text ? JSON.parse(text) : null
-  } catch {
-    parsed = text
-  }
-  const error = response.ok ? undefined : parsed?.error
-  return {
-    status: response.status,
-    body: parsed,
-    fieldErrors: Array.isArray(error?.details)
-      ? error.details.filter((d: any) => typeof d?.path === 'string')
-      : [],
-    message: response.ok ? undefined : (error?.message ?? `HTTP ${response.status}`),
+  return answerOf(response)
+}
+
+/** Hands the pages the app's fetch, for apiCall; src/app.ts puts it in front of /admin. */
+export function provideApi(api: ApiFetch): MiddlewareHandler<AdminEnv> {
+  return async (c, next) => {
+    c.set('api', api)
+    await next()
   }
 }

@@ -6,7 +6,6 @@ import { getRun } from '../../../store/runs'
 import { listWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
-import { apiHas } from './api-routes'
 import { loadRuns, parseFilter } from '../lib/load-runs'
 import { MessagePage } from '../pages/message-page'
 import { render } from '../components/page-context'
@@ -39,10 +38,8 @@ runPages.get('/:id', async (c) => {
   const run = await getRun(c.env.DB, id)
   if (!run) return notFound(c, id)
   const inbox = INBOX_STATUSES.has(run.status)
-  const [labels, canReplay, canResume, dismissed] = await Promise.all([
+  const [labels, dismissed] = await Promise.all([
     workflowLabels(c.env.DB, [run.workflowId]),
-    apiHas('POST', '/api/runs/:id/replay'),
-    apiHas('POST', '/api/runs/:id/resume'),
     inbox ? isDismissed(c.env.DB, run.id) : Promise.resolve(true),
   ])
   const path = runPath(run.id)
@@ -51,17 +48,17 @@ runPages.get('/:id', async (c) => {
   const current = label?.exists ? label.version : undefined
   const actions = (
     <>
-      {canResume && inbox && current !== undefined ? (
+      {inbox && current !== undefined ? (
         <PostButton action={`${path}/resume`} primary>
           Resume from the failed step
         </PostButton>
       ) : null}
-      {canReplay && current !== undefined ? (
+      {current !== undefined ? (
         <PostButton action={`${path}/replay`}>
           {current === run.workflowVersion ? 'Replay' : `Replay on v${current} (current)`}
         </PostButton>
       ) : null}
-      {canReplay && current !== undefined && current !== run.workflowVersion ? (
+      {current !== undefined && current !== run.workflowVersion ? (
         <PostButton action={`${path}/replay`} fields={{ version: 'original' }}>
           Replay on v{run.workflowVersion} (as it ran)
         </PostButton>

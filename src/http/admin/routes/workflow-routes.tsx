@@ -7,7 +7,6 @@ import { getWorkflow, listWorkflows } from '../../../store/workflows'
 import { publicWorkflow } from '../../api/workflows-api'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
-import { apiHas } from './api-routes'
 import { DiffPage } from '../pages/diff-page'
 import { EditorPage, NEW_WORKFLOW } from '../pages/editor-page'
 import { type ShownError, locateErrors } from '../components/field-errors'
@@ -18,12 +17,12 @@ import { nodeCatalogue } from '../components/node-catalogue'
 import { render } from '../components/page-context'
 import { WorkflowPage, definitionOf, slug } from '../pages/workflow-page'
 import { WorkflowsPage } from '../pages/workflows-page'
+import { originOf } from '../../origin'
 
 type C = Context<AdminEnv>
 
 export const workflowPages = new Hono<AdminEnv>()
 
-const origin = (c: C) => new URL(c.req.url).origin
 const pathOf = (id: string) => `/admin/workflows/${encodeURIComponent(id)}`
 const DAY = 24 * 3_600_000
 
@@ -113,20 +112,18 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] } },
 ) {
-  const [runs, versions, canRotate] = await Promise.all([
+  const [runs, versions] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
-    apiHas('POST', '/api/workflows/:id/rotate-token'),
   ])
   return (
     <WorkflowPage
       workflow={workflow}
-      webhookUrl={publicWorkflow(workflow, origin(c)).webhookUrl}
+      webhookUrl={publicWorkflow(workflow, originOf(c)).webhookUrl}
       runs={runs}
       versions={versions}
       notice={NOTICES[c.req.query('done') ?? '']}
       payload={extra.payload}
-      canRotate={canRotate}
     />
   )
 }

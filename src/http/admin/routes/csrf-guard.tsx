@@ -4,10 +4,9 @@ import { hmacHex } from '../../../lib/hmac'
 import { secretsEqual } from '../../../lib/ids'
 import type { AdminEnv } from '../admin-env'
 import { MessagePage } from '../pages/message-page'
-import { render, usePage } from '../components/page-context'
+import { CSRF_FIELD } from '../components/csrf-field'
+import { render } from '../components/page-context'
 import { SESSION_COOKIE } from './session'
-
-export const CSRF_FIELD = '_csrf'
 
 /**
  * A form token bound to the session cookie, so it needs no storage and dies with the session.
@@ -25,8 +24,4 @@ export const csrfGuard: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const message =
     'This form is out of date (it was opened before you last signed in). Go back, reload the page and send it again.'
   return render(c, <MessagePage title="Form expired" message={message} signedIn />, 403)
-}
-
-export function CsrfField() {
-  return <input type="hidden" name={CSRF_FIELD} value={usePage().csrf} />
 }

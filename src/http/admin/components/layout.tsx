@@ -1,6 +1,6 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
-import { CLIENT_SCRIPT } from './client-script'
+import { ADMIN_SCRIPT } from '../../../generated/admin-script'
 import { CsrfField } from './csrf-field'
 import { Nav } from './nav'
 import { usePage } from './page-context'
@@ -65,7 +65,7 @@ export function Layout({ title, signedIn = false, refreshSeconds, children }: La
           <main class="wrap" id="content">
             {children}
           </main>
-          {nonce ? <script nonce={nonce}>{raw(CLIENT_SCRIPT)}</script> : null}
+          {nonce ? <script nonce={nonce}>{raw(ADMIN_SCRIPT)}</script> : null}
         </body>
       </html>
     </>

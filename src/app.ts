@@ -1,18 +1,20 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Env } from './env'
-import { adminAuth } from './http/admin-auth'
-import { adminPage } from './http/admin/routes'
-import { credentialsApi } from './http/credentials-api'
-import { encryptionKeyApi } from './http/encryption-key-api'
+import { adminAuth } from './http/api/admin-auth'
+import { adminPage } from './http/admin/routes/admin-routes'
+import { provideApi } from './http/admin/routes/api-call'
+import { credentialsApi } from './http/api/credentials-api'
+import { encryptionKeyApi } from './http/api/encryption-key-api'
 import { handleError, notFound } from './http/errors'
-import { hooks } from './http/hooks'
-import { resumeHooks } from './http/resume-hook'
-import { nodesApi } from './http/nodes-api'
-import { openApiDocument, openApiRoute } from './http/openapi-document'
-import { runCopiesApi } from './http/run-copies-api'
-import { runsApi } from './http/runs-api'
+import { hooks } from './http/hooks/hooks'
+import { resumeHooks } from './http/hooks/resume-hook'
+import { nodesApi } from './http/api/nodes-api'
+import { openApiDocument, openApiRoute } from './http/api/openapi-document'
+import { runCopiesApi } from './http/api/run-copies-api'
+import { runsApi } from './http/api/runs-api'
 import { securityHeaders } from './http/secure-headers'
-import { workflowsApi } from './http/workflows-api'
+import { workflowsApi } from './http/api/workflows-api'
+import { originOf } from './http/origin'
 
 // An OpenAPIHono, so the /api routers mounted below bring their route descriptions with them.
 export const app = new OpenAPIHono<{ Bindings: Env }>()
@@ -22,6 +24,9 @@ app.use('*', securityHeaders)
 app.get('/healthz', (c) => c.json({ ok: true }))
 app.route('/hooks/resume', resumeHooks)
 app.route('/hooks', hooks)
+// The pages change things through the API itself; they get its fetch here instead of importing
+// this file, which imports them.
+app.use('/admin/*', provideApi(app.fetch))
 app.route('/admin', adminPage)
 
 app.use('/api/*', adminAuth)
@@ -31,7 +36,7 @@ app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)
 app.route('/api/encryption-key', encryptionKeyApi)
-app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, new URL(c.req.url).origin), 200))
+app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, originOf(c)), 200))
 
 app.get('/', (c) => c.redirect('/admin'))
 app.notFound(notFound)

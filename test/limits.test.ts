@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { MAX_JSON_DEPTH } from '../src/http/json-depth'
-import { MAX_WEBHOOK_BYTES } from '../src/http/hooks'
+import { MAX_WEBHOOK_BYTES } from '../src/http/hooks/hooks'
 import { FOR_EACH_MAX_LIMIT } from '../src/templates/for-each-list'
 import { MAX_NAME_LENGTH, MAX_NODES, MAX_NODE_CONFIG_CHARS } from '../src/workflow/definition'
 import { admin, createWorkflow, postWebhook } from './helpers'

@@ -389,7 +389,7 @@ describe('the public surface, under generated requests', () => {
   })
 })
 
-/** What a form's fields become: repeated ones an array, as src/http/webhook-body.ts makes them. */
+/** What a form's fields become: repeated ones an array, as src/http/hooks/webhook-body.ts makes them. */
 function formObject(pairs: [string, string][]) {
   const result: Record<string, unknown> = {}
   for (const [key, value] of pairs) {

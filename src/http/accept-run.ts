@@ -4,6 +4,7 @@ import type { Env } from '../env'
 import { startRun, type RunRequest } from '../engine/start-run'
 import type { TriggerInfo } from '../store/run-model'
 import type { StoredWorkflow } from '../store/workflows'
+import { originOf } from './origin'
 
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
 
@@ -46,7 +47,7 @@ export async function acceptRun(
     createdAt: createdAt ?? trigger.receivedAt,
     ...copy,
   })
-  const statusUrl = `${new URL(c.req.url).origin}/api/runs/${started.runId}`
+  const statusUrl = `${originOf(c)}/api/runs/${started.runId}`
   return { ...started, statusUrl }
 }
 

@@ -1,5 +1,5 @@
 // Cloudflare list prices on the Workers Paid plan (USD), kept in one place for the bench
-// (scripts/bench/cost.mjs) and the admin dashboard's cost estimate (src/lib/run-cost.ts). Plain
+// (scripts/bench/cost.mjs) and the admin dashboard's cost estimate (src/http/admin/lib/run-cost.ts). Plain
 // JavaScript so Node scripts can import it without a build. Read 2026-11-26 from Cloudflare's docs
 // (the pages below, via their cloudflare-docs sources). Update `readOn` whenever a number changes.
 

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { idAt } from '../../test/engine-fixtures'
-import { estimateRunCost } from '../lib/run-cost'
-import { percent, usd } from '../http/admin/dashboard-page'
+import { estimateRunCost } from '../http/admin/lib/run-cost'
+import { percent, usd } from '../http/admin/pages/dashboard-page'
 import { overview, workflowActivity } from './run-stats'
 
 const HOUR = 3_600_000

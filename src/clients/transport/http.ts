@@ -1,4 +1,5 @@
 import { AutomateError } from '../../errors'
+import { readCapped } from '../../lib/read-capped'
 import { originsOnly } from '../../redact/origins-only'
 
 /** The most of a response body any node reads: a node may ask for less, never more. */
@@ -38,7 +39,7 @@ export async function readBody(response: Response, options: ReadOptions = {}): P
   return text
 }
 
-/** The body as UTF-8 text, counted as it streams in, so a huge answer is never buffered whole. */
+/** The body as UTF-8 text, counted as it streams in (see read-capped.ts). */
 export async function readText(response: Response, limit = MAX_RESPONSE_BYTES): Promise<string> {
   const max = Math.min(limit, MAX_RESPONSE_BYTES)
   const tooLarge = () =>
@@ -47,27 +48,7 @@ export async function readText(response: Response, limit = MAX_RESPONSE_BYTES): 
       `The answer is larger than ${max} bytes; raise maxResponseBytes (at most ${MAX_RESPONSE_BYTES}) or ask the API for less`,
       { retryable: false, details: { limit: max } },
     )
-  const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > max) {
-    await response.body?.cancel().catch(() => {})
-    throw tooLarge()
-  }
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let size = 0
-  let text = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    text += decoder.decode(value, { stream: true })
-  }
-  return text + decoder.decode()
+  return new TextDecoder().decode(await readCapped(response, max, tooLarge))
 }
 
 /** Retry-After is either seconds or an HTTP date; either way, milliseconds from now. */

@@ -1,0 +1,106 @@
+import { CsrfField } from '../components/csrf-field'
+import { ErrorList, type ShownError } from '../components/field-errors'
+import { Layout } from '../components/layout'
+import { type CatalogueEntry, NodeCatalogue } from '../components/node-catalogue'
+
+type EditorPageProps = {
+  /** The workflow being edited; none for a new one. */
+  workflow?: { id: string; name: string; version: number }
+  text: string
+  errors?: ShownError[]
+  catalogue: CatalogueEntry[]
+}
+
+export const NEW_WORKFLOW = `{
+  "name": "My workflow",
+  "enabled": true,
+  "trigger": { "type": "webhook" },
+  "onError": "stop",
+  "nodes": [
+    {
+      "id": "shape",
+      "type": "transform",
+      "config": { "expression": "{ \\"greeting\\": \\"Hello, \\" & name }" }
+    }
+  ]
+}
+`
+
+export function EditorPage({ workflow, text, errors = [], catalogue }: EditorPageProps) {
+  const action = workflow
+    ? `/admin/workflows/${encodeURIComponent(workflow.id)}/edit`
+    : '/admin/workflows/new'
+  const title = workflow ? `Edit ${workflow.name}` : 'New workflow'
+  return (
+    <Layout title={title} signedIn>
+      <div class="page-head">
+        <div>
+          <h1>{title}</h1>
+          <p class="muted small">
+            {workflow ? (
+              <>
+                Saving makes version {workflow.version + 1}; runs already started keep theirs.{' '}
+                <a href={`/admin/workflows/${encodeURIComponent(workflow.id)}`}>
+                  Back to the workflow
+                </a>
+              </>
+            ) : (
+              <>The workflow's JSON definition, as POST /api/workflows takes it (see the README).</>
+            )}
+          </p>
+        </div>
+      </div>
+      <div class="editor">
+        <section class="card">
+          <div class="card-body">
+            <form method="post" action={action}>
+              <CsrfField />
+              <ErrorList
+                errors={errors}
+                id="definition-errors"
+                title="Not saved: fix these and save again."
+              />
+              <div class="field">
+                <label for="definition">Definition (JSON)</label>
+                <textarea
+                  id="definition"
+                  name="definition"
+                  class="code"
+                  spellcheck={false}
+                  autocapitalize="off"
+                  autocomplete="off"
+                  aria-invalid={errors.length ? 'true' : undefined}
+                  aria-describedby={
+                    errors.length ? 'definition-errors definition-hint' : 'definition-hint'
+                  }
+                >
+                  {/* The parser drops one newline right after <textarea>: this one, not the text's. */}
+                  {`\n${text}`}
+                </textarea>
+                <p class="hint" id="definition-hint">
+                  Each node needs an <code>id</code>, a <code>type</code> from the list beside and
+                  its <code>config</code>. Nodes run in order.
+                </p>
+              </div>
+              <div class="actions">
+                <button type="submit" class="primary">
+                  {workflow ? 'Save new version' : 'Create workflow'}
+                </button>
+                <button
+                  type="button"
+                  data-format-json="definition"
+                  aria-describedby="format-status"
+                  hidden
+                >
+                  Format JSON
+                </button>
+                <span id="format-status" class="small muted" role="status"></span>
+              </div>
+            </form>
+          </div>
+        </section>
+        <NodeCatalogue entries={catalogue} />
+      </div>
+    </Layout>
+  )
+}

@@ -1,0 +1,99 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { workflowLabels } from '../../../store/admin-queries'
+import { INBOX_STATUSES, dismissRun, isDismissed } from '../../../store/inbox'
+import { getRun } from '../../../store/runs'
+import { listWorkflows } from '../../../store/workflows'
+import type { AdminEnv } from '../admin-env'
+import { apiCall } from './api-call'
+import { loadRuns, parseFilter } from '../lib/load-runs'
+import { MessagePage } from '../pages/message-page'
+import { render } from '../components/page-context'
+import { PostButton } from '../components/post-button'
+import { RunPage } from '../pages/run-page'
+import { RunsPage } from '../pages/runs-page'
+
+type C = Context<AdminEnv>
+
+export const runPages = new Hono<AdminEnv>()
+
+const runPath = (id: string) => `/admin/runs/${encodeURIComponent(id)}`
+
+function notFound(c: C, id: string) {
+  const message = `No run has the id ${id}.`
+  return render(c, <MessagePage title="Not found" message={message} signedIn />, 404)
+}
+
+runPages.get('/', async (c) => {
+  const filter = parseFilter(c.req.query())
+  const [view, workflows] = await Promise.all([
+    loadRuns(c.env.DB, filter, { cursor: c.req.query('cursor') }),
+    listWorkflows(c.env.DB),
+  ])
+  return render(c, <RunsPage view={view} workflows={workflows} />)
+})
+
+runPages.get('/:id', async (c) => {
+  const id = c.req.param('id')
+  const run = await getRun(c.env.DB, id)
+  if (!run) return notFound(c, id)
+  const inbox = INBOX_STATUSES.has(run.status)
+  const [labels, dismissed] = await Promise.all([
+    workflowLabels(c.env.DB, [run.workflowId]),
+    inbox ? isDismissed(c.env.DB, run.id) : Promise.resolve(true),
+  ])
+  const path = runPath(run.id)
+  const label = labels.get(run.workflowId)
+  // A deleted workflow's runs can be read, not run again (the API answers 409).
+  const current = label?.exists ? label.version : undefined
+  const actions = (
+    <>
+      {inbox && current !== undefined ? (
+        <PostButton action={`${path}/resume`} primary>
+          Resume from the failed step
+        </PostButton>
+      ) : null}
+      {current !== undefined ? (
+        <PostButton action={`${path}/replay`}>
+          {current === run.workflowVersion ? 'Replay' : `Replay on v${current} (current)`}
+        </PostButton>
+      ) : null}
+      {current !== undefined && current !== run.workflowVersion ? (
+        <PostButton action={`${path}/replay`} fields={{ version: 'original' }}>
+          Replay on v{run.workflowVersion} (as it ran)
+        </PostButton>
+      ) : null}
+      {!dismissed ? <PostButton action={`${path}/dismiss`}>Dismiss from inbox</PostButton> : null}
+    </>
+  )
+  return render(c, <RunPage run={run} workflow={label} actions={actions} />)
+})
+
+/** Replay and resume start a new run through the API and show it. */
+for (const action of ['replay', 'resume'] as const) {
+  runPages.post(`/:id/${action}`, async (c) => {
+    const id = c.req.param('id')
+    const form = await c.req.parseBody()
+    const query = action === 'replay' && form.version === 'original' ? '?version=original' : ''
+    const answer = await apiCall(c, 'POST', `/api/runs/${encodeURIComponent(id)}/${action}${query}`)
+    if (answer.status === 404) return notFound(c, id)
+    if (answer.status !== 202) {
+      const message = answer.message ?? `The run could not be ${action}ed.`
+      const title = action === 'resume' ? 'Not resumed' : 'Not replayed'
+      const status = answer.status === 409 ? 409 : 400
+      return render(c, <MessagePage title={title} message={message} signedIn />, status)
+    }
+    // A failed run that was resumed is dealt with: it leaves the inbox.
+    if (action === 'resume') await dismissRun(c.env.DB, id)
+    return c.redirect(runPath(answer.body.runId), 303)
+  })
+}
+
+runPages.post('/:id/dismiss', async (c) => {
+  const id = c.req.param('id')
+  const run = await getRun(c.env.DB, id)
+  if (!run) return notFound(c, id)
+  await dismissRun(c.env.DB, id)
+  const from = (await c.req.parseBody()).from
+  return c.redirect(from === 'inbox' ? '/admin/inbox?done=dismissed' : runPath(id), 303)
+})

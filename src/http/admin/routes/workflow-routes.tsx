@@ -1,0 +1,238 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { diffLines, foldUnchanged } from '../lib/line-diff'
+import { workflowActivity } from '../../../store/run-stats'
+import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
+import { getWorkflow, listWorkflows } from '../../../store/workflows'
+import { publicWorkflow } from '../../api/workflows-api'
+import type { AdminEnv } from '../admin-env'
+import { apiCall } from './api-call'
+import { DiffPage } from '../pages/diff-page'
+import { EditorPage, NEW_WORKFLOW } from '../pages/editor-page'
+import { type ShownError, locateErrors } from '../components/field-errors'
+import { prettyJson } from '../lib/format'
+import { loadRuns } from '../lib/load-runs'
+import { MessagePage } from '../pages/message-page'
+import { nodeCatalogue } from '../components/node-catalogue'
+import { render } from '../components/page-context'
+import { WorkflowPage, definitionOf, slug } from '../pages/workflow-page'
+import { WorkflowsPage } from '../pages/workflows-page'
+import { originOf } from '../../origin'
+
+type C = Context<AdminEnv>
+
+export const workflowPages = new Hono<AdminEnv>()
+
+const pathOf = (id: string) => `/admin/workflows/${encodeURIComponent(id)}`
+const DAY = 24 * 3_600_000
+
+// What ?done= on a workflow page says: fixed texts, so a link cannot put words on the page.
+const NOTICES: Record<string, string> = {
+  created: 'Created. Post to the webhook URL or use Run now to try it.',
+  saved: 'Saved as a new version.',
+  enabled: 'Enabled: the webhook URL answers again.',
+  disabled: 'Disabled: the webhook URL answers 404 until it is enabled.',
+  rotated: 'New webhook URL: the old one answers 404 from now on.',
+}
+
+async function formText(c: C, field: string): Promise<string> {
+  const value = (await c.req.parseBody())[field]
+  return typeof value === 'string' ? value : ''
+}
+
+function notFound(c: C, id: string) {
+  const message = `No workflow has the id ${id}; it may have been deleted.`
+  return render(c, <MessagePage title="Not found" message={message} signedIn />, 404)
+}
+
+workflowPages.get('/', async (c) => {
+  const [workflows, activity] = await Promise.all([
+    listWorkflows(c.env.DB),
+    workflowActivity(c.env.DB, Date.now() - DAY),
+  ])
+  return render(c, <WorkflowsPage workflows={workflows} activity={activity} />)
+})
+
+workflowPages.get('/new', (c) =>
+  render(c, <EditorPage text={NEW_WORKFLOW} catalogue={nodeCatalogue()} />),
+)
+
+/** Creates from the editor's text; on refusal the editor comes back with the text as typed. */
+async function create(c: C, text: string) {
+  const answer = await apiCall(c, 'POST', '/api/workflows', text)
+  if (answer.status === 201) return c.redirect(`${pathOf(answer.body.id)}?done=created`, 303)
+  const errors = locateErrors(text, answer)
+  return render(c, <EditorPage text={text} errors={errors} catalogue={nodeCatalogue()} />, 400)
+}
+
+workflowPages.post('/new', async (c) => create(c, await formText(c, 'definition')))
+
+workflowPages.post('/import', async (c) => {
+  const file = (await c.req.parseBody()).file
+  if (!(file instanceof File) || file.size === 0) {
+    const errors: ShownError[] = [{ message: 'Choose a JSON file to import.' }]
+    const [workflows, activity] = await Promise.all([
+      listWorkflows(c.env.DB),
+      workflowActivity(c.env.DB, Date.now() - DAY),
+    ])
+    return render(
+      c,
+      <WorkflowsPage workflows={workflows} activity={activity} importErrors={errors} />,
+      400,
+    )
+  }
+  return create(c, withoutServerFields(await file.text()))
+})
+
+/**
+ * An exported file is a definition already; one saved from the API's answer also has id,
+ * version, webhookUrl and times, which the schema refuses: those are dropped, nothing else.
+ */
+function withoutServerFields(text: string): string {
+  try {
+    const value = JSON.parse(text)
+    if (!value || typeof value !== 'object' || Array.isArray(value) || !('webhookUrl' in value))
+      return text
+    const { id, version, webhookUrl, createdAt, updatedAt, ...definition } = value
+    return JSON.stringify(definition, null, 2)
+  } catch {
+    return text
+  }
+}
+
+workflowPages.get('/:id', async (c) => {
+  const id = c.req.param('id')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  return render(c, await workflowPage(c, workflow, {}))
+})
+
+async function workflowPage(
+  c: C,
+  workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
+  extra: { payload?: { text: string; errors: ShownError[] } },
+) {
+  const [runs, versions] = await Promise.all([
+    loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
+    listWorkflowVersions(c.env.DB, workflow.id),
+  ])
+  return (
+    <WorkflowPage
+      workflow={workflow}
+      webhookUrl={publicWorkflow(workflow, originOf(c)).webhookUrl}
+      runs={runs}
+      versions={versions}
+      notice={NOTICES[c.req.query('done') ?? '']}
+      payload={extra.payload}
+    />
+  )
+}
+
+workflowPages.get('/:id/edit', async (c) => {
+  const id = c.req.param('id')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  // ?from=N: start from an older version, to restore it or build on it.
+  const from = Number(c.req.query('from'))
+  const older = Number.isInteger(from) ? await getWorkflowVersion(c.env.DB, id, from) : undefined
+  const text = prettyJson(older ?? definitionOf(workflow))
+  return render(c, <EditorPage workflow={workflow} text={text} catalogue={nodeCatalogue()} />)
+})
+
+workflowPages.post('/:id/edit', async (c) => {
+  const id = c.req.param('id')
+  const text = await formText(c, 'definition')
+  const answer = await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}`, text)
+  if (answer.status === 200) return c.redirect(`${pathOf(id)}?done=saved`, 303)
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  const errors = locateErrors(text, answer)
+  return render(
+    c,
+    <EditorPage workflow={workflow} text={text} errors={errors} catalogue={nodeCatalogue()} />,
+    400,
+  )
+})
+
+workflowPages.get('/:id/export', async (c) => {
+  const id = c.req.param('id')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  // The definition only: no id, version or webhook token, so a file can be shared and imported.
+  c.header('Content-Disposition', `attachment; filename="${slug(workflow.name)}.json"`)
+  return c.body(`${JSON.stringify(definitionOf(workflow), null, 2)}\n`, 200, {
+    'Content-Type': 'application/json; charset=utf-8',
+  })
+})
+
+workflowPages.get('/:id/diff', async (c) => {
+  const id = c.req.param('id')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  const from = Number(c.req.query('from') ?? workflow.version - 1)
+  const to = Number(c.req.query('to') ?? workflow.version)
+  const [a, b] = await Promise.all([
+    Number.isInteger(from) ? getWorkflowVersion(c.env.DB, id, from) : undefined,
+    Number.isInteger(to) ? getWorkflowVersion(c.env.DB, id, to) : undefined,
+  ])
+  if (!a || !b) {
+    const message = `${workflow.name} has versions 1 to ${workflow.version}; pick two of them.`
+    return render(c, <MessagePage title="No such version" message={message} signedIn />, 404)
+  }
+  const [before, after] = [prettyJson(a), prettyJson(b)]
+  const hunks = foldUnchanged(diffLines(before, after))
+  return render(
+    c,
+    <DiffPage
+      workflow={workflow}
+      from={from}
+      to={to}
+      hunks={hunks}
+      text={from === to ? after : undefined}
+    />,
+  )
+})
+
+workflowPages.post('/:id/enabled', async (c) => {
+  const id = c.req.param('id')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  const enabled = (await formText(c, 'enabled')) === 'true'
+  const answer = await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}`, {
+    ...definitionOf(workflow),
+    enabled,
+  })
+  if (answer.status !== 200) return failed(c, answer.message)
+  return c.redirect(`${pathOf(id)}?done=${enabled ? 'enabled' : 'disabled'}`, 303)
+})
+
+workflowPages.post('/:id/delete', async (c) => {
+  const id = c.req.param('id')
+  const answer = await apiCall(c, 'DELETE', `/api/workflows/${encodeURIComponent(id)}`)
+  if (answer.status === 404) return notFound(c, id)
+  if (answer.status !== 204) return failed(c, answer.message)
+  return c.redirect('/admin/workflows', 303)
+})
+
+workflowPages.post('/:id/rotate-token', async (c) => {
+  const id = c.req.param('id')
+  const answer = await apiCall(c, 'POST', `/api/workflows/${encodeURIComponent(id)}/rotate-token`)
+  if (answer.status === 404) return notFound(c, id)
+  if (answer.status !== 200) return failed(c, answer.message)
+  return c.redirect(`${pathOf(id)}?done=rotated`, 303)
+})
+
+workflowPages.post('/:id/run', async (c) => {
+  const id = c.req.param('id')
+  const text = await formText(c, 'payload')
+  const answer = await apiCall(c, 'POST', `/api/workflows/${encodeURIComponent(id)}/runs`, text)
+  if (answer.status === 202) return c.redirect(`/admin/runs/${answer.body.runId}`, 303)
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  const payload = { text, errors: locateErrors(text, answer) }
+  return render(c, await workflowPage(c, workflow, { payload }), 400)
+})
+
+function failed(c: C, message = 'The API refused it.') {
+  return render(c, <MessagePage title="Not done" message={message} signedIn />, 400)
+}

@@ -1,0 +1,137 @@
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Env } from '../../env'
+import { AutomateError } from '../../errors'
+import type { RunOrigin, TriggerInfo } from '../../store/run-model'
+import { resumePoint, rewindToLinkSender } from '../../engine/resume-point'
+import { findNode } from '../../nodes/registry'
+import { decodePayload } from '../../store/payloads'
+import { retentionDays } from '../../store/prune-runs'
+import { reuseSteps, selectStepBlobRefs } from '../../store/reused-steps'
+import { readRunSource, type RunSource } from '../../store/run-source'
+import { acceptRun, acceptedResponse, acceptedSchema, type AcceptOptions } from '../accept-run'
+import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
+import { runNotFound } from './runs-api'
+
+// Replay and resume: a new run made from an old one's record, through the same accept path as a
+// webhook (queue message, run row), with replayOf / resumedFrom saying where it came from.
+export const runCopiesApi = apiRouter()
+
+const idParam = z.object({ id: z.string().min(1) })
+const notFound = errorResponse('No run with this id, or it was deleted by retention')
+
+const replay = apiRoute({
+  method: 'post',
+  path: '/{id}/replay',
+  summary: 'Replay a run: a new run with the same trigger and input',
+  description:
+    "The new run starts from the first node, on the workflow's current version, or with " +
+    '`?version=original` on the version the old run ran on. It shows `replayOf`.',
+  request: {
+    params: idParam,
+    query: z.object({
+      version: z
+        .enum(['current', 'original'])
+        .default('current')
+        .meta({ description: 'the workflow version to run: current (default) or original' }),
+    }),
+  },
+  responses: {
+    202: jsonResponse('Queued', acceptedSchema),
+    404: notFound,
+    409: errorResponse(
+      'The workflow was deleted (WORKFLOW_DELETED), or the original version is missing',
+    ),
+  },
+})
+runCopiesApi.openapi(replay, async (c) => {
+  const { id } = c.req.valid('param')
+  const source = await readSource(c, id)
+  const original = c.req.valid('query').version === 'original'
+  if (original) requireVersion(source)
+  const version = original ? source.workflowVersion : source.currentVersion!
+  const accepted = await startCopy(c, source, version, { replayOf: source.id })
+  return acceptedResponse(c, accepted)
+})
+
+const resume = apiRoute({
+  method: 'post',
+  path: '/{id}/resume',
+  summary: 'Resume a failed run from its first failed step',
+  description:
+    'A new run on the same workflow version as the old one, with its trigger and input. The ' +
+    "steps before the old run's first failed step are copied from its record (each shows " +
+    '`reusedFrom`, the run whose node ran) and their nodes are not called again; the failed ' +
+    'step and every later one run. Only a `failed` or `completed_with_errors` run can be ' +
+    'resumed. The new run shows `resumedFrom`.',
+  request: { params: idParam },
+  responses: {
+    202: jsonResponse('Queued', acceptedSchema),
+    404: notFound,
+    409: errorResponse(
+      'The run has not ended badly (RUN_NOT_RESUMABLE, with details.status), or its workflow was deleted',
+    ),
+  },
+})
+runCopiesApi.openapi(resume, async (c) => {
+  const { id } = c.req.valid('param')
+  const source = await readSource(c, id)
+  requireVersion(source)
+  const nodes = source.nodes ?? []
+  const point = resumePoint(source, source.steps, nodes.length)
+  if (!point.ok) {
+    throw new AutomateError('RUN_NOT_RESUMABLE', point.reason, {
+      status: 409,
+      details: { status: source.status },
+    })
+  }
+  const from = rewindToLinkSender(nodes, point.from, findNode)
+  const db = c.env.DB
+  const blobRefs = await selectStepBlobRefs(db, source.id, from)
+  const accepted = await startCopy(
+    c,
+    source,
+    source.workflowVersion,
+    { resumedFrom: source.id },
+    (runId, now) => reuseSteps(db, { runId: source.id, blobRefs }, runId, from, now),
+  )
+  return acceptedResponse(c, accepted)
+})
+
+/** The run to copy; 404 when unknown, 409 when its workflow is gone. */
+async function readSource(c: Context<{ Bindings: Env }>, id: string) {
+  const source = await readRunSource(c.env.DB, id)
+  if (!source) throw runNotFound(id, retentionDays(c.env))
+  if (source.currentVersion === null) {
+    throw new AutomateError(
+      'WORKFLOW_DELETED',
+      `Run ${id} belongs to workflow ${source.workflowId}, which was deleted: its runs cannot be replayed or resumed`,
+      { status: 409 },
+    )
+  }
+  return source
+}
+
+/** The version the old run ran on, which a resume and an original replay run on again. */
+function requireVersion(source: RunSource) {
+  if (source.nodes !== null) return
+  throw new AutomateError(
+    'WORKFLOW_VERSION_MISSING',
+    `Workflow ${source.workflowId} version ${source.workflowVersion}, which run ${source.id} ran on, was not found`,
+    { status: 409 },
+  )
+}
+
+/** Queues the copy with the old run's trigger (as recorded) and input, created now. */
+async function startCopy(
+  c: Context<{ Bindings: Env }>,
+  source: RunSource,
+  version: number,
+  origin: RunOrigin,
+  rows?: AcceptOptions['rows'],
+) {
+  const input = await decodePayload(c.env.DB, source.inputText)
+  const trigger = JSON.parse(source.triggerText) as TriggerInfo
+  const workflow = { id: source.workflowId, version }
+  return acceptRun(c, workflow, input, trigger, { createdAt: Date.now(), origin, rows })
+}

@@ -1,0 +1,195 @@
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { AutomateError } from '../../errors'
+import { workflowSchema } from '../../workflow/definition'
+import { secretWarnings } from '../../workflow/secret-warnings'
+import { checkWorkflowCredentials } from '../../credentials/check-workflow'
+import { forgetWorkflow } from '../../store/workflow-cache'
+import {
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  listWorkflows,
+  replaceWorkflow,
+  rotateHookToken,
+  type StoredWorkflow,
+} from '../../store/workflows'
+import { acceptRun, acceptedResponse, acceptedSchema } from '../accept-run'
+import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
+import { originOf } from '../origin'
+
+export const workflowsApi = apiRouter()
+
+export function publicWorkflow(workflow: StoredWorkflow, origin: string) {
+  const { hookToken, createdAt, updatedAt, ...definition } = workflow
+  return {
+    ...definition,
+    webhookUrl: `${origin}/hooks/${workflow.id}/${hookToken}`,
+    createdAt: new Date(createdAt).toISOString(),
+    updatedAt: new Date(updatedAt).toISOString(),
+  }
+}
+
+/** What the API answers for a workflow: its definition as stored, plus what the server adds. */
+export const storedWorkflowSchema = workflowSchema
+  .safeExtend({
+    id: z.string().meta({ example: 'wf_tKUia42gbwjbGGeG' }),
+    version: z.number().int().min(1).meta({ description: 'a new one on every PUT' }),
+    webhookUrl: z.url().meta({ description: 'POST here to start a run; the token is the auth' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'StoredWorkflow' })
+
+const saveWarningSchema = z
+  .object({
+    path: z.string().meta({ example: 'nodes.2.config.headers.Authorization' }),
+    code: z.literal('SECRET_IN_CONFIG'),
+    message: z.string(),
+  })
+  .meta({ id: 'SaveWarning' })
+
+/**
+ * A save's answer: the stored workflow and, when there are any, what looked wrong without
+ * stopping the save. Without warnings it is exactly what GET answers.
+ */
+const savedWorkflowSchema = storedWorkflowSchema
+  .safeExtend({
+    warnings: z
+      .array(saveWarningSchema)
+      .optional()
+      .meta({
+        description:
+          'Config strings that look like secrets (a literal bearer token or Authorization header, ' +
+          'a Slack/Discord/Telegram webhook URL, an sk-/xoxb-/ghp_ key): saved anyway, but they ' +
+          'belong in a credential. Templates ({{ }}) are never flagged. Absent when there is none.',
+      }),
+  })
+  .meta({ id: 'SavedWorkflow' })
+
+function withWarnings<T>(answer: T, definition: Parameters<typeof secretWarnings>[0]) {
+  const warnings = secretWarnings(definition)
+  return warnings.length ? { ...answer, warnings } : answer
+}
+
+const idParam = z.object({ id: z.string().min(1).meta({ example: 'wf_tKUia42gbwjbGGeG' }) })
+const notFound = errorResponse('No workflow with this id')
+
+function workflowNotFound(id: string) {
+  return new AutomateError('NOT_FOUND', `Workflow ${id} was not found`, { status: 404 })
+}
+
+const list = apiRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List workflows',
+  responses: {
+    200: jsonResponse('Every workflow', z.object({ workflows: z.array(storedWorkflowSchema) })),
+  },
+})
+workflowsApi.openapi(list, async (c) => {
+  const workflows = await listWorkflows(c.env.DB)
+  return c.json({ workflows: workflows.map((w) => publicWorkflow(w, originOf(c))) }, 200)
+})
+
+const create = apiRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Create a workflow',
+  request: { body: jsonBody(workflowSchema) },
+  responses: { 201: jsonResponse('Created, as version 1', savedWorkflowSchema) },
+})
+workflowsApi.openapi(create, async (c) => {
+  const definition = c.req.valid('json')
+  await checkWorkflowCredentials(c.env.DB, definition)
+  const created = await createWorkflow(c.env.DB, definition)
+  c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
+  return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition), 201)
+})
+
+const read = apiRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'Read a workflow',
+  request: { params: idParam },
+  responses: { 200: jsonResponse('The workflow', storedWorkflowSchema), 404: notFound },
+})
+workflowsApi.openapi(read, async (c) => {
+  const { id } = c.req.valid('param')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) throw workflowNotFound(id)
+  return c.json(publicWorkflow(workflow, originOf(c)), 200)
+})
+
+const replace = apiRoute({
+  method: 'put',
+  path: '/{id}',
+  summary: 'Replace a workflow (a new immutable version)',
+  request: { params: idParam, body: jsonBody(workflowSchema) },
+  responses: { 200: jsonResponse('The new version', savedWorkflowSchema), 404: notFound },
+})
+workflowsApi.openapi(replace, async (c) => {
+  const { id } = c.req.valid('param')
+  const definition = c.req.valid('json')
+  await checkWorkflowCredentials(c.env.DB, definition)
+  const updated = await replaceWorkflow(c.env.DB, id, definition)
+  if (!updated) throw workflowNotFound(id)
+  forgetWorkflow(id)
+  return c.json(withWarnings(publicWorkflow(updated, originOf(c)), definition), 200)
+})
+
+const remove = apiRoute({
+  method: 'delete',
+  path: '/{id}',
+  summary: 'Delete a workflow',
+  request: { params: idParam },
+  responses: { 204: { description: 'Deleted' }, 404: notFound },
+})
+workflowsApi.openapi(remove, async (c) => {
+  const { id } = c.req.valid('param')
+  if (!(await deleteWorkflow(c.env.DB, id))) throw workflowNotFound(id)
+  forgetWorkflow(id)
+  return c.body(null, 204)
+})
+
+const startRun = apiRoute({
+  method: 'post',
+  path: '/{id}/runs',
+  summary: 'Start a run by hand',
+  description:
+    'The JSON body (any value; empty means {}) is the run input. It runs even while the workflow is disabled.',
+  request: {
+    params: idParam,
+    body: jsonBody(z.unknown().meta({ description: 'the run input' }), { optional: true }),
+  },
+  responses: { 202: jsonResponse('Queued', acceptedSchema), 404: notFound },
+})
+workflowsApi.openapi(startRun, async (c) => {
+  const { id } = c.req.valid('param')
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) throw workflowNotFound(id)
+  const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: originOf(c) }
+  const accepted = await acceptRun(c, workflow, c.req.valid('json'), trigger)
+  return acceptedResponse(c, accepted)
+})
+
+const rotateToken = apiRoute({
+  method: 'post',
+  path: '/{id}/rotate-token',
+  summary: "Rotate the workflow's webhook token",
+  description:
+    'Gives the webhook a new URL. The old URL answers 404 from now on (other Worker instances ' +
+    'stop accepting it within the ingest cache time, 5 s). Run history and the version stay.',
+  request: { params: idParam },
+  responses: {
+    200: jsonResponse('The workflow with its new webhookUrl', storedWorkflowSchema),
+    404: notFound,
+  },
+})
+workflowsApi.openapi(rotateToken, async (c) => {
+  const { id } = c.req.valid('param')
+  const rotated = await rotateHookToken(c.env.DB, id)
+  if (!rotated) throw workflowNotFound(id)
+  forgetWorkflow(id)
+  return c.json(publicWorkflow(rotated, originOf(c)), 200)
+})

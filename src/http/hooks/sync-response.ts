@@ -1,0 +1,66 @@
+import type { Context } from 'hono'
+import { answeringTypes } from '../../nodes/registry'
+import { readRunOutcome, type RunOutcome } from '../../store/run-outcome'
+import { acceptedResponse, type Accepted } from '../accept-run'
+
+/** How long a `"respond": "sync"` webhook waits for its run before answering 202. */
+export const SYNC_WAIT_MS = 25_000
+const FIRST_POLL_MS = 50
+const MAX_POLL_MS = 500
+
+/** The node types whose step sets the answer (respond). */
+const ANSWERING = answeringTypes()
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The answer of a sync webhook: the run's first step of a node that answers (respond), or its output once it ends, or 202
+ * after SYNC_WAIT_MS. The run itself is on the queue like any other: this only reads D1, polling
+ * from 50 ms up to every 500 ms (at most ~60 reads).
+ */
+export async function syncResponse(c: Context, accepted: Accepted, waitMs = SYNC_WAIT_MS) {
+  const deadline = Date.now() + waitMs
+  let pause = FIRST_POLL_MS
+  for (;;) {
+    const outcome = await readRunOutcome(c.env.DB, accepted.runId, ANSWERING)
+    if (outcome) return answer(c, accepted, outcome)
+    const left = deadline - Date.now()
+    if (left <= 0) return acceptedResponse(c, accepted)
+    await sleep(Math.min(pause, left))
+    pause = Math.min(MAX_POLL_MS, pause * 2)
+  }
+}
+
+function answer(c: Context, accepted: Accepted, outcome: RunOutcome) {
+  c.header('Location', accepted.statusUrl)
+  c.header('X-Run-Id', accepted.runId)
+  if (outcome.kind === 'responded') {
+    const { status, headers, body } = outcome.response
+    for (const [name, value] of Object.entries(headers)) c.header(name, value)
+    // The body may be HTML built from the caller's input, served on the admin page's origin:
+    // sandboxed, it runs no script and reaches nothing of that origin.
+    c.header('Content-Security-Policy', 'sandbox')
+    const explicitType = Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')
+    if (typeof body === 'string') {
+      if (!explicitType) c.header('content-type', 'text/plain; charset=utf-8')
+      return c.body(body, status as 200)
+    }
+    if (!explicitType) c.header('content-type', 'application/json')
+    return c.body(JSON.stringify(body ?? null), status as 200)
+  }
+  if (outcome.status === 'failed') {
+    // Not the step's error itself: the caller holds only the webhook URL, and an error message
+    // can say more about the workflow than its owner means to publish.
+    return c.json(
+      {
+        error: {
+          code: 'RUN_FAILED',
+          message: 'The run failed; its status URL (admin) says why',
+          details: { runId: accepted.runId, statusUrl: accepted.statusUrl },
+        },
+      },
+      500,
+    )
+  }
+  return c.json(outcome.output ?? null, 200)
+}

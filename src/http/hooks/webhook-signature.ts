@@ -1,0 +1,69 @@
+import { readCredential } from '../../credentials/read-credential'
+import type { Env } from '../../env'
+import { AutomateError } from '../../errors'
+import { rememberSecret } from '../../redact/known-secrets'
+import { logEvent } from '../../lib/log-event'
+import { bytesEqual, fromBase64, fromHex, hmac } from '../../lib/hmac'
+import { RESERVED_SECRETS, type SignatureRule } from '../../workflow/trigger'
+import { PRESETS, PRESET_HEADERS, signatureRejected } from './signature-presets'
+
+/**
+ * Checks a webhook's signature over the raw body: a sender's preset (GitHub, Stripe, Slack,
+ * Shopify) or the generic HMAC rule. Returns the delivery's replay key: the signature itself,
+ * which a captured and replayed delivery carries unchanged (see deliveryKey in hooks.ts).
+ */
+export async function verifySignature(
+  rule: SignatureRule,
+  env: Env,
+  headers: Headers,
+  raw: ArrayBuffer,
+  now = Date.now(),
+): Promise<string> {
+  const secret = await signingSecret(rule.secret, env)
+  if ('preset' in rule) {
+    await PRESETS[rule.preset](secret, headers, raw, now)
+    return replayKey(PRESET_HEADERS[rule.preset].map((name) => headers.get(name) ?? ''))
+  }
+  const sent = headers.get(rule.header)
+  if (!sent) throw signatureRejected(rule.header, `the ${rule.header} header is missing`)
+  if (!sent.startsWith(rule.prefix))
+    throw signatureRejected(rule.header, `the signature does not start with '${rule.prefix}'`)
+  const text = sent.slice(rule.prefix.length).trim()
+  const given = rule.encoding === 'hex' ? fromHex(text) : fromBase64(text)
+  if (!bytesEqual(given, await hmac(rule.algorithm, secret, raw)))
+    throw signatureRejected(rule.header, 'the signature does not match the body')
+  return replayKey([sent])
+}
+
+/**
+ * The key: a Worker secret of that name, else a stored webhook-secret credential, so a user can
+ * add one without redeploying. The sender is told only that it is missing, never its name.
+ */
+async function signingSecret(name: string, env: Env): Promise<string> {
+  const missing = (cause?: unknown) => {
+    logEvent('error', 'signature_secret_missing', { binding: name })
+    return new AutomateError(
+      'SIGNATURE_SECRET_MISSING',
+      'The workflow checks webhook signatures with a secret that is not set',
+      { status: 500, cause },
+    )
+  }
+  // Checked at save too; here as well for definitions stored before that check existed.
+  if (RESERVED_SECRETS.has(name)) throw missing()
+  const value = (env as unknown as Record<string, unknown>)[name]
+  if (typeof value === 'string' && value !== '') {
+    rememberSecret(value)
+    return value
+  }
+  try {
+    return (await readCredential(env, name, 'webhook-secret')).data.secret
+  } catch (error) {
+    throw missing(error)
+  }
+}
+
+async function replayKey(values: string[]) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(values.join('\n')))
+  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `signature:${hex}`
+}

@@ -36,6 +36,61 @@ describe('planFires', () => {
     expect(plan).toEqual({ fires: [], next: at('2026-11-27T12:00:00Z'), skipped: 4 })
   })
 
+  it('none: a time 120 s late is on time and runs; 120.001 s or 121 s late is skipped', () => {
+    const dueAt = at('2026-11-27T08:00:00Z')
+    const next = at('2026-11-27T09:00:00Z')
+    expect(planFires(hourly, 'none', dueAt, dueAt + 120_000)).toEqual({
+      fires: [{ scheduledAt: dueAt }],
+      next,
+      skipped: 0,
+    })
+    for (const late of [120_001, 121_000]) {
+      expect(planFires(hourly, 'none', dueAt, dueAt + late)).toEqual({
+        fires: [],
+        next,
+        skipped: 1,
+      })
+    }
+  })
+
+  it('none: every on-time time runs, not only the latest (a tick 61 s late after a restart)', () => {
+    const everyMinute = parseCron('* * * * *', 'UTC')
+    const plan = planFires(
+      everyMinute,
+      'none',
+      at('2026-11-27T10:00:00Z'),
+      at('2026-11-27T10:01:01Z'),
+    )
+    expect(plan).toEqual({
+      fires: [
+        { scheduledAt: at('2026-11-27T10:00:00Z') },
+        { scheduledAt: at('2026-11-27T10:01:00Z') },
+      ],
+      next: at('2026-11-27T10:02:00Z'),
+      skipped: 0,
+    })
+  })
+
+  it('none: of several due times, those more than 120 s late are skipped and the rest run', () => {
+    const everyMinute = parseCron('* * * * *', 'UTC')
+    const plan = planFires(
+      everyMinute,
+      'none',
+      at('2026-11-27T10:00:00Z'),
+      at('2026-11-27T10:03:00Z'),
+    )
+    // 10:00 is 180 s late; 10:01 exactly 120 s, 10:02 60 s and 10:03 0 s.
+    expect(plan).toEqual({
+      fires: [
+        { scheduledAt: at('2026-11-27T10:01:00Z') },
+        { scheduledAt: at('2026-11-27T10:02:00Z') },
+        { scheduledAt: at('2026-11-27T10:03:00Z') },
+      ],
+      next: at('2026-11-27T10:04:00Z'),
+      skipped: 1,
+    })
+  })
+
   it('all: one run per missed time, oldest first', () => {
     const plan = planFires(hourly, 'all', at('2026-11-27T08:00:00Z'), at('2026-11-27T10:00:00Z'))
     expect(plan.fires.map((f) => new Date(f.scheduledAt).toISOString())).toEqual([

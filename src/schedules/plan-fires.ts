@@ -5,7 +5,10 @@ export type CatchUp = 'none' | 'once' | 'all'
 
 /** Under `all`, a schedule that missed more than this many times runs only the latest ones. */
 export const MAX_CATCH_UP = 100
-/** A time the tick sees this soon after it is on time; older ones were missed (an outage, a deploy). */
+/**
+ * A time the tick sees at most this long after it (120 000 ms included) is on time and runs under
+ * every catchUp; older ones were missed (an outage, a deploy).
+ */
 export const ON_TIME_MS = 2 * 60_000
 
 export type Fire = {
@@ -41,11 +44,13 @@ export function planFires(cron: Cron, catchUp: CatchUp, dueAt: number, now: numb
   const reachedCap = due.length > MAX_CATCH_UP
 
   if (catchUp === 'none') {
-    const onTime = now - latest <= ON_TIME_MS
+    // Every on-time time runs, not only the latest: a tick late by a restart can see two of an
+    // every-minute cron's times, and the older one was no more missed than the newer.
+    const onTime = due.filter((time) => now - time <= ON_TIME_MS)
     return {
-      fires: onTime ? [{ scheduledAt: latest }] : [],
+      fires: onTime.map((scheduledAt) => ({ scheduledAt })),
       next,
-      skipped: onTime ? due.length - 1 : due.length,
+      skipped: due.length - onTime.length,
     }
   }
   if (catchUp === 'once') {

@@ -1,14 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
+import { spawnSync } from 'node:child_process'
 import {
   chmodSync,
-  closeSync,
   copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -17,8 +14,12 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePorts } from './lib/free-ports'
-import { waitForHealth } from './lib/local-api.mjs'
+import {
+  LOCAL_SERVER_HOOK_MARGIN_MS,
+  LOCAL_SERVER_START_MS,
+  type LocalServer,
+  startLocalServer,
+} from './lib/local-server'
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i)
@@ -32,64 +33,39 @@ const TOKEN = `rotate-key-${crypto.randomUUID()}`
 const OLD_KEY = `old-key-${crypto.randomUUID()}`
 const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
 
-let copy: string
-let server: ChildProcess | undefined
+let copy = '' // set first in beforeAll; empty if that never ran
+let server: LocalServer | undefined
 
 beforeAll(async () => {
-  const [port] = await freePorts(range(8900, 8909), 1)
-  URL = `http://127.0.0.1:${port}`
   copy = mkdtempSync(join(tmpdir(), 'automateos-rotate-'))
   for (const entry of ['scripts', 'wrangler.toml', 'package.json', 'tsconfig.json'])
     cpSync(join(root, entry), join(copy, entry), { recursive: true })
   for (const entry of ['src', 'nodes', 'migrations', 'node_modules'])
     symlinkSync(join(root, entry), join(copy, entry))
   writeFileSync(join(copy, '.dev.vars'), `ADMIN_TOKEN=${TOKEN}\nENCRYPTION_KEY=${OLD_KEY}\n`)
-  const state = join(copy, 'state')
-  const migrate = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
-      'd1',
-      'migrations',
-      'apply',
-      'DB',
-      '--local',
-      '--persist-to',
-      state,
-    ],
-    { cwd: copy, env: quiet, encoding: 'utf8' },
-  )
-  if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}${migrate.stdout}`)
-  const log = openSync(join(copy, 'server.log'), 'w')
-  server = spawn(
-    process.execPath,
-    ['scripts/lib/dev-server.mjs', JSON.stringify({ port, persistTo: state })],
-    { cwd: copy, env: quiet, detached: true, stdio: ['ignore', log, log] },
-  )
-  closeSync(log)
-  await waitForHealth(URL, { timeoutMs: 160_000, stopped: () => server!.exitCode !== null }).catch(
-    (error: Error) => {
-      throw new Error(`${error.message}: ${serverLog()}`)
-    },
-  )
-}, 180_000)
+  server = await startLocalServer(range(8900, 8909), { root: copy, secrets: 'dev-vars' })
+  URL = server.url
+}, LOCAL_SERVER_START_MS + LOCAL_SERVER_HOOK_MARGIN_MS)
 
+// Safe when beforeAll failed part-way: a failed start has already stopped its server.
 afterAll(async () => {
-  if (server?.pid && server.exitCode === null) {
-    // Its own process group: this ends the workerd it started as well.
-    process.kill(-server.pid, 'SIGTERM')
-    await once(server, 'exit')
-  }
-  rmSync(copy, { recursive: true, force: true })
+  await server?.stop()
+  if (copy) rmSync(copy, { recursive: true, force: true })
 })
 
-const serverLog = () => readFileSync(join(copy, 'server.log'), 'utf8').slice(-2000)
 const devVars = () => readFileSync(join(copy, '.dev.vars'), 'utf8')
 
 async function api(method: string, path: string, body?: unknown) {
   const response = await fetch(`${URL}${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      // A new connection each time: rotateKey() blocks the event loop, so a kept-alive one that
+      // the server closed when idle (or on reloading .dev.vars) is not seen to be closed, and the
+      // next request on it failed.
+      connection: 'close',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return { status: response.status, body: (await response.json()) as any }

@@ -6,7 +6,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { adminTokenProblem } from './lib/admin-token.mjs'
+import { applyLocalMigrations } from './lib/apply-migrations.mjs'
 import { ensureDevVars, randomSecret } from './lib/dev-vars.mjs'
+import { exampleToLoad, examplesToCreate, tryItExample } from './lib/examples.mjs'
 import { keySlots, varNames } from './lib/key-slots.mjs'
 import {
   adminApi,
@@ -14,9 +16,9 @@ import {
   portIsFree,
   readExamples,
   triggerScheduled,
-  waitForHealth,
 } from './lib/local-api.mjs'
-import { runWrangler, startDevServer } from './lib/wrangler.mjs'
+import { serverReady } from './lib/server-ready.mjs'
+import { startDevServer } from './lib/wrangler.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT || 8787)
@@ -24,6 +26,8 @@ const apiBase = `http://127.0.0.1:${port}` // what this script calls
 const publicBase = `http://localhost:${port}` // what it prints
 const SWEEP_EVERY_MS = 30_000
 const DRAIN_MS = 10_000
+// Generous: on a loaded machine wrangler has taken minutes to load the Worker.
+const START_MS = 600_000
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 if (!(await portIsFree(port, '127.0.0.1'))) {
@@ -50,14 +54,14 @@ if (tokenProblem) {
   process.exit(1)
 }
 
-// CI=1: wrangler asks before applying migrations unless it runs non-interactively.
-await runWrangler(root, ['d1', 'migrations', 'apply', 'DB', '--local'], {
-  ...process.env,
-  CI: '1',
-}).catch((error) => {
+await applyLocalMigrations(root).catch((error) => {
   console.error(`start: ${error.message}`)
   process.exit(1)
 })
+
+// Workflows created from here on are not the database's own: a script that waits for /healthz
+// and creates one must not stop the examples from loading (lib/examples.mjs).
+const startedAt = Date.now()
 
 // The local queue lives in memory: each accepted run is recorded in D1 before the webhook is
 // answered (INGEST_RECORD_FIRST), and one whose message was lost is re-enqueued by the sweeper
@@ -99,7 +103,7 @@ process.on('exit', () => {
 })
 
 try {
-  await waitForHealth(apiBase, { stopped: () => stopping })
+  await serverReady(wrangler, apiBase, startedAt + START_MS)
 } catch (error) {
   if (!stopping) {
     console.error(`start: ${error.message}; stopping wrangler`)
@@ -116,7 +120,7 @@ if (!stopping) {
   } catch (error) {
     console.error(`start: ${error.message}`)
   }
-  printReady(workflows, examples)
+  printReady(workflows, tryItExample(examples))
   ready = true
   const sweep = () => triggerScheduled(apiBase).catch(() => {})
   sweep() // runs left behind by the last session
@@ -140,19 +144,35 @@ async function drain() {
   console.log('start: some runs are unfinished; the sweeper resumes them after the next npm start')
 }
 
-/** The stored workflows, after creating the examples when there are none. */
+/**
+ * The stored workflows, after creating the examples when the database had none before this start;
+ * those that need a credential not stored yet are created disabled.
+ */
 async function loadExamples(examples) {
   const api = adminApi(apiBase, token)
   let { workflows } = await api('GET', '/api/workflows')
-  if (workflows.length === 0) {
-    for (const example of examples) await api('POST', '/api/workflows', example.definition)
-    console.log(`start: loaded ${examples.length} example workflows from examples/`)
+  const toCreate = examplesToCreate(examples, workflows, startedAt)
+  if (toCreate.length) {
+    const { credentials } = await api('GET', '/api/credentials')
+    const stored = credentials.map((c) => c.name)
+    const waiting = []
+    for (const example of toCreate) {
+      const { definition, missing } = exampleToLoad(example, stored)
+      await api('POST', '/api/workflows', definition)
+      if (missing.length) waiting.push(`${definition.name} (${missing.join(', ')})`)
+    }
+    console.log(`start: loaded ${toCreate.length} example workflows from examples/`)
+    if (waiting.length) {
+      console.log(
+        `start: disabled until you add their credentials and enable them: ${waiting.join('; ')}`,
+      )
+    }
     ;({ workflows } = await api('GET', '/api/workflows'))
   }
   return workflows.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
 }
 
-function printReady(workflows, examples) {
+function printReady(workflows, tryIt) {
   const local = (url) => url.replace(apiBase, publicBase)
   const lines = [
     '',
@@ -168,16 +188,15 @@ function printReady(workflows, examples) {
       (w) => `    ${w.name}${w.enabled ? '' : ' (disabled)'}\n      ${local(w.webhookUrl)}`,
     ),
   ]
-  // The first example when it is still there, with its sample body; otherwise the first listed.
-  const first = examples[0]
-  const target = workflows.find((w) => w.name === first?.definition.name) ?? workflows[0]
+  // An example that runs on this machine, offline too, with its sample body, while it is still
+  // there and enabled; otherwise the first enabled workflow with an empty body.
+  const example = workflows.find((w) => w.enabled && w.name === tryIt?.definition.name)
+  const target = example ?? workflows.find((w) => w.enabled)
   if (target) {
-    const payload =
-      target.name === first?.definition.name && first.payload !== undefined ? first.payload : {}
-    const body = JSON.stringify(payload).replaceAll("'", "'\\''")
+    const body = JSON.stringify(example ? tryIt.payload : {}).replaceAll("'", "'\\''")
     lines.push(
       '',
-      `  Try it:`,
+      `  Try it${example ? ` (${example.name}, with examples/payloads/${tryIt.file})` : ''}:`,
       `    curl -i -X POST '${local(target.webhookUrl)}' \\`,
       `      -H 'content-type: application/json' -d '${body}'`,
       `  then read the run at the statusUrl it answers with:`,

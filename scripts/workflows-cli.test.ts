@@ -4,9 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployCopy } from './lib/fake-wrangler'
-import { type LocalServer, startLocalServer } from './lib/local-server'
+import {
+  LOCAL_SERVER_HOOK_MARGIN_MS,
+  LOCAL_SERVER_START_MS,
+  type LocalServer,
+  startLocalServer,
+} from './lib/local-server'
 
-// A real AutomateOS under wrangler dev with throw-away state, on the first two free ports of
+// A real AutomateOS as npm start serves it, with throw-away state, on the first free port of
 // 8910-8919 (the top of the range, away from tools that probe ports upwards with their own tokens,
 // which the admin API throttles; another checkout's suite may be running this test at once).
 let URL: string
@@ -15,18 +20,19 @@ const root = join(import.meta.dirname, '..')
 const quiet = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }
 
 let server: LocalServer | undefined
-let work: string
+let work = '' // set first in beforeAll; empty if that never ran
 
 beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'automateos-cli-work-'))
   server = await startLocalServer([8910, 8911, 8912, 8913, 8914, 8915, 8916, 8917, 8918, 8919])
   URL = server.url
   TOKEN = server.token
-  work = mkdtempSync(join(tmpdir(), 'automateos-cli-work-'))
-}, 180_000)
+}, LOCAL_SERVER_START_MS + LOCAL_SERVER_HOOK_MARGIN_MS)
 
+// Safe when beforeAll failed part-way: a failed start has already stopped its server.
 afterAll(async () => {
   await server?.stop()
-  rmSync(work, { recursive: true, force: true })
+  if (work) rmSync(work, { recursive: true, force: true })
 })
 
 function cli(...args: string[]) {
@@ -39,16 +45,17 @@ function cli(...args: string[]) {
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const send = () =>
-    fetch(`${URL}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  // A kept-alive connection the dev server closed as it was reused: a GET may simply go again.
-  const response = await send().catch((error) =>
-    method === 'GET' ? send() : Promise.reject(error),
-  )
+  const response = await fetch(`${URL}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      // A new connection each time: cli() blocks the event loop, so a kept-alive one that the
+      // server closed when idle is not seen to be closed, and the next request on it failed.
+      connection: 'close',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   return { status: response.status, body: response.status === 204 ? null : await response.json() }
 }
 

@@ -6,7 +6,8 @@
 // one debug-log entry each: under a burst of webhooks that piled up thousands of open
 // descriptors and gigabytes of log (issue 7 §5). INSPECTOR_PORT=<port> turns it back on.
 //
-// Usage: node dev-server.mjs '<json options>' (see startDevServer in ./wrangler.mjs).
+// Usage: node dev-server.mjs '<json options>' (see startDevServer in ./wrangler.mjs). Started with
+// an IPC channel, it sends { ready: true } once wrangler says the server is ready.
 import { watchFile } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { unstable_startWorker } from 'wrangler'
@@ -19,10 +20,18 @@ const {
   config = 'wrangler.toml',
   logLevel,
   watch = true,
+  envFiles,
 } = JSON.parse(process.argv[2] ?? '{}')
+
+// Miniflare fetches a sample `request.cf` from workers.cloudflare.com at start, and offline prints
+// the DNS failure's stack trace twice. The Worker never reads request.cf, so the placeholder will
+// do; CLOUDFLARE_CF_FETCH_ENABLED=true brings the fetch back.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
 
 const input = {
   config,
+  // Secrets from these files instead of .dev.vars (the tests' throw-away admin token and key).
+  ...(envFiles ? { envFiles } : {}),
   bindings: Object.fromEntries(
     Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text', value }]),
   ),
@@ -37,6 +46,10 @@ const input = {
 }
 const worker = await unstable_startWorker(input)
 await worker.ready
+// wrangler's own ready signal, for a parent that started this with an IPC channel: the server
+// listens now (requests wait in its proxy until the Worker has loaded), so the parent need not poll
+// with short timeouts that a loaded machine outlasts.
+process.send?.({ ready: true })
 
 // wrangler reloads on a change to the code or wrangler.toml, not to .dev.vars: watched here, so a
 // secret added there (`npm run rotate-key` adds a key) is picked up without a restart.

@@ -10,8 +10,9 @@ export const wranglerBin = (root) => join(root, 'node_modules', 'wrangler', 'bin
 export const devServerScript = join(dirname(fileURLToPath(import.meta.url)), 'dev-server.mjs')
 
 /**
- * The Worker in `root` served locally as `wrangler dev` would (see dev-server.mjs).
- * `options`: `{ port, vars, inspectorPort?, persistTo?, config?, logLevel? }`.
+ * The Worker in `root` served locally as `wrangler dev` would (see dev-server.mjs), with an IPC
+ * channel on which it says when it is ready (serverReady in ./server-ready.mjs waits for that).
+ * `options`: `{ port, vars, inspectorPort?, persistTo?, config?, logLevel?, envFiles?, watch? }`.
  * `detached`: in its own process group, so a Ctrl-C in the terminal reaches only the caller.
  */
 export function startDevServer(root, options, { env = process.env, detached = false } = {}) {
@@ -19,7 +20,7 @@ export function startDevServer(root, options, { env = process.env, detached = fa
     cwd: root,
     env,
     detached,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
 }
 

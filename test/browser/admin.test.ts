@@ -4,14 +4,19 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LocalServer, startLocalServer } from '../../scripts/lib/local-server'
+import {
+  LOCAL_SERVER_HOOK_MARGIN_MS,
+  LOCAL_SERVER_START_MS,
+  type LocalServer,
+  startLocalServer,
+} from '../../scripts/lib/local-server'
 
 // Debian's Chromium (.ci/run installs it), driven by playwright-core against a real AutomateOS
-// under wrangler dev on a free pair of this suite's ports (8870-8889). Every wait is bounded, and afterAll
+// as npm start serves it on a free one of this suite's ports (8870-8889). Every wait is bounded, and afterAll
 // stops the browser and the server whatever happened.
 const CHROMIUM = '/usr/bin/chromium'
 /**
- * The suite's port range: wrangler dev and its inspector take the first free pair.
+ * The suite's port range: the server takes the first free port.
  * ADMIN_BROWSER_PORTS=8810-8819 gives one engineer's run a range of its own.
  */
 const PORTS = portRange(process.env.ADMIN_BROWSER_PORTS ?? '8870-8889')
@@ -85,7 +90,7 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
   })
-}, 180_000)
+}, LOCAL_SERVER_START_MS + LOCAL_SERVER_HOOK_MARGIN_MS)
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined)

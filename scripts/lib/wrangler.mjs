@@ -26,31 +26,3 @@ export function startDevServer(root, options, { env = process.env, detached = fa
 
 /** The node arguments that run dev-server.mjs with `options`. */
 export const devServerArgs = (options) => [devServerScript, JSON.stringify(options)]
-
-/**
- * Starts `wrangler <args>` with its output on this terminal; stdin is not passed on.
- * `detached`: in its own process group, so a Ctrl-C in the terminal reaches only the caller.
- */
-export function startWrangler(root, args, { env = process.env, detached = false } = {}) {
-  return spawn(process.execPath, [wranglerBin(root), ...args], {
-    cwd: root,
-    env,
-    detached,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-}
-
-/** Runs `wrangler <args>` to the end; rejects when it fails. */
-export function runWrangler(root, args, env) {
-  return new Promise((resolve, reject) => {
-    startWrangler(root, args, { env })
-      .on('error', reject)
-      .on('exit', (code, signal) =>
-        code === 0
-          ? resolve()
-          : reject(
-              new Error(`wrangler ${args.join(' ')} failed (${signal ?? `exit code ${code}`})`),
-            ),
-      )
-  })
-}

@@ -54,7 +54,7 @@ export async function runMappedStep(call: StepCall): Promise<StepOutcome> {
   if (node.forEach !== undefined) return runEach(call, context)
   let config: Record<string, unknown>
   try {
-    config = await fillConfig(node.config, context, verbatimOf(call))
+    config = await fillConfig(node.config, context, verbatimOf(call), escapeOf(call))
   } catch (error) {
     return failedBeforeRun(error)
   }
@@ -87,7 +87,7 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
     let result: ItemResult | undefined = done.get(i)
     let config: Record<string, unknown> | undefined
     try {
-      config = await fillConfig(node.config, itemContext, verbatimOf(call))
+      config = await fillConfig(node.config, itemContext, verbatimOf(call), escapeOf(call))
     } catch (error) {
       if (!result)
         result = { status: 'failed', error: redactError(describeError(error)), attempts: 0 }
@@ -171,6 +171,14 @@ function verbatimOf(call: StepCall): readonly string[] {
     return call.lookup(call.node.type).verbatimFields ?? []
   } catch {
     return []
+  }
+}
+
+function escapeOf(call: StepCall) {
+  try {
+    return call.lookup(call.node.type).escapeFilled
+  } catch {
+    return undefined
   }
 }
 

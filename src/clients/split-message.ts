@@ -4,39 +4,50 @@ import { tokenize, type Markup, type Token } from './markup-tokens'
 /**
  * A text too long for one message, as several, each at most `limit` characters as the reader sees
  * them. A message is cut only between formatted spans and never inside an escape, a tag or an
- * entity: at a line break when one falls in the second half of the room, else at a space, else
- * between any two characters; the line break or space cut at is dropped. A span longer than a
- * whole message cannot be split and fails with MESSAGE_TOO_LONG, naming `field`.
+ * entity: at a line break in the second half of the room, else at a space there, else at any
+ * line break or space, else between two characters; the line break or space cut at is dropped.
+ * A span longer than a whole message cannot be split and fails with MESSAGE_TOO_LONG.
  */
 export function splitMessage(text: string, markup: Markup, limit: number, field: string) {
   const tokens = tokenize(text, markup)
   const parts: string[] = []
-  let start = 0
+  let start = skipBlanks(tokens, 0)
   while (start < tokens.length) {
     let seen = 0
     let end = start
-    const cuts = { newline: -1, space: -1, any: -1 }
+    const cuts = { line: -1, space: -1, blank: -1, any: -1 }
+    const consider = (at: number) => {
+      const token = tokens[at]!
+      if (token.depth !== 0) return
+      const late = seen > limit / 2
+      if (token.space === 'newline' && late) cuts.line = at
+      else if (token.space && late) cuts.space = at
+      else if (token.space) cuts.blank = at
+      else cuts.any = at
+    }
     while (end < tokens.length && seen + tokens[end]!.visible <= limit) {
-      const token = tokens[end]!
-      seen += token.visible
-      if (token.depth === 0) {
-        if (token.space === 'newline' && seen > limit / 2) cuts.newline = end
-        else if (token.space && seen > limit / 2) cuts.space = end
-        cuts.any = end
-      }
-      end++
+      seen += tokens[end]!.visible
+      consider(end++)
     }
     if (end === tokens.length) {
       parts.push(join(tokens, start, end))
       break
     }
-    const cut = cuts.newline >= 0 ? cuts.newline : cuts.space >= 0 ? cuts.space : cuts.any
-    if (cut < start) throw unsplittable(field, limit)
+    // The first character that does not fit may be a space or line break: as good a place.
+    if (tokens[end]!.space) consider(end)
+    const cut = [cuts.line, cuts.space, cuts.blank, cuts.any].find((at) => at >= start) ?? -1
+    if (cut < 0) throw unsplittable(field, limit)
     // The whitespace cut at separates the two messages; it belongs to neither.
     parts.push(join(tokens, start, tokens[cut]!.space ? cut : cut + 1))
-    start = cut + 1
+    start = skipBlanks(tokens, cut + 1)
   }
-  return parts.filter((part) => part.trim() !== '')
+  return parts
+}
+
+function skipBlanks(tokens: Token[], from: number) {
+  let at = from
+  while (at < tokens.length && tokens[at]!.space && tokens[at]!.depth === 0) at++
+  return at
 }
 
 function join(tokens: Token[], from: number, to: number) {

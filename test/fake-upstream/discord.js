@@ -75,6 +75,17 @@ export function discord(request) {
     return invalidForm({
       thread_name: fieldError('BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.'),
     })
+  // Embed limits: a title is at most 256 characters
+  // (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+  const longTitle = (body.embeds ?? []).findIndex((e) => String(e?.title ?? '').length > 256)
+  if (longTitle >= 0)
+    return invalidForm({
+      embeds: {
+        [longTitle]: {
+          title: fieldError('BASE_TYPE_MAX_LENGTH', 'Must be 256 or fewer in length.'),
+        },
+      },
+    })
   if (request.query.wait !== 'true') return { status: 204, headers: bucket(4), body: '' }
   messages += 1
   const id = String(1_200_000_000_000_000_000n + BigInt(messages))

@@ -39,7 +39,7 @@ function charAt(text: string, at: number) {
 }
 
 // https://core.telegram.org/bots/api#html-style: tags open and close spans; &lt; &gt; &amp;
-// &quot; and numeric entities are one character each.
+// &quot; and numeric entities are one character each (Telegram keeps any other as written).
 function htmlTokens(text: string): Token[] {
   const tokens: Token[] = []
   let depth = 0
@@ -55,7 +55,8 @@ function htmlTokens(text: string): Token[] {
         continue
       }
     }
-    const entity = text[i] === '&' ? /^&(#\d+|#x[\da-f]+|[a-z]+);/i.exec(text.slice(i)) : null
+    const entity =
+      text[i] === '&' ? /^&(#\d+|#x[\da-f]+|lt|gt|amp|quot);/i.exec(text.slice(i)) : null
     if (entity) {
       tokens.push({ raw: entity[0], visible: 1, depth })
       i += entity[0].length

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fakeApp, nodeFailure, runNode } from '../test/apps'
+import { fakeApp, nodeFailure, runInWorkflow, runNode } from '../test/apps'
 import { createCredential } from '../test/credentials'
 import discordMessage from './discord-message'
 
@@ -120,5 +120,126 @@ describe('discord-message', () => {
     })
     const error = await nodeFailure(discordMessage, { credential, content: 'x' })
     expect(error.code).toBe('CREDENTIAL_WRONG_TYPE')
+  })
+})
+
+describe('discord-message in forum channels', () => {
+  const FORUM = '/api/webhooks/220001/tok-forum'
+
+  it("fails a forum webhook without a thread, saying Discord's words and what to set", async () => {
+    const { credential } = await webhook(FORUM)
+    const error = await nodeFailure(discordMessage, { credential, content: 'x' })
+    expect(error).toMatchObject({ code: 'DISCORD_ERROR', retryable: false })
+    expect(error.message).toBe(
+      'Discord 400: Webhooks posted to forum channels must have a thread_name or thread_id: the ' +
+        'webhook is in a forum or media channel: set threadName to start a post, or threadId',
+    )
+  })
+
+  it('starts a forum post with thread_name', async () => {
+    const { discord, credential } = await webhook(FORUM)
+    const output = (await runNode(discordMessage, {
+      credential,
+      content: 'Release 1.2 is out',
+      threadName: 'Release 1.2',
+    })) as { id: string; channelId: string }
+    const [request] = (await discord.received()).requests
+    expect(request).toMatchObject({ query: { wait: 'true' } })
+    expect(request!.body).toEqual({
+      content: 'Release 1.2 is out',
+      allowed_mentions: { parse: [] },
+      thread_name: 'Release 1.2',
+    })
+    expect(output.channelId).toBe(output.id)
+  })
+
+  it('posts into an existing thread with the thread_id query parameter', async () => {
+    const { discord, credential } = await webhook(FORUM)
+    const output = (await runNode(discordMessage, {
+      credential,
+      content: 'one more',
+      threadId: '1300000000000000042',
+    })) as { channelId: string }
+    const [request] = (await discord.received()).requests
+    expect(request!.query).toEqual({ wait: 'true', thread_id: '1300000000000000042' })
+    expect(request!.body).not.toHaveProperty('thread_name')
+    expect(output.channelId).toBe('1300000000000000042')
+  })
+
+  it('refuses threadName and threadId together before calling Discord', () => {
+    const both = discordMessage.config.safeParse({
+      credential: 'd',
+      content: 'x',
+      threadName: 'a',
+      threadId: '1',
+    })
+    expect(both.error!.issues.map((i) => i.path)).toEqual([['threadId']])
+  })
+})
+
+describe('discord-message errors and limits', () => {
+  it("names the fields of Discord's errors tree, not only Invalid Form Body", async () => {
+    const { credential } = await webhook()
+    const error = await nodeFailure(discordMessage, {
+      credential,
+      embeds: [{ title: 'ok' }, { title: 't'.repeat(300) }],
+    })
+    expect(error.message).toBe(
+      'Discord 400: Invalid Form Body: embeds.1.title: Must be 256 or fewer in length. ' +
+        '(BASE_TYPE_MAX_LENGTH)',
+    )
+  })
+
+  it('fails content too long once filled in, before calling Discord', async () => {
+    const { discord, credential } = await webhook()
+    const step = await runInWorkflow(
+      'discord-message',
+      { credential, content: 'Log: {{ input.log }}' },
+      { log: 'x'.repeat(2000) },
+    )
+    expect(step.status).toBe('failed')
+    expect(step.error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message:
+        "Step 0 'send' (discord-message) failed: Invalid config: content: longer than the 2000 " +
+        'characters Discord takes in one message: shorten it, or set long: "split" to send it ' +
+        'as several messages',
+    })
+    expect((await discord.received()).requests).toHaveLength(0)
+  })
+
+  it('splits long content with long: "split", the embeds going with the last part', async () => {
+    const { discord, credential } = await webhook()
+    const words = Array.from({ length: 500 }, (_, i) => `word${i}`)
+    const step = await runInWorkflow(
+      'discord-message',
+      { credential, content: '{{ input.text }}', embeds: [{ title: 'Log' }], long: 'split' },
+      { text: words.join(' ') },
+    )
+    expect(step.status).toBe('succeeded')
+    const bodies = (await discord.received()).requests.map((r) => r.body)
+    const cut = words.findIndex((_, i) => words.slice(0, i + 1).join(' ').length > 2000)
+    expect(bodies).toEqual([
+      { content: words.slice(0, cut).join(' '), allowed_mentions: { parse: [] } },
+      {
+        content: words.slice(cut).join(' '),
+        allowed_mentions: { parse: [] },
+        embeds: [{ title: 'Log' }],
+      },
+    ])
+    expect(step.output).toMatchObject({ ids: [expect.any(String), expect.any(String)] })
+  })
+
+  it("retries the fake's 429 after its Retry-After, per route and global", async () => {
+    const { credential } = await webhook('/api/webhooks/112233/ratelimited-tok')
+    const error = await nodeFailure(discordMessage, { credential, content: 'x' })
+    expect(error).toMatchObject({ retryable: true, retryAfterMs: 3000 })
+    expect(error.message).toBe('Discord 429: The resource is being rate limited.')
+    const global = await webhook('/api/webhooks/112233/globalratelimited-tok')
+    const globalError = await nodeFailure(discordMessage, {
+      credential: global.credential,
+      content: 'x',
+    })
+    expect(globalError).toMatchObject({ retryable: true, retryAfterMs: 3000 })
   })
 })

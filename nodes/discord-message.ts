@@ -1,13 +1,14 @@
 import { z } from 'zod'
-import { discord, executeWebhook } from '../src/clients/discord'
-import { defineNode } from '../src/nodes/node-api'
+import { discord, DISCORD_CONTENT_LIMIT, executeWebhook } from '../src/clients/discord'
+import { defineNode, sendParts, splitMessage } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'discord-message',
   title: 'Discord message',
   description:
-    'Posts a message to a Discord channel through its webhook. Mentions ping nobody unless ' +
-    'allowedMentions says so. Returns the message id, channel and time.',
+    'Posts a message to a Discord channel through its webhook, or to a forum post (threadName ' +
+    'starts one, threadId posts in one). Mentions ping nobody unless allowedMentions says so. ' +
+    'Returns the message id, channel and time.',
   sample: {
     config: { credential: 'team-discord', content: 'New signup: Ada <ada@example.com>' },
     input: {},
@@ -15,7 +16,7 @@ export default defineNode({
   service: discord,
   config: z
     .object({
-      content: z.string().max(2000).optional().describe('The text, up to 2,000 characters'),
+      content: z.string().optional().describe('The text, up to 2,000 characters'),
       username: z.string().min(1).max(80).optional().describe("Overrides the webhook's name"),
       avatarUrl: z.string().url().optional().describe("Overrides the webhook's avatar"),
       embeds: z
@@ -31,24 +32,71 @@ export default defineNode({
         })
         .default({ parse: [] })
         .describe('Who may be pinged; by default nobody, so a payload cannot ping @everyone'),
+      threadName: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('Starts a post of this name: needed for a webhook in a forum or media channel'),
+      threadId: z
+        .string()
+        .regex(/^\d+$/, 'a thread (or forum post) id: digits')
+        .optional()
+        .describe('Posts in this thread or forum post'),
+      long: z
+        .enum(['fail', 'split'])
+        .default('fail')
+        .describe('Content over 2,000 characters: fail, or split it into several messages'),
     })
     .refine((c) => c.content || c.embeds?.length, {
       message: 'give content or embeds',
       path: ['content'],
+    })
+    // Discord refuses both with code 220002.
+    .refine((c) => !(c.threadName && c.threadId), {
+      message: 'give threadName (a new post) or threadId (an existing one), not both',
+      path: ['threadId'],
+    })
+    .refine((c) => c.long === 'split' || (c.content ?? '').length <= DISCORD_CONTENT_LIMIT, {
+      message:
+        `longer than the ${DISCORD_CONTENT_LIMIT} characters Discord takes in one message: ` +
+        'shorten it, or set long: "split" to send it as several messages',
+      path: ['content'],
     }),
   async run(_input, ctx) {
     const { config } = ctx
-    const message = await executeWebhook(
-      await ctx.credential(),
-      {
-        content: config.content,
-        username: config.username,
-        avatar_url: config.avatarUrl,
-        embeds: config.embeds,
-        allowed_mentions: config.allowedMentions,
-      },
-      ctx.signal,
-    )
-    return { id: message.id, channelId: message.channel_id, timestamp: message.timestamp ?? null }
+    const credential = await ctx.credential()
+    const contents =
+      config.content && config.long === 'split'
+        ? splitMessage(config.content, 'plain', DISCORD_CONTENT_LIMIT, 'config.content')
+        : [config.content ?? '']
+    let threadId = config.threadId
+    const sent = await sendParts(contents, async (content, index) => {
+      const last = index === contents.length - 1
+      const message = await executeWebhook(
+        credential,
+        {
+          content: content || undefined,
+          username: config.username,
+          avatar_url: config.avatarUrl,
+          // The embeds follow the text they belong to: with the last part.
+          embeds: last ? config.embeds : undefined,
+          allowed_mentions: config.allowedMentions,
+          // The first part starts the post; the rest go into it.
+          thread_name: threadId ? undefined : config.threadName,
+        },
+        ctx.signal,
+        threadId,
+      )
+      if (config.threadName) threadId = message.channel_id
+      return message
+    })
+    const [first] = sent
+    return {
+      id: first!.id,
+      channelId: first!.channel_id,
+      timestamp: first!.timestamp ?? null,
+      ...(config.long === 'split' ? { ids: sent.map((m) => m.id) } : {}),
+    }
   },
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fakeApp, nodeFailure, runNode } from '../test/apps'
+import { fakeApp, nodeFailure, runInWorkflow, runNode } from '../test/apps'
 import { createCredential } from '../test/credentials'
 import { fakeUpstream } from '../test/helpers'
 import slackMessage from './slack-message'
@@ -139,5 +139,123 @@ describe('slack-message with a bot token', () => {
     const error = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C1' })
     expect(error).toMatchObject({ code: 'SLACK_ERROR', retryable: true, retryAfterMs: 30_000 })
     expect(error.message).toBe('Slack 429: ratelimited')
+  })
+})
+
+describe('slack-message escapes filled-in data', () => {
+  const name = '<!channel> & <https://evil.test|Co>'
+
+  it('escapes &, < and > in what templates fill into text and mrkdwn blocks, not the text written', async () => {
+    const { slack, credential } = await bot()
+    const step = await runInWorkflow(
+      'slack-message',
+      {
+        credential,
+        channel: 'C1',
+        text: '*New order* from {{ input.name }} <https://shop.test/o?id=1&v=2|open>',
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: '*Buyer:* {{ input.name }}' } },
+          { type: 'section', text: { type: 'plain_text', text: '{{ input.name }}' } },
+          { type: 'image', image_url: 'https://img.test/a.png?x=1&y={{ input.q }}', alt_text: 'x' },
+        ],
+      },
+      { name, q: 'a&b' },
+    )
+    expect(step.status).toBe('succeeded')
+    const [request] = (await slack.received()).requests
+    expect(request!.body).toEqual({
+      channel: 'C1',
+      text:
+        '*New order* from &lt;!channel&gt; &amp; &lt;https://evil.test|Co&gt; ' +
+        '<https://shop.test/o?id=1&v=2|open>',
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: '*Buyer:* &lt;!channel&gt; &amp; &lt;https://evil.test|Co&gt;',
+          },
+        },
+        { type: 'section', text: { type: 'plain_text', text: name } },
+        { type: 'image', image_url: 'https://img.test/a.png?x=1&y=a&b', alt_text: 'x' },
+      ],
+    })
+  })
+
+  it('sends filled-in data as it is with escapeData: false, for ready-made mrkdwn', async () => {
+    const slack = fakeApp('slack')
+    const credential = await createCredential('slack-webhook', { url: slack.url(HOOK_PATH) })
+    const step = await runInWorkflow(
+      'slack-message',
+      { credential, text: 'Heads up {{ input.mention }}', escapeData: false },
+      { mention: '<!here>' },
+    )
+    expect(step.status).toBe('succeeded')
+    const [request] = (await slack.received()).requests
+    expect(request!.body).toEqual({ text: 'Heads up <!here>' })
+  })
+
+  it('escapes by hand with $escapeSlack()', async () => {
+    const slack = fakeApp('slack')
+    const credential = await createCredential('slack-webhook', { url: slack.url(HOOK_PATH) })
+    await runInWorkflow(
+      'slack-message',
+      { credential, text: '<!here> {{ $escapeSlack(input.note) }}', escapeData: false },
+      { note: 'a<b' },
+    )
+    const [request] = (await slack.received()).requests
+    expect(request!.body).toEqual({ text: '<!here> a&lt;b' })
+  })
+})
+
+describe('slack-message on a transient Slack failure', () => {
+  it.each([
+    ['internal_error', 'C0INTERNAL'],
+    ['service_unavailable', 'C0UNAVAILABLE'],
+    ['request_timeout', 'C0TIMEOUT'],
+  ])('retries ok:false %s', async (code, channel) => {
+    const { credential } = await bot()
+    const error = await nodeFailure(slackMessage, { credential, text: 'x', channel })
+    expect(error).toMatchObject({ code: 'SLACK_ERROR', retryable: true, message: `Slack: ${code}` })
+  })
+
+  it('keeps fatal_error final: Slack says part of it may have happened', async () => {
+    const { credential } = await bot()
+    const error = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C0FATAL' })
+    expect(error).toMatchObject({ retryable: false, message: 'Slack: fatal_error' })
+  })
+
+  it('waits as long as Retry-After says on an ok:false ratelimited', async () => {
+    const { slack, credential } = await bot()
+    await slack.program([
+      {
+        path: '/api/chat.postMessage',
+        responses: [
+          {
+            status: 200,
+            headers: { 'retry-after': '5' },
+            body: { ok: false, error: 'ratelimited' },
+          },
+        ],
+      },
+    ])
+    const error = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C1' })
+    expect(error).toMatchObject({
+      retryable: true,
+      retryAfterMs: 5000,
+      message: 'Slack: ratelimited',
+    })
+  })
+
+  it("retries the fake's own 429s, for the Web API and for incoming webhooks", async () => {
+    const { credential } = await bot()
+    const api = await nodeFailure(slackMessage, { credential, text: 'x', channel: 'C0RATELIMITED' })
+    expect(api).toMatchObject({ retryable: true, retryAfterMs: 30_000 })
+    const slack = fakeApp('slack')
+    const hook = await createCredential('slack-webhook', {
+      url: slack.url('/services/T0001/B0002/ratelimited'),
+    })
+    const webhook = await nodeFailure(slackMessage, { credential: hook, text: 'x' })
+    expect(webhook).toMatchObject({ retryable: true, retryAfterMs: 30_000, message: 'Slack 429' })
   })
 })

@@ -75,6 +75,8 @@ export type ErrorCode =
   | 'RUN_NOT_WAITING_YET'
   // app integrations: each declares its own codes (defineService in src/clients/)
   | 'CREDENTIAL_INVALID'
+  // a message too long for its app, even split (src/clients/split-message.ts)
+  | 'MESSAGE_TOO_LONG'
   | ServiceErrorCode
 
 /**

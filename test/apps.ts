@@ -1,6 +1,6 @@
 import { AutomateError } from '../src/errors'
 import type { NodeDefinition } from '../src/nodes/define-node'
-import { fakeUpstream } from './helpers'
+import { createWorkflow, fakeUpstream, postAndWait } from './helpers'
 import { nodeContext } from './node-context'
 
 /**
@@ -33,4 +33,18 @@ export async function nodeFailure(
     throw error
   }
   throw new Error(`${node.type} should have failed`)
+}
+
+/**
+ * Runs a node as the one step of a webhook workflow, so the engine fills its templates from
+ * `input` as in production (escaping included); returns that step.
+ */
+export async function runInWorkflow(type: string, config: Record<string, unknown>, input: unknown) {
+  const workflow = await createWorkflow({
+    name: `${type} in a workflow`,
+    trigger: { type: 'webhook' },
+    nodes: [{ id: 'send', type, config }],
+  })
+  const run = await postAndWait(workflow, input)
+  return run.steps[0]!
 }

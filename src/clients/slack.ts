@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AutomateError } from '../errors'
+import { retryAfterMs } from './transport/http'
 import { apiUrl, callApi, rebase } from './call-api'
 import { type CredentialOf, defineService, httpUrl, secret } from './service'
 
@@ -26,6 +27,18 @@ export type SlackMessage = {
 }
 
 /**
+ * ok:false codes that say Slack failed, not the request: worth another try, after Retry-After
+ * when Slack sends one (https://api.slack.com/methods/chat.postMessage#errors). fatal_error stays
+ * final: Slack says part of the operation may have succeeded before it.
+ */
+const TRANSIENT = new Set([
+  'internal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+])
+
+/**
  * Posts through an incoming webhook. Slack answers `ok` as text, and a failure as a text code
  * with a 4xx (invalid_payload, channel_not_found, …), which is the message the step shows.
  */
@@ -46,7 +59,9 @@ export async function postToWebhook(
 
 /**
  * chat.postMessage with a bot token. Slack answers most failures with HTTP 200 and
- * `{ ok: false, error: "channel_not_found" }`: that fails the step with Slack's code.
+ * `{ ok: false, error: "channel_not_found" }`: that fails the step with Slack's code, for good
+ * unless the code is a transient one. A rate limit is an HTTP 429 with Retry-After
+ * (https://api.slack.com/apis/rate-limits), which callApi already retries.
  */
 export async function postMessage(
   credential: CredentialOf<typeof slack, 'slack-bot'>,
@@ -65,10 +80,11 @@ export async function postMessage(
   })
   const body = answer.body as { ok?: boolean; error?: string; channel?: string; ts?: string }
   if (body?.ok !== true) {
+    const transient = TRANSIENT.has(body?.error ?? '')
     throw new AutomateError('SLACK_ERROR', `Slack: ${body?.error ?? 'the answer was not ok'}`, {
       status: 502,
-      // Slack's own rate limit answer is a 429; an ok:false in a 200 is a request it refused.
-      retryable: false,
+      retryable: transient,
+      retryAfterMs: transient ? retryAfterMs(answer.headers.get('retry-after')) : undefined,
       details: { error: body?.error, body },
     })
   }

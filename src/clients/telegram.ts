@@ -21,10 +21,25 @@ type TelegramAnswer = {
   result?: unknown
   description?: string
   error_code?: number
-  parameters?: { retry_after?: number }
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number }
 }
 
-const messageOf = (body: unknown) => (body as TelegramAnswer | null)?.description
+// sendMessage's text: "1-4096 characters after entities parsing"
+// (https://core.telegram.org/bots/api#sendmessage).
+export const TELEGRAM_TEXT_LIMIT = 4096
+
+/**
+ * Telegram's description, and where a group went when it became a supergroup: the answer's
+ * parameters.migrate_to_chat_id is the id to use from now on
+ * (https://core.telegram.org/bots/api#responseparameters).
+ */
+const messageOf = (body: unknown) => {
+  const answer = body as TelegramAnswer | null
+  const moved = answer?.parameters?.migrate_to_chat_id
+  if (moved === undefined) return answer?.description
+  const said = answer?.description ?? 'the chat moved'
+  return `${said}; it is now chat ${moved}: set chatId to ${moved}`
+}
 const retryAfterOf = (body: unknown) => {
   const seconds = (body as TelegramAnswer | null)?.parameters?.retry_after
   return typeof seconds === 'number' ? seconds * 1000 : undefined

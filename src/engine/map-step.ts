@@ -56,7 +56,7 @@ export async function runMappedStep(call: StepCall): Promise<StepOutcome> {
   let config: Record<string, unknown>
   let resume: ResumeCall | undefined
   try {
-    config = await fillConfig(node.config, context, verbatimOf(call))
+    config = await fillConfig(node.config, context, verbatimOf(call), escapeOf(call))
     // A node that waits for its resume URL gets the URL and the token a call must bring.
     if (call.definition?.resumable) resume = await scope.resume(index)
   } catch (error) {
@@ -92,7 +92,7 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
     let result: ItemResult | undefined = done.get(i)
     let config: Record<string, unknown> | undefined
     try {
-      config = await fillConfig(node.config, itemContext, verbatimOf(call))
+      config = await fillConfig(node.config, itemContext, verbatimOf(call), escapeOf(call))
     } catch (error) {
       if (!result)
         result = { status: 'failed', error: redactError(describeError(error)), attempts: 0 }
@@ -166,6 +166,8 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
 const isPure = (call: StepCall) => call.definition?.pure === true
 
 const verbatimOf = (call: StepCall) => call.definition?.verbatimFields ?? []
+
+const escapeOf = (call: StepCall) => call.definition?.escapeFilled
 
 /** An if, forEach or template that failed before the node was called: no attempt was made. */
 function failedBeforeRun(error: unknown): StepOutcome {

@@ -1,6 +1,7 @@
 import jsonata from 'jsonata'
 import { z } from 'zod'
 import { AutomateError } from '../errors'
+import { escapeHtml, escapeMarkdown, escapeMarkdownV2, escapeSlack } from './escape-markup'
 import { bindBuiltins, builtinsReady } from './jsonata-builtins'
 import {
   BUDGET_BINDING,
@@ -107,6 +108,38 @@ function bound(expression: Expression) {
     },
   )
   bindBuiltins(expression)
+  for (const [name, escape] of Object.entries(ESCAPE_FUNCTIONS)) {
+    expression.registerFunction(
+      name,
+      function (value: unknown) {
+        const text = textOf(value)
+        if (text === undefined) return undefined
+        // Charged like the built-ins, for the characters it reads (src/lib/jsonata-builtins.ts).
+        const focus = this as unknown as { environment?: Frame }
+        chargeChars(budgetOf(focus.environment), text.length)
+        return escape(text)
+      },
+      '<j-:s>',
+    )
+  }
+}
+
+/**
+ * A value escaped for one app's markup, for text assembled by hand (a node with escapeData:
+ * false, a transform building a message): $escapeMarkdownV2(input.name).
+ */
+const ESCAPE_FUNCTIONS = {
+  escapeSlack,
+  escapeHtml,
+  escapeMarkdownV2,
+  escapeMarkdown,
+} satisfies Record<string, (text: string) => string>
+
+/** A number or a boolean reads as it prints (1.5, not "1.5"); anything else as its JSON. */
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return JSON.stringify(value)
 }
 
 /** The syntax error of an expression, or undefined when it compiles: for save-time validation. */

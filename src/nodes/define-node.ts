@@ -7,6 +7,7 @@ import {
   sampleCredentialData,
 } from '../credentials/types'
 import type { TemplateContext } from '../templates/context'
+import type { EscapeRule } from '../templates/fill'
 
 /** What the engine hands a node: its parsed config and what it needs to be a good citizen. */
 export type NodeContext<Config, Types extends CredentialType = CredentialType> = {
@@ -67,6 +68,13 @@ export type NodeDefinition<
    * where data must arrive as `input` and `context`, never spliced into the source.
    */
   verbatimFields?: readonly string[]
+  /**
+   * Config fields whose filled-in values are escaped for the app's markup (a Slack or Telegram
+   * message's text): what a template produces is escaped, the literal text the author wrote is
+   * not. `escaper` reads the node's other fields, filled in (a parse mode, `escapeData`), and
+   * the path of the value inside the config; it returns no escaper to leave a value as it is.
+   */
+  escapeFilled?: EscapeRule
   /**
    * The node has no effect outside the run (it only computes its output from its input and
    * config): running it again after a crash changes nothing anyone can see, so the engine

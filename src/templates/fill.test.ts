@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { templateContext, withItem } from './context'
-import { fillTemplates } from './fill'
+import { fillConfig, fillTemplates, type EscapeRule } from './fill'
 import { forEachList } from './for-each-list'
 import { evaluateIf } from './condition'
 import { failure } from '../../test/failure'
@@ -113,5 +113,40 @@ describe('forEachList', () => {
     expect(tooMany.message).toContain("yields 5 elements, over the node's limit of 4")
     const missing = await failure(forEachList('{{ input.lines }}', context))
     expect(missing.message).toContain('reads a missing value')
+  })
+})
+
+describe('fillConfig with an escape rule', () => {
+  // Brackets stand in for an app's escaping; the rule reads another field, itself templated.
+  const rule: EscapeRule = {
+    fields: ['text', 'blocks'],
+    escaper: (config, path) =>
+      config.mode === 'brackets' && path[path.length - 1] !== 'url' ? (t) => `[${t}]` : undefined,
+  }
+
+  it('escapes what expressions produce in the named fields, never the text around them', async () => {
+    const filled = await fillConfig(
+      {
+        mode: '{{ "brack" & "ets" }}',
+        text: '<{{ input.name }}> has {{ input.tags }}',
+        blocks: [{ text: '{{ input.name }}', n: '{{ input.id }}', url: 'u?{{ input.name }}' }],
+        other: '<{{ input.name }}>',
+      },
+      context,
+      [],
+      rule,
+    )
+    expect(filled).toEqual({
+      mode: 'brackets',
+      text: '<[Ada]> has [["a","b"]]',
+      // A lone template that is not text keeps its type: only text is escaped.
+      blocks: [{ text: '[Ada]', n: 42, url: 'u?Ada' }],
+      other: '<Ada>',
+    })
+  })
+
+  it('escapes nothing when the rule picks no escaper', async () => {
+    const filled = await fillConfig({ mode: 'plain', text: '{{ input.name }}' }, context, [], rule)
+    expect(filled).toEqual({ mode: 'plain', text: 'Ada' })
   })
 })

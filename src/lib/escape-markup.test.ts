@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { escapeHtml, escapeMarkdown, escapeMarkdownV2, escapeSlack } from './escape-markup'
+import { evaluateExpression } from './jsonata'
+
+describe('escaping for each app', () => {
+  it('escapes exactly the characters each markup reserves', () => {
+    expect(escapeSlack('<!channel> & *bold*')).toBe('&lt;!channel&gt; &amp; *bold*')
+    expect(escapeHtml('<b> & "q"')).toBe('&lt;b&gt; &amp; &quot;q&quot;')
+    expect(escapeMarkdownV2('_*[]()~`>#+-=|{}.!\\ ok')).toBe(
+      '\\_\\*\\[\\]\\(\\)\\~\\`\\>\\#\\+\\-\\=\\|\\{\\}\\.\\!\\\\ ok',
+    )
+    expect(escapeMarkdown('a_b*c`d[e]. ok')).toBe('a\\_b\\*c\\`d\\[e]. ok')
+  })
+
+  it('offers each as a JSONata function, for text put together by hand', async () => {
+    const input = { name: 'Ada_L.', total: 1.5 }
+    expect(await evaluateExpression('$escapeMarkdownV2(name)', input)).toBe('Ada\\_L\\.')
+    expect(await evaluateExpression('$escapeMarkdownV2(total)', input)).toBe('1\\.5')
+    expect(await evaluateExpression('$escapeMarkdown(name)', input)).toBe('Ada\\_L.')
+    expect(await evaluateExpression('$escapeHtml("<i>")', input)).toBe('&lt;i&gt;')
+    expect(await evaluateExpression('$escapeSlack("a&b")', input)).toBe('a&amp;b')
+    expect(await evaluateExpression('$escapeSlack(missing)', input)).toBeUndefined()
+  })
+})

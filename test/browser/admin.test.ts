@@ -202,7 +202,7 @@ describe('the admin workbench in Chromium', () => {
     await page.getByLabel('Type').selectOption('notion')
     await page.getByRole('button', { name: 'Show the form' }).click()
     await page.getByLabel('Name').fill('team-notion')
-    await page.getByLabel('token').fill('ntn_browser_secret_value')
+    await page.getByRole('textbox', { name: 'token' }).fill('ntn_browser_secret_value')
     await page.getByRole('button', { name: 'Add credential' }).click()
     await page.getByText('Added. Its values are stored encrypted').waitFor()
     const row = page.locator('#credential-team-notion')

@@ -126,8 +126,8 @@ describe('memory store', () => {
     // Exactly at the limit: a JSON string of MAX_VALUE_BYTES bytes, quotes included.
     const atLimit = 'a'.repeat(MAX_VALUE_BYTES - 2)
     await writeMemory(db, space, 'big', atLimit, {}, T0)
-    // Two bytes per é: one byte over, counted in UTF-8 rather than in characters.
-    const over = `${'é'.repeat((MAX_VALUE_BYTES - 2) / 2 - 1)}ab`
+    // Two bytes per é (UTF-8 is what counts, not characters): 2 quotes + 65532 + 3 = one over.
+    const over = `${'é'.repeat(MAX_VALUE_BYTES / 2 - 2)}abc`
     await expect(writeMemory(db, space, 'big', over, {}, T0)).rejects.toMatchObject({
       code: 'MEMORY_VALUE_TOO_LARGE',
       message: expect.stringContaining('at most 65536 bytes (64 KiB)'),

@@ -9,7 +9,8 @@ import {
   waitForAccepted,
   type RunView,
 } from '../test/helpers'
-import { runNode } from '../test/apps'
+import { fakeApp, runNode } from '../test/apps'
+import { createCredential } from '../test/credentials'
 import { nodeContext } from '../test/node-context'
 import { isHalt } from '../src/nodes/define-node'
 import { MAX_VALUE_BYTES, nodeMemory, readMemory, writeMemory } from '../src/store/memory'
@@ -332,5 +333,56 @@ describe('dedupe', () => {
       duplicate: true,
       firstRunId: 'run-1',
     })
+  })
+})
+
+describe('README recipe: notify once per customer per day', () => {
+  it('tells Slack about each customer once a day, counting the customers', async () => {
+    const slack = fakeApp('slack')
+    const credential = await createCredential('slack-webhook', {
+      url: slack.url('/services/T0001/B0002/recipe'),
+    })
+    // As in README "Memory between runs", with the test's credential name.
+    const workflow = await createWorkflow({
+      name: 'First order of the day to Slack',
+      nodes: [
+        {
+          id: 'once',
+          type: 'dedupe',
+          config: {
+            key: 'notified:{{ input.customer.id }}:{{ $substring($now(), 0, 10) }}',
+            windowSeconds: 86400,
+          },
+        },
+        {
+          id: 'count',
+          type: 'memory-increment',
+          config: {
+            key: 'customers-today:{{ $substring($now(), 0, 10) }}',
+            ttlSeconds: 172800,
+          },
+        },
+        {
+          id: 'notify',
+          type: 'slack-message',
+          config: {
+            credential,
+            text: '{{ run.input.customer.name }} ordered for the first time today (customer {{ steps.count.output.value }} of the day)',
+          },
+        },
+      ],
+    })
+    const ada = { customer: { id: 'c1', name: 'Ada' } }
+    const grace = { customer: { id: 'c2', name: 'Grace' } }
+    const runs = []
+    for (const order of [ada, ada, grace]) runs.push(await postAndWait(workflow, order))
+    expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+    expect(runs[1]!.output).toMatchObject({ duplicate: true, firstRunId: runs[0]!.id })
+    expect(runs[1]!.steps.map((step) => step.status)).toEqual(['succeeded', 'skipped', 'skipped'])
+    const texts = (await slack.received()).requests.map((r) => (r.body as { text: string }).text)
+    expect(texts).toEqual([
+      'Ada ordered for the first time today (customer 1 of the day)',
+      'Grace ordered for the first time today (customer 2 of the day)',
+    ])
   })
 })

@@ -58,8 +58,11 @@ describe('GET /api/workflows/:id/memory', () => {
     expect(first.nextCursor).toBe('k2')
     const second = await list(workflow.id, `?limit=2&cursor=${first.nextCursor}`)
     expect(second).toMatchObject({ keys: [{ key: 'k3' }], nextCursor: null })
-    const bad = await admin(`/api/workflows/${workflow.id}/memory?limit=0`)
-    expect(bad.status).toBe(400)
+    for (const limit of [0, 1001]) {
+      const bad = await admin(`/api/workflows/${workflow.id}/memory?limit=${limit}`)
+      expect(bad.status).toBe(400)
+      expect(JSON.stringify(await bad.json())).toContain('query.limit')
+    }
   })
 
   it("shows only the workflow's own namespace", async () => {

@@ -1,7 +1,11 @@
 import { z } from 'zod'
-import { defineNode, haltRun } from '../src/nodes/define-node'
-import { MAX_TTL_SECONDS } from '../src/store/memory'
-import { memoryKey, memoryNamespace } from '../src/nodes/memory-fields'
+import {
+  defineNode,
+  haltRun,
+  memoryKey,
+  memoryNamespace,
+  memoryWindow,
+} from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'dedupe',
@@ -14,11 +18,7 @@ export default defineNode({
   sample: { config: { key: 'sample:{{ input.id }}', windowSeconds: 60 }, input: { id: 1 } },
   config: z.object({
     key: memoryKey(),
-    windowSeconds: z
-      .number()
-      .positive()
-      .max(MAX_TTL_SECONDS, `at most ${MAX_TTL_SECONDS} seconds (10 years)`)
-      .describe('How long a seen key keeps later runs out: 86400 for a day'),
+    windowSeconds: memoryWindow(),
     namespace: memoryNamespace(),
   }),
   async run(input, { config, memory }) {

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
-import { entryOutput, memoryKey, memoryNamespace } from '../src/nodes/memory-fields'
+import { defineNode, entryOutput, memoryKey, memoryNamespace } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'memory-get',

@@ -1,6 +1,11 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/define-node'
-import { entryOutput, memoryKey, memoryNamespace, memoryTtl } from '../src/nodes/memory-fields'
+import {
+  defineNode,
+  entryOutput,
+  memoryKey,
+  memoryNamespace,
+  memoryTtl,
+} from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'memory-set',

@@ -28,6 +28,13 @@ export const memoryTtl = (what: string) =>
     .optional()
     .describe(what)
 
+export const memoryWindow = () =>
+  z
+    .number()
+    .positive()
+    .max(MAX_TTL_SECONDS, `at most ${MAX_TTL_SECONDS} seconds (10 years)`)
+    .describe('How long a seen key keeps later runs out: 86400 for a day')
+
 /** What memory-get, memory-set and memory-increment output for a stored entry. */
 export function entryOutput(entry: MemoryEntry) {
   const { key, value, expiresAt } = entry

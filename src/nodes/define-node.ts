@@ -6,7 +6,7 @@ import {
   credentialName,
   sampleCredentialData,
 } from '../credentials/types'
-import type { NodeMemory } from '../store/memory'
+import type { NodeMemory } from './node-memory'
 import type { TemplateContext } from '../templates/context'
 import type { EscapeRule } from '../templates/fill'
 
@@ -37,7 +37,7 @@ export type NodeContext<Config, Types extends CredentialType = CredentialType> =
    */
   resume?: ResumeCall
   /**
-   * Memory between runs (src/store/memory.ts): the workflow's own namespace unless a call names
+   * Memory between runs (node-memory.ts, kept by src/store/memory.ts): the workflow's own namespace unless a call names
    * `shared:<name>`. Writes carry this step's idempotency key, so its retry does not count twice.
    */
   memory: NodeMemory

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_KEY_CHARS, MAX_TTL_SECONDS, SHARED_NAMESPACE, type MemoryEntry } from '../store/memory'
+import { MAX_KEY_CHARS, MAX_TTL_SECONDS, SHARED_NAMESPACE, type MemoryEntry } from './node-memory'
 
 // The config fields the memory nodes (memory-get, memory-set, memory-increment, dedupe) share,
 // so each says the limits once and the same way.

@@ -1,24 +1,18 @@
 import { AutomateError } from '../errors'
+import {
+  MAX_KEY_CHARS,
+  MAX_VALUE_BYTES,
+  SHARED_NAMESPACE,
+  type FirstSeen,
+  type MemoryEntry,
+  type NodeMemory,
+} from '../nodes/node-memory'
+
+export { MAX_KEY_CHARS, MAX_VALUE_BYTES, type MemoryEntry }
 
 // Memory between runs: small JSON values by key, in namespaces (migration 0013). A workflow's
 // nodes use `workflow:<id>` unless they name a shared one; every statement here is one SQL
 // statement, so two runs writing the same key at once never lose a write.
-
-/** The most a value may hold: UTF-8 bytes of its JSON. */
-export const MAX_VALUE_BYTES = 64 * 1024
-export const MAX_KEY_CHARS = 512
-/** Ten years: a longer TTL is a mistake, and it keeps expires_at far from overflow. */
-export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600
-/** `shared:` and a name: letters, digits, `_ . : -`. */
-export const SHARED_NAMESPACE = /^shared:[A-Za-z0-9_.:-]{1,100}$/
-
-export type MemoryEntry = {
-  key: string
-  value: unknown
-  updatedAt: number
-  /** Epoch ms, or null for a key that never expires. */
-  expiresAt: number | null
-}
 
 /** Where a node's memory lives: its workflow's own, unless it names a `shared:<name>` one. */
 export function memoryNamespace(workflowId: string, namespace?: string) {
@@ -171,8 +165,6 @@ export async function incrementMemory(
   return entryOf(key, row) as MemoryEntry & { value: number }
 }
 
-export type FirstSeen = { first: true; expiresAt: number } | { first: false; seen: MemoryEntry }
-
 /**
  * Marks a key as seen for a window, in one statement: true for the first caller while the key is
  * missing or expired (and for that same step again), false with the earlier entry for anyone else.
@@ -213,7 +205,7 @@ export function nodeMemory(
   db: D1Database,
   step: { workflowId: string; runId: string; by: string },
   clock: () => number = Date.now,
-) {
+): NodeMemory {
   const ns = (namespace?: string) => memoryNamespace(step.workflowId, namespace)
   type Scope = { namespace?: string }
   return {
@@ -227,4 +219,4 @@ export function nodeMemory(
   }
 }
 
-export type NodeMemory = ReturnType<typeof nodeMemory>
+export type { NodeMemory }

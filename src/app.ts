@@ -8,6 +8,7 @@ import { encryptionKeyApi } from './http/api/encryption-key-api'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks/hooks'
 import { resumeHooks } from './http/hooks/resume-hook'
+import { memoryApi } from './http/api/memory-api'
 import { nodesApi } from './http/api/nodes-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
 import { runCopiesApi } from './http/api/run-copies-api'
@@ -32,6 +33,7 @@ app.route('/admin', adminPage)
 app.use('/api/*', adminAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
+app.route('/api/workflows', memoryApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)

@@ -78,6 +78,10 @@ export type ErrorCode =
   // a message too long for its app, even split (src/clients/split-message.ts)
   | 'MESSAGE_TOO_LONG'
   | ServiceErrorCode
+  // memory between runs (memory-* and dedupe nodes)
+  | 'MEMORY_KEY_INVALID'
+  | 'MEMORY_VALUE_TOO_LARGE'
+  | 'MEMORY_NOT_A_NUMBER'
 
 /**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP

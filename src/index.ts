@@ -7,6 +7,7 @@ import { rememberEnvSecrets } from './credentials/remember-credential'
 import { sweepStuckRuns } from './engine/sweeper'
 import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
+import { expireMemory } from './store/expire-memory'
 import { pruneRuns } from './store/prune-runs'
 
 // The code node's allow-list gate, reached by its Dynamic Workers through ctx.exports.
@@ -33,6 +34,7 @@ export default {
         fireDueSchedules(env),
         sweepStuckRuns(env),
         expireDeliveryKeys(env.DB),
+        expireMemory(env.DB),
         pruneRuns(env),
       ]),
     )

@@ -23,6 +23,7 @@ export function nodeContext<Schema extends z.ZodObject, Types extends Credential
       runId: 'run-1',
       workflowId: 'wf-1',
       credentials: (name, types) => readCredential(env, name, types),
+      db: env.DB,
     },
     node as unknown as NodeDefinition,
     parsed,

@@ -185,3 +185,24 @@ export const adminSessions = sqliteTable('admin_sessions', {
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
 })
+
+// Memory between runs (migration 0013; src/store/memory.ts writes it, memory-keys.ts and
+// expire-memory.ts delete from it): JSON values by key
+// in a namespace, `workflow:<id>` or `shared:<name>`.
+export const memory = sqliteTable(
+  'memory',
+  {
+    namespace: text('namespace').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    writtenBy: text('written_by'),
+    updatedAt: integer('updated_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.namespace, t.key] }),
+    index('memory_expires')
+      .on(t.expiresAt)
+      .where(sql`expires_at is not null`),
+  ],
+)

@@ -1,4 +1,6 @@
 import { nodeCredential } from '../credentials/node-credential'
+import { AutomateError } from '../errors'
+import { nodeMemory, type NodeMemory } from '../store/memory'
 import type { CredentialReader } from '../credentials/node-credential'
 import type { NodeContext, NodeDefinition, ResumeCall } from '../nodes/define-node'
 import type { TemplateContext } from '../templates/context'
@@ -18,6 +20,8 @@ export type ContextCall = {
   itemIndex?: number
   /** A resumable node's own resume URL and the token a call to it must bring. */
   resume?: ResumeCall
+  /** Behind `ctx.memory`, for the nodes that remember between runs (the engine always gives it). */
+  db?: D1Database
 }
 
 /**
@@ -33,11 +37,12 @@ export function buildNodeContext<Config>(
 ): NodeContext<Config> {
   const { node } = call
   const item = call.itemIndex === undefined ? '' : `:${call.itemIndex}`
+  const idempotencyKey = `${call.runId}:${node.id}${item}`
   return {
     config,
     signal,
     // Stable across attempts and redeliveries; each forEach element has its own.
-    idempotencyKey: `${call.runId}:${node.id}${item}`,
+    idempotencyKey,
     runId: call.runId,
     workflowId: call.workflowId,
     step: { index: call.index, id: node.id, name: node.name },
@@ -45,5 +50,21 @@ export function buildNodeContext<Config>(
     credential: () => nodeCredential(call.credentials, definition, config),
     templateContext: call.templateContext,
     ...(call.resume ? { resume: call.resume } : {}),
+    memory: call.db
+      ? nodeMemory(call.db, { workflowId: call.workflowId, runId: call.runId, by: idempotencyKey })
+      : NO_MEMORY,
   } as NodeContext<Config>
+}
+
+/** For a call made without D1 (a test of another node): memory fails when used, not when built. */
+async function unavailable(): Promise<never> {
+  throw new AutomateError('INTERNAL', 'memory is only available to a node the engine runs', {
+    retryable: false,
+  })
+}
+const NO_MEMORY: NodeMemory = {
+  get: unavailable,
+  set: unavailable,
+  increment: unavailable,
+  markSeen: unavailable,
 }

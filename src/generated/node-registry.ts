@@ -3,6 +3,7 @@
 import type { NodeDefinition } from '../nodes/define-node'
 import aiChatNode from '../../nodes/ai-chat'
 import codeNode from '../../nodes/code'
+import dedupeNode from '../../nodes/dedupe'
 import delayNode from '../../nodes/delay'
 import discordMessageNode from '../../nodes/discord-message'
 import filterNode from '../../nodes/filter'
@@ -10,6 +11,9 @@ import githubCreateIssueNode from '../../nodes/github-create-issue'
 import googleSheetsAppendNode from '../../nodes/google-sheets-append'
 import googleSheetsReadNode from '../../nodes/google-sheets-read'
 import httpRequestNode from '../../nodes/http-request'
+import memoryGetNode from '../../nodes/memory-get'
+import memoryIncrementNode from '../../nodes/memory-increment'
+import memorySetNode from '../../nodes/memory-set'
 import notionCreatePageNode from '../../nodes/notion-create-page'
 import notionQueryNode from '../../nodes/notion-query'
 import respondNode from '../../nodes/respond'
@@ -23,6 +27,7 @@ import waitForWebhookNode from '../../nodes/wait-for-webhook'
 export const NODE_MODULES = {
   'ai-chat': aiChatNode,
   'code': codeNode,
+  'dedupe': dedupeNode,
   'delay': delayNode,
   'discord-message': discordMessageNode,
   'filter': filterNode,
@@ -30,6 +35,9 @@ export const NODE_MODULES = {
   'google-sheets-append': googleSheetsAppendNode,
   'google-sheets-read': googleSheetsReadNode,
   'http-request': httpRequestNode,
+  'memory-get': memoryGetNode,
+  'memory-increment': memoryIncrementNode,
+  'memory-set': memorySetNode,
   'notion-create-page': notionCreatePageNode,
   'notion-query': notionQueryNode,
   'respond': respondNode,

@@ -6,6 +6,7 @@ import {
   credentialName,
   sampleCredentialData,
 } from '../credentials/types'
+import type { NodeMemory } from './node-memory'
 import type { TemplateContext } from '../templates/context'
 import type { EscapeRule } from '../templates/fill'
 
@@ -35,6 +36,11 @@ export type NodeContext<Config, Types extends CredentialType = CredentialType> =
    * give suspendRun as callKey). The same on every attempt and redelivery of the step.
    */
   resume?: ResumeCall
+  /**
+   * Memory between runs (node-memory.ts, kept by src/store/memory.ts): the workflow's own namespace unless a call names
+   * `shared:<name>`. Writes carry this step's idempotency key, so its retry does not count twice.
+   */
+  memory: NodeMemory
 }
 
 /** Where an outside call resumes a waiting node, and the token that call must bring. */

@@ -16,3 +16,5 @@ export { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../clien
 // For the nodes that pause a run or run code.
 export { MAX_QUEUE_DELAY_MS } from '../engine/messages'
 export { runCode } from '../code/run-code'
+// For the memory nodes (memory-get, memory-set, memory-increment, dedupe): their shared fields.
+export { entryOutput, memoryKey, memoryNamespace, memoryTtl, memoryWindow } from './memory-fields'

@@ -3,6 +3,7 @@ import { workflowVersions, workflows } from '../db/schema'
 import { randomToken } from '../lib/ids'
 import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
+import { clearMemory } from './memory-keys'
 import { syncSchedule } from './schedules'
 
 export type StoredWorkflow = WorkflowDefinition & {
@@ -99,6 +100,8 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
     db.delete(workflows).where(eq(workflows.id, id)).returning({ id: workflows.id }),
     syncSchedule(db, id, undefined, Date.now()),
   ])
+  // Its memory goes with it (a shared namespace stays: other workflows may use it).
+  if (result.length > 0) await clearMemory(d1, id, Date.now())
   return result.length > 0
 }
 

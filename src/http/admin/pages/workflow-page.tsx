@@ -6,6 +6,8 @@ import { CsrfField } from '../components/csrf-field'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { formatTime, prettyJson } from '../lib/format'
 import { Layout } from '../components/layout'
+import { MemoryCard } from '../components/memory-card'
+import type { MemoryKeyView } from '../../../store/memory-keys'
 import { NodeConfig } from '../components/node-config'
 import { PostButton } from '../components/post-button'
 import type { RunsView } from '../lib/load-runs'
@@ -23,6 +25,8 @@ type WorkflowPageProps = {
   notice?: string
   /** The test payload as typed, and what was wrong with it. */
   payload?: { text: string; errors: ShownError[] }
+  /** The first keys of its memory between runs, and whether there are more. */
+  memory: { keys: MemoryKeyView[]; nextCursor: string | null }
 }
 
 /**
@@ -176,6 +180,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
         </ol>
       </section>
       <VersionsCard path={path} versions={versions} current={version} />
+      <MemoryCard path={path} keys={props.memory.keys} more={props.memory.nextCursor !== null} />
       <RunsTable
         runs={runs.runs}
         labels={runs.labels}

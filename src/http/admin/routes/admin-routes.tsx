@@ -12,6 +12,7 @@ import { csrfGuard } from './csrf-guard'
 import { DashboardPage } from '../pages/dashboard-page'
 import { InboxPage } from '../pages/inbox-page'
 import { loadRuns } from '../lib/load-runs'
+import { memoryPages } from './memory-routes'
 import { MessagePage } from '../pages/message-page'
 import { nodeCatalogue } from '../components/node-catalogue'
 import { NodesPage } from '../pages/nodes-page'
@@ -65,6 +66,7 @@ adminPage.get('/', async (c) => {
 })
 
 adminPage.route('/workflows', workflowPages)
+adminPage.route('/workflows', memoryPages)
 adminPage.route('/runs', runPages)
 adminPage.route('/credentials', credentialPages)
 

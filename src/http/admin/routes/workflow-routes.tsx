@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { diffLines, foldUnchanged } from '../lib/line-diff'
+import { listMemoryKeys } from '../../../store/memory-keys'
 import { workflowActivity } from '../../../store/run-stats'
 import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
 import { getWorkflow, listWorkflows } from '../../../store/workflows'
@@ -25,6 +26,8 @@ export const workflowPages = new Hono<AdminEnv>()
 
 const pathOf = (id: string) => `/admin/workflows/${encodeURIComponent(id)}`
 const DAY = 24 * 3_600_000
+/** Memory keys the workflow page lists; the API pages through all of them. */
+const MEMORY_SHOWN = 50
 
 // What ?done= on a workflow page says: fixed texts, so a link cannot put words on the page.
 const NOTICES: Record<string, string> = {
@@ -33,6 +36,8 @@ const NOTICES: Record<string, string> = {
   enabled: 'Enabled: the webhook URL answers again.',
   disabled: 'Disabled: the webhook URL answers 404 until it is enabled.',
   rotated: 'New webhook URL: the old one answers 404 from now on.',
+  'memory-deleted': 'Forgotten: the key is gone from its memory.',
+  'memory-cleared': "Cleared: the workflow's memory is empty.",
 }
 
 async function formText(c: C, field: string): Promise<string> {
@@ -112,9 +117,10 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] } },
 ) {
-  const [runs, versions] = await Promise.all([
+  const [runs, versions, memory] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
+    listMemoryKeys(c.env.DB, workflow.id, { limit: MEMORY_SHOWN }, Date.now()),
   ])
   return (
     <WorkflowPage
@@ -124,6 +130,7 @@ async function workflowPage(
       versions={versions}
       notice={NOTICES[c.req.query('done') ?? '']}
       payload={extra.payload}
+      memory={memory}
     />
   )
 }

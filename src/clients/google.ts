@@ -1,6 +1,7 @@
 import { SignJWT, importPKCS8 } from 'jose'
 import { z } from 'zod'
 import { AutomateError } from '../errors'
+import { rememberSecret } from '../redact/known-secrets'
 import { apiUrl, callApi } from './call-api'
 import { type CredentialOf, defineService, httpUrl } from './service'
 
@@ -53,7 +54,10 @@ export async function googleAccessToken(
   const { client_email: email, private_key: pem, token_uri: tokenUri } = credential.data
   const cacheKey = JSON.stringify([email, tokenUri, scope, await fingerprint(pem)])
   const cached = tokens.get(cacheKey)
-  if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) return cached.token
+  if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) {
+    rememberSecret(cached.token)
+    return cached.token
+  }
 
   let key: CryptoKey
   try {
@@ -93,6 +97,8 @@ export async function googleAccessToken(
       retryable: true,
     })
   }
+  // A bearer token as good as the key for an hour: redaction learns it as it learns the key.
+  rememberSecret(body.access_token)
   tokens.set(cacheKey, {
     token: body.access_token,
     expiresAt: now + (body.expires_in ?? 3600) * 1000,

@@ -1,5 +1,5 @@
 import { originsOnly } from './origins-only'
-import { knownSecrets } from './known-secrets'
+import { PIECE_LENGTH, isPieceOfSecret, knownSecrets } from './known-secrets'
 import { SECRET_PATTERNS } from './secret-patterns'
 
 /**
@@ -13,10 +13,11 @@ export const REDACTED = '[redacted]'
 
 /**
  * Names whose values are credentials: Authorization, X-Gitlab-Token,
- * X-Telegram-Bot-Api-Secret-Token, api-key, X-Hub-Signature-256, Cookie, ?token=, ?password=.
+ * X-Telegram-Bot-Api-Secret-Token, api-key, X-Hub-Signature-256, X-Shopify-Hmac-Sha256, Cookie,
+ * ?token=, ?password=.
  * A name pattern, not a list: senders invent new header names faster than a list grows.
  */
-const SECRET_NAME = /auth|token|secret|key|signature|cookie|password|passwd|session|credential/i
+const SECRET_NAME = /auth|token|secret|key|signature|hmac|cookie|password|passwd|session|credential/i
 
 export function isSecretName(name: string) {
   return SECRET_NAME.test(name)
@@ -33,16 +34,59 @@ export function redactPairs(pairs: Iterable<[string, string]>, skip?: (name: str
 }
 
 /** Known secret values in a text replaced, whatever surrounds them. */
-function redactKnown(text: string): string {
+export function redactKnown(text: string): string {
   for (const secret of knownSecrets()) {
     if (text.includes(secret)) text = text.split(secret).join(REDACTED)
   }
   return text
 }
 
+/**
+ * A text that may have been cut through a known secret: the secret's beginning at the text's end,
+ * or its end at the text's start, replaced too, when at least PIECE_LENGTH characters long.
+ */
+export function redactCutEdges(text: string): string {
+  if (text.length < PIECE_LENGTH) return text
+  const tailHit = isPieceOfSecret(text.slice(-PIECE_LENGTH))
+  const headHit = isPieceOfSecret(text.slice(0, PIECE_LENGTH))
+  if (!tailHit && !headHit) return text
+  let start = 0
+  let end = text.length
+  for (const secret of knownSecrets()) {
+    const longest = Math.min(secret.length, text.length)
+    if (tailHit) {
+      for (let k = longest; k >= PIECE_LENGTH; k--) {
+        if (text.endsWith(secret.slice(0, k))) {
+          end = Math.min(end, text.length - k)
+          break
+        }
+      }
+    }
+    if (headHit) {
+      for (let k = longest; k >= PIECE_LENGTH; k--) {
+        if (text.startsWith(secret.slice(-k))) {
+          start = Math.max(start, k)
+          break
+        }
+      }
+    }
+  }
+  if (start >= end) return start === 0 && end === text.length ? text : REDACTED
+  return (start > 0 ? REDACTED : '') + text.slice(start, end) + (end < text.length ? REDACTED : '')
+}
+
+/**
+ * At most `max` characters of a text, redacted before it is cut: cutting first would leave all
+ * but the last characters of a secret that straddles the cut, which no search for it would find.
+ */
+export function cutText(text: string, max: number): string {
+  const redacted = redactKnown(text)
+  return redacted.length <= max ? redacted : redactCutEdges(redacted.slice(0, max))
+}
+
 /** Known values, then every secret-shaped string (webhook URL paths, bearer tokens, API keys). */
 export function redactText(text: string): string {
-  text = redactKnown(text)
+  text = redactCutEdges(redactKnown(text))
   for (const { pattern } of SECRET_PATTERNS) text = text.replace(pattern, `$1${REDACTED}`)
   return text
 }
@@ -91,12 +135,26 @@ export function redactKnownInJson<T>(value: T, text: string): { value: T; text: 
   return { value: redacted, text: JSON.stringify(redacted) }
 }
 
-/** A step's error as recorded: its message redacted as text, its details of known values. */
+/**
+ * A step's error as recorded: its message redacted as text, its details of known values, and
+ * both of a known secret's piece at a string's end or start: a node may have cut either (an
+ * API's answer quoted up to a length), and an error, unlike an output, is not the user's data.
+ */
 export function redactError<T extends { message: string; details?: unknown }>(error: T): T {
   const message = redactText(error.message)
   if (error.details === undefined) return message === error.message ? error : { ...error, message }
   const details = redactKnownInJson(error.details, JSON.stringify(error.details) ?? '').value
-  return { ...error, message, details }
+  return { ...error, message, details: mapStrings(details, redactCutEdges) }
+}
+
+function mapStrings(node: unknown, change: (text: string) => string, depth = 0): unknown {
+  if (typeof node === 'string') return change(node)
+  if (typeof node !== 'object' || node === null || depth > 64) return node
+  if (Array.isArray(node)) return node.map((item) => mapStrings(item, change, depth + 1))
+  // fromEntries defines each key, so a "__proto__" key stays data, as JSON.parse made it.
+  return Object.fromEntries(
+    Object.entries(node).map(([name, field]) => [change(name), mapStrings(field, change, depth + 1)]),
+  )
 }
 
 function jsonEscaped(text: string) {

@@ -1,9 +1,15 @@
 import { z } from 'zod'
+import { KEY_SLOT } from '../credentials/keyring'
 import { jsonataSource } from '../lib/jsonata'
 import { cronIssue, timezoneIssue } from '../schedules/cron'
 
-/** Worker secrets a webhook rule must never be pointed at: they would turn the hook into an oracle. */
-export const RESERVED_SECRETS = new Set(['ADMIN_TOKEN', 'ENCRYPTION_KEY'])
+/**
+ * Worker secrets a webhook rule must never be pointed at: they would turn the hook into an oracle.
+ * Every encryption key slot (ENCRYPTION_KEY_2… after a rotation) is one, not only the first.
+ */
+export function isReservedSecret(name: string) {
+  return name === 'ADMIN_TOKEN' || KEY_SLOT.test(name)
+}
 
 const dedupe = z
   .object({
@@ -24,7 +30,7 @@ const secretName = z
     /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
     'must be the name of a Worker secret (e.g. GITHUB_WEBHOOK_SECRET) or of a webhook-secret credential',
   )
-  .refine((name) => !RESERVED_SECRETS.has(name), 'names a secret AutomateOS keeps for itself')
+  .refine((name) => !isReservedSecret(name), 'names a secret AutomateOS keeps for itself')
   .describe('the name of the Worker secret or webhook-secret credential (never the key itself)')
 
 const hmacRule = z

@@ -1,6 +1,7 @@
 import { AutomateError } from '../../errors'
 import { readCapped } from '../../lib/read-capped'
 import { originsOnly } from '../../redact/origins-only'
+import { cutText } from '../../redact/redact'
 
 /** The most of a response body any node reads: a node may ask for less, never more. */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
@@ -30,7 +31,7 @@ export async function readBody(response: Response, options: ReadOptions = {}): P
         throw new AutomateError('RESPONSE_NOT_JSON', 'The answer is not JSON', {
           retryable: false,
           cause: error,
-          details: { status: response.status, contentType: type, start: text.slice(0, 200) },
+          details: { status: response.status, contentType: type, start: cutText(text, 200) },
         })
       }
       return text
@@ -62,7 +63,9 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 
 /** The human part of an API's error body, whatever shape the API uses. */
 export function errorMessageOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.slice(0, 300) || undefined
+  // Redacted before it is cut: an API that echoes a key after 290 characters would otherwise
+  // leave its first ten where no search for the whole key finds them.
+  if (typeof body === 'string') return cutText(body, 300) || undefined
   if (typeof body !== 'object' || body === null) return undefined
   // GraphQL, GitHub and JSON:API answer with a list: { errors: [{ message }] }.
   if (Array.isArray(body)) {

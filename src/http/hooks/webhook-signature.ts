@@ -4,7 +4,7 @@ import { AutomateError } from '../../errors'
 import { rememberSecret } from '../../redact/known-secrets'
 import { logEvent } from '../../lib/log-event'
 import { bytesEqual, fromBase64, fromHex, hmac } from '../../lib/hmac'
-import { RESERVED_SECRETS, type SignatureRule } from '../../workflow/trigger'
+import { isReservedSecret, type SignatureRule } from '../../workflow/trigger'
 import { PRESETS, PRESET_HEADERS, signatureRejected } from './signature-presets'
 
 /**
@@ -49,7 +49,7 @@ async function signingSecret(name: string, env: Env): Promise<string> {
     )
   }
   // Checked at save too; here as well for definitions stored before that check existed.
-  if (RESERVED_SECRETS.has(name)) throw missing()
+  if (isReservedSecret(name)) throw missing()
   const value = (env as unknown as Record<string, unknown>)[name]
   if (typeof value === 'string' && value !== '') {
     rememberSecret(value)

@@ -34,7 +34,7 @@ describe('http-request: credentials', () => {
     ['http-header', { name: 'X-Api-Key', value: 'key-456' }, 'x-api-key', 'key-456'],
   ])('sends a %s credential as its header', async (type, data, header, value) => {
     const upstream = fakeUpstream()
-    const credential = await createCredential(type, data)
+    const credential = await createCredential(type, data, { baseUrl: upstream.base })
     await call({ url: upstream.url('/me'), credential, headers: { authorization: 'from config' } })
     const [request] = (await upstream.received()).requests
     expect(request!.headers[header]).toBe(value)
@@ -113,7 +113,11 @@ describe('http-request: credentials', () => {
     expect((await upstream.received()).requests).toHaveLength(0)
 
     // Once added, the same workflow runs.
-    await createCredential('http-bearer', { token: 'now-here' }, { name: credential })
+    await createCredential(
+      'http-bearer',
+      { token: 'now-here' },
+      { name: credential, baseUrl: upstream.base },
+    )
     const second = await waitForRun(
       ((await (await postWebhook(workflow, {})).json()) as { runId: string }).runId,
     )
@@ -123,7 +127,11 @@ describe('http-request: credentials', () => {
 
   it('fails the step when its credential was deleted after the workflow was saved', async () => {
     const upstream = fakeUpstream()
-    const credential = await createCredential('http-bearer', { token: 'short-lived' })
+    const credential = await createCredential(
+      'http-bearer',
+      { token: 'short-lived' },
+      { baseUrl: upstream.base },
+    )
     const workflow = await createWorkflow({
       name: 'credential deleted',
       nodes: [
@@ -230,7 +238,11 @@ describe('http-request: redirects', () => {
       { path: '/old', responses: [{ status: 301, headers: { location: '/new' } }] },
       { path: '/new', responses: [{ body: { moved: true } }] },
     ])
-    const credential = await createCredential('http-bearer', { token: 'same-origin' })
+    const credential = await createCredential(
+      'http-bearer',
+      { token: 'same-origin' },
+      { baseUrl: upstream.base },
+    )
     const result = await call({ url: upstream.url('/old'), credential })
     expect(result).toMatchObject({ status: 200, body: { moved: true } })
     const { requests } = await upstream.received()
@@ -249,7 +261,11 @@ describe('http-request: redirects', () => {
         responses: [{ status: 307, headers: { location: other.url('/landing?x=1') } }],
       },
     ])
-    const credential = await createCredential('http-header', { name: 'X-Api-Key', value: 'k-9' })
+    const credential = await createCredential(
+      'http-header',
+      { name: 'X-Api-Key', value: 'k-9' },
+      { baseUrl: first.base },
+    )
     await call({
       method: 'PUT',
       url: first.url('/start'),
@@ -283,7 +299,11 @@ describe('http-request: redirects', () => {
     await other.program([
       { path: '/b', responses: [{ status: 302, headers: { location: first.url('/c') } }] },
     ])
-    const credential = await createCredential('http-bearer', { token: 'once' })
+    const credential = await createCredential(
+      'http-bearer',
+      { token: 'once' },
+      { baseUrl: first.base },
+    )
     await call({ url: first.url('/a'), credential })
     const paths = (await first.received()).requests.map((r) => [r.path, r.headers.authorization])
     expect(paths).toEqual([

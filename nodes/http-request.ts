@@ -4,6 +4,7 @@ import {
   HTTP_CREDENTIAL_TYPES,
   MAX_RESPONSE_BYTES,
   authHeader,
+  checkWithinBase,
   credentialName,
   defineNode,
   fetchFollowing,
@@ -48,7 +49,9 @@ export default defineNode({
       .describe("The URL to call; a path is resolved against the credential's baseUrl"),
     credential: credentialName()
       .optional()
-      .describe('A stored http-bearer, http-basic or http-header credential'),
+      .describe(
+        'A stored http-bearer, http-basic or http-header credential; sent only under its baseUrl',
+      ),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers'),
     query: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
@@ -96,7 +99,7 @@ export default defineNode({
   async run(input, ctx) {
     const { config, signal, idempotencyKey } = ctx
     const credential = config.credential ? await ctx.credential() : undefined
-    const url = resolveUrl(config.url, credential?.baseUrl, config.credential)
+    const url = resolveUrl(config.url, credential)
     for (const [key, value] of Object.entries(config.query ?? {}))
       url.searchParams.set(key, String(value))
 
@@ -130,7 +133,11 @@ export default defineNode({
       const followed = await fetchFollowing(
         url,
         { method: config.method, headers, body, signal: signals },
-        { maxRedirects: config.maxRedirects, credentialHeaders },
+        {
+          maxRedirects: config.maxRedirects,
+          credentialHeaders,
+          credentialBase: credential?.baseUrl ? new URL(credential.baseUrl) : undefined,
+        },
       )
       response = followed.response
       // Inside the try: an API can send its headers and then stall, and the timeout covers both.
@@ -165,11 +172,26 @@ function recordedHeaders(headers: Headers) {
 }
 
 /**
- * A credential with a baseUrl pins where its secret may go: the URL is resolved against it, and
- * a URL on another origin is refused rather than sent the credential.
+ * Where the request goes. A credential goes only under its own baseUrl (issue 20): a path is
+ * resolved against it, and a URL anywhere else, filled in from a template or not, is refused
+ * rather than sent the secret, as is a path that climbs out of the base (`/../`, `%2e%2e`). A
+ * credential stored before baseUrl was required has none, and is sent nowhere until it gets one.
  */
-function resolveUrl(raw: string, baseUrl: string | undefined, credential: string | undefined) {
-  if (!baseUrl) {
+function resolveUrl(raw: string, credential: { name: string; baseUrl?: string } | undefined) {
+  if (!credential?.baseUrl) {
+    if (credential) {
+      throw new AutomateError(
+        'CREDENTIAL_ORIGIN',
+        `Credential ${credential.name} has no baseUrl, so it is not sent anywhere: an http-* ` +
+          'credential goes only to the API it names. Set its baseUrl once, with PUT ' +
+          `/api/credentials/${credential.name} {"data": {…}, "baseUrl": "https://api.example.com"} ` +
+          "or on the credential's admin page",
+        {
+          retryable: false,
+          details: [{ path: 'config.credential', message: 'the credential needs a baseUrl' }],
+        },
+      )
+    }
     if (!isHttpUrl(raw)) {
       throw new AutomateError(
         'CONFIG_INVALID',
@@ -179,16 +201,9 @@ function resolveUrl(raw: string, baseUrl: string | undefined, credential: string
     }
     return new URL(raw)
   }
-  const base = new URL(baseUrl)
+  const base = new URL(credential.baseUrl)
   const url = isHttpUrl(raw) ? new URL(raw) : new URL(base.pathname.replace(/\/$/, '') + raw, base)
-  if (url.origin !== base.origin) {
-    throw new AutomateError(
-      'CREDENTIAL_ORIGIN',
-      `Credential ${credential} is for ${base.origin}; it is not sent to ${url.origin}`,
-      { retryable: false, details: [{ path: 'config.url', message: `must be on ${base.origin}` }] },
-    )
-  }
-  return url
+  return checkWithinBase(url, base, `Credential ${credential.name}`)
 }
 
 function encodeBody(payload: unknown, format: 'json' | 'form') {

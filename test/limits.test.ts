@@ -141,7 +141,12 @@ describe('limits: each refused with 413 or 400 naming the limit and the field', 
     ['credential name', { name: 'c'.repeat(101), data: { token: 't' } }, 'name', 100],
     ['credential value', { data: { token: 't'.repeat(10_001) } }, 'data.token', 10_000],
   ])('%s (400)', async (_, extra, path, limit) => {
-    const json = { name: `limit-${crypto.randomUUID().slice(0, 8)}`, type: 'http-bearer', ...extra }
+    const json = {
+      name: `limit-${crypto.randomUUID().slice(0, 8)}`,
+      type: 'http-bearer',
+      baseUrl: 'https://api.example',
+      ...extra,
+    }
     await expectRefused(await admin('/api/credentials', { method: 'POST', json }), {
       status: 400,
       code: 'VALIDATION_FAILED',
@@ -154,6 +159,7 @@ describe('limits: each refused with 413 or 400 naming the limit and the field', 
     const json = {
       name: `limit-${crypto.randomUUID().slice(0, 8)}`,
       type: 'http-bearer',
+      baseUrl: 'https://api.example',
       data: { token: 't'.repeat(10_000) },
     }
     expect((await admin('/api/credentials', { method: 'POST', json })).status).toBe(201)

@@ -53,3 +53,30 @@ export function leaksOf(places: Record<string, string>, secrets: readonly string
       .map((secret) => `${place}: ${secret.slice(0, 24)}…`),
   )
 }
+
+/**
+ * Where a piece of a secret turns up: any `length` consecutive characters of it, as
+ * `place: secret… (piece)`. For secrets made by `oddSecret`, whose pieces no other text holds.
+ */
+export function piecesOf(places: Record<string, string>, secrets: readonly string[], length = 5) {
+  return Object.entries(places).flatMap(([place, text]) =>
+    secrets.flatMap((secret) => {
+      for (let i = 0; i + length <= secret.length; i++) {
+        const piece = secret.slice(i, i + length)
+        if (text.includes(piece)) return [`${place}: ${secret.slice(0, 12)}… (${piece})`]
+      }
+      return []
+    }),
+  )
+}
+
+/**
+ * A random secret whose every 5-character piece holds a `~` beside letters: no ID, hash, base64
+ * ciphertext or English text has such a piece, so finding one means a secret leaked in part.
+ */
+export function oddSecret(length = 36) {
+  const letters = 'QZXJKVWqzxjkvw'
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte, i) =>
+    i % 3 === 2 ? '~' : letters[byte % letters.length],
+  ).join('')
+}

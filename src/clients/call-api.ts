@@ -1,6 +1,7 @@
 import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
 import type { ServiceName } from './service'
+import { checkWithinBase } from './transport/credential-scope'
 import {
   errorMessageOf,
   isRetryableStatus,
@@ -121,12 +122,18 @@ function waitAsked(headers: Headers) {
  */
 export function apiUrl(official: string, baseUrl: string | undefined, path: string) {
   const base = (baseUrl ?? official).replace(/\/+$/, '')
-  return new URL(base + path)
+  // A path built from config (an id, an owner) must not climb out of the base, nor change host.
+  return checkWithinBase(new URL(base + path), new URL(base), 'The credential')
 }
 
 /** A full URL the user pasted (a webhook URL), moved onto the credential's baseUrl when given. */
 export function rebase(url: string, baseUrl: string | undefined) {
   const parsed = new URL(url)
   if (!baseUrl) return parsed
-  return new URL(baseUrl.replace(/\/+$/, '') + parsed.pathname + parsed.search)
+  const base = baseUrl.replace(/\/+$/, '')
+  return checkWithinBase(
+    new URL(base + parsed.pathname + parsed.search),
+    new URL(base),
+    'The credential',
+  )
 }

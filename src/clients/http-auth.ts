@@ -1,15 +1,19 @@
 import { z } from 'zod'
 import { type CredentialOf, defineService, secret } from './service'
 
-/** Any HTTP API, through the http-request node: the credential says how to authenticate. */
+/**
+ * Any HTTP API, through the http-request node: the credential says how to authenticate. With no
+ * service behind them, these credentials name their own baseUrl, the only place they are sent.
+ */
 export const http = defineService({
   name: 'HTTP',
   errorCode: 'HTTP_ERROR',
   credentials: {
-    'http-bearer': { data: z.object({ token: secret() }).strict() },
+    'http-bearer': { data: z.object({ token: secret() }).strict(), needsBaseUrl: true },
     'http-basic': {
       data: z.object({ username: z.string().max(1000), password: z.string().max(10_000) }).strict(),
       notSecret: ['username'],
+      needsBaseUrl: true,
     },
     'http-header': {
       data: z
@@ -21,6 +25,7 @@ export const http = defineService({
         })
         .strict(),
       notSecret: ['name'],
+      needsBaseUrl: true,
     },
   },
 })

@@ -4,6 +4,7 @@ import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
 import { toNotionProperties } from './notion-properties'
 import { type CredentialOf, defineService, secret } from './service'
+import { checkWithinBase } from './transport/credential-scope'
 import { isRetryableStatus, noAnswerError, readText, retryAfterMs } from './transport/http'
 
 export const notion = defineService({
@@ -38,6 +39,9 @@ export function notionClient(credential: CredentialOf<typeof notion>, signal?: A
     retry: false,
     logger: () => {},
     fetch: async (url: string, init?: RequestInit) => {
+      // The SDK puts ids from the config in its paths: the token goes under its base only.
+      const base = new URL(credential.baseUrl ?? notion.baseUrl!)
+      checkWithinBase(new URL(url), base, `Credential ${credential.name}`)
       const response = await fetch(url, { ...init, signal, redirect: 'manual' })
       const text = await readText(response)
       return new Response(text, { status: response.status, headers: response.headers })

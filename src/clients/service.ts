@@ -17,6 +17,11 @@ export type CredentialKind<Data extends z.ZodType = z.ZodType> = {
    * the data is a key that must not live in the repo (test/sample-credentials.ts makes one).
    */
   sample?: Record<string, unknown>
+  /**
+   * The credential has no service of its own (a generic HTTP credential): it must name the
+   * baseUrl it belongs to, and is never sent anywhere else.
+   */
+  needsBaseUrl?: boolean
 }
 
 /** How a client's failures are named: in messages, and by the code they carry. */

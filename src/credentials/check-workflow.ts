@@ -7,7 +7,8 @@ import { credentialTypes } from './store'
  * Save-time check: a node naming a stored credential of a type it does not accept is refused (400
  * at `nodes.N.config.credential`). A name with no credential yet is accepted, so workflows (the
  * examples, an import) can be saved before their credentials are added; such a step fails with
- * CREDENTIAL_NOT_FOUND when it runs. A templated name is checked when the node runs.
+ * CREDENTIAL_NOT_FOUND when it runs. A templated name never gets here: the node's schema refuses
+ * it (credentialName in ./types.ts).
  */
 export async function checkWorkflowCredentials(db: D1Database, definition: WorkflowDefinition) {
   const uses: { index: number; name: string; accepted: readonly string[] }[] = []
@@ -15,7 +16,7 @@ export async function checkWorkflowCredentials(db: D1Database, definition: Workf
     if (!hasNode(node.type)) return
     const accepted = getNode(node.type).credentialTypes
     const name = node.config.credential
-    if (!accepted?.length || typeof name !== 'string' || name.includes('{{')) return
+    if (!accepted?.length || typeof name !== 'string') return
     uses.push({ index, name, accepted })
   })
   if (uses.length === 0) return

@@ -32,6 +32,11 @@ export function notSecretFields(type: CredentialType): readonly string[] {
   return (CREDENTIAL_KINDS[type] as CredentialKind).notSecret ?? []
 }
 
+/** Whether a type must name its baseUrl: one with no official API to fall back on (http-*). */
+export function needsBaseUrl(type: CredentialType): boolean {
+  return (CREDENTIAL_KINDS[type] as CredentialKind).needsBaseUrl === true
+}
+
 /** The data a type's declaration offers for a node's sample run, if any. */
 export function sampleCredentialData(type: CredentialType) {
   return (CREDENTIAL_KINDS[type] as CredentialKind).sample
@@ -46,10 +51,20 @@ export type Credential<T extends CredentialType = CredentialType> = {
 
 export const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
 
-/** The `credential` field of a node's config: the name of a stored credential. */
+/**
+ * The `credential` field of a node's config: the name of a stored credential, never a template
+ * (defineNode keeps the field out of template filling): a sender's payload must not pick which
+ * of the stored credentials a step sends.
+ */
 export function credentialName() {
   return z
     .string()
+    .refine((name) => !name.includes('{{'), {
+      message:
+        'cannot be a template: name the stored credential itself, so the data a run receives ' +
+        'never chooses which credential is sent',
+      abort: true,
+    })
     .regex(CREDENTIAL_NAME, 'must be the name of a stored credential (POST /api/credentials)')
     .describe('The name of a stored credential')
 }

@@ -17,7 +17,8 @@ export const REDACTED = '[redacted]'
  * ?token=, ?password=.
  * A name pattern, not a list: senders invent new header names faster than a list grows.
  */
-const SECRET_NAME = /auth|token|secret|key|signature|hmac|cookie|password|passwd|session|credential/i
+const SECRET_NAME =
+  /auth|token|secret|key|signature|hmac|cookie|password|passwd|session|credential/i
 
 export function isSecretName(name: string) {
   return SECRET_NAME.test(name)
@@ -153,7 +154,10 @@ function mapStrings(node: unknown, change: (text: string) => string, depth = 0):
   if (Array.isArray(node)) return node.map((item) => mapStrings(item, change, depth + 1))
   // fromEntries defines each key, so a "__proto__" key stays data, as JSON.parse made it.
   return Object.fromEntries(
-    Object.entries(node).map(([name, field]) => [change(name), mapStrings(field, change, depth + 1)]),
+    Object.entries(node).map(([name, field]) => [
+      change(name),
+      mapStrings(field, change, depth + 1),
+    ]),
   )
 }
 

@@ -7,7 +7,7 @@ import { knownSecrets } from './known-secrets'
 import { REDACTED, redactText } from './redact'
 
 describe('tokens obtained at run time (issue 20 item 4)', () => {
-  it("a Google access token from the token exchange is redacted like the key it came from", async () => {
+  it('a Google access token from the token exchange is redacted like the key it came from', async () => {
     forgetGoogleTokens()
     const { credential } = await serviceAccount()
     const account = await readCredential(env, credential, 'google-service-account')

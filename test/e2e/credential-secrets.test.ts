@@ -82,17 +82,21 @@ describe('credential secrets never leave the credential store', () => {
         { apiKey: `sk-${keep(mark('openai'))}` },
         { baseUrl: openai.url('/v1') },
       ),
-      bearer: await createCredential('http-bearer', {
-        token: keep(mark('bearer')),
-      }),
-      basic: await createCredential('http-basic', {
-        username: basicUser,
-        password: basicPassword,
-      }),
-      header: await createCredential('http-header', {
-        name: 'X-Api-Key',
-        value: keep(mark('header')),
-      }),
+      bearer: await createCredential(
+        'http-bearer',
+        { token: keep(mark('bearer')) },
+        { baseUrl: api.base },
+      ),
+      basic: await createCredential(
+        'http-basic',
+        { username: basicUser, password: basicPassword },
+        { baseUrl: api.base },
+      ),
+      header: await createCredential(
+        'http-header',
+        { name: 'X-Api-Key', value: keep(mark('header')) },
+        { baseUrl: api.base },
+      ),
       webhook: await createCredential('webhook-secret', {
         secret: webhookSecret,
       }),

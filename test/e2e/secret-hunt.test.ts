@@ -13,9 +13,10 @@ import {
   waitForAccepted,
   waitForRun,
 } from '../helpers'
-import { captureConsole, everyD1Row, leaksOf } from '../secret-search'
+import { captureConsole, everyD1Row, leaksOf, oddSecret, piecesOf } from '../secret-search'
 
-const mark = (what: string) => `SECRET_${what}_${crypto.randomUUID().replace(/-/g, '')}`
+// Made of pieces no other text holds, so a secret found in part (cut by a truncation) shows up.
+const mark = (_what: string) => oddSecret()
 
 /**
  * Issue 12: secrets planted everywhere a user or a sender could put one, workflows run through
@@ -82,7 +83,7 @@ describe('the secret hunt', () => {
     ])
     const slack = fakeApp('slack')
     const names = {
-      bearer: await createCredential('http-bearer', { token }),
+      bearer: await createCredential('http-bearer', { token }, { baseUrl: api.base }),
       slack: await createCredential('slack-webhook', {
         url: slack.url(`/services/T0001/B0002/${slackHook}`),
       }),
@@ -196,10 +197,65 @@ describe('the secret hunt', () => {
     const places = await everyD1Row(env.DB)
     places.console = lines.join('\n')
     expect(leaksOf(places, secrets)).toEqual([])
+    // Nor five characters in a row of one the hunt made (issue 20: a cut leaves a secret's start).
+    expect(piecesOf(places, secrets.slice(2))).toEqual([])
     // The search itself reaches what it should: the runs, the blob chunks, the logged failures.
     expect(places.steps).toContain(run.id)
     expect(places['blobs (chunks joined)']).toContain('[redacted]')
     expect(places.console).toContain(`"runId":"${stopped.id}"`)
     expect(places.credentials).toContain(names.bearer)
+  })
+
+  it('finds no five characters of a key an API echoes after any prefix length (0 to 400)', async () => {
+    const token = oddSecret()
+    const api = fakeUpstream()
+    const credential = await createCredential('http-bearer', { token }, { baseUrl: api.base })
+    // A 400 quoting the key as text (the error message is cut at 300), and a 200 that is not the
+    // JSON it must be (details.start is cut at 200): each element of forEach is one prefix length.
+    const echo = (id: string, query: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: 'http-request',
+      onError: 'continue',
+      forEach: '{{ input.fillers }}',
+      config: { url: `${api.url('/__echo-auth')}?filler={{ item }}${query}`, credential, ...extra },
+    })
+    const workflow = await createWorkflow({
+      name: 'secret hunt, cut',
+      onError: 'continue',
+      nodes: [echo('text', ''), echo('json', '&status=200', { responseFormat: 'json' })],
+    })
+    const lengths = Array.from({ length: 401 }, (_, i) => i)
+    // In four runs at once, a hundred lengths each, so the queue works on them side by side.
+    const quarters = [0, 1, 2, 3].map((q) => lengths.filter((n) => n % 4 === q))
+    const started = await Promise.all(
+      quarters.map(
+        async (fillers) =>
+          ((await (await postWebhook(workflow, { fillers })).json()) as { runId: string }).runId,
+      ),
+    )
+    const runs = await Promise.all(started.map((id) => waitForRun(id, 50_000)))
+
+    // The key really went out and came back, once per length and format.
+    const sent = (await api.received()).requests
+    expect(sent).toHaveLength(401 * 2)
+    expect(new Set(sent.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${token}`]))
+    for (const run of runs) expect(run.status).toBe('completed_with_errors')
+
+    const places = await everyD1Row(env.DB)
+    places.console = lines.join('\n')
+    const session = await signedIn()
+    for (const run of runs) {
+      places[`GET /api/runs/${run.id}`] = await (await admin(`/api/runs/${run.id}`)).text()
+      places[`/admin/runs/${run.id}`] = (await session.page(`/admin/runs/${run.id}`)).html
+    }
+    places['GET /api/runs'] = await (
+      await admin(`/api/runs?workflowId=${workflow.id}&limit=100`)
+    ).text()
+    places['GET /api/credentials'] = await (await admin('/api/credentials')).text()
+    expect(piecesOf(places, [token])).toEqual([])
+    // The search reaches the failures: each element's error is there, with the key redacted.
+    expect(places[`GET /api/runs/${runs[0]!.id}`]).toContain('HTTP 400')
+    expect(places[`GET /api/runs/${runs[0]!.id}`]).toContain('RESPONSE_NOT_JSON')
+    expect(places.steps).toContain('[redacted]')
   })
 })

@@ -7,6 +7,9 @@
 //                     whole answer; bodyDelayMs sends the headers at once and the body that much
 //                     later, like an API that starts answering and then stalls.
 //   GET  /__requests  { requests: [{ method, path, query, headers, body }], effects }
+//   GET  /__echo-auth?filler=N&status=S  answers S (default 400) with N filler characters and
+//                     then the Authorization header as sent, as text: an API that quotes the key it
+//                     was given after some text of its own (the secret hunt cuts through it).
 //   POST /__release   { gate } opens a gate: a response programmed with `gate: "<name>"` is held
 //                     until then (at most 30 s), so a test can act while a call is in flight
 //                     without guessing how long that takes.
@@ -99,6 +102,14 @@ export default {
       body,
     }
     state.requests.push(record)
+
+    if (url.pathname === '/__echo-auth') {
+      const filler = '.'.repeat(Number(url.searchParams.get('filler') ?? 0))
+      return new Response(filler + (request.headers.get('authorization') ?? ''), {
+        status: Number(url.searchParams.get('status') ?? 400),
+        headers: { 'content-type': 'text/plain' },
+      })
+    }
 
     const key = request.headers.get('idempotency-key')
     if (key && state.seenKeys.has(key)) {

@@ -1,5 +1,6 @@
 import { AutomateError } from '../../errors'
 import { isSecretName } from '../../redact/redact'
+import { withinBase } from './credential-scope'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
@@ -18,6 +19,11 @@ export type FollowOptions = {
   maxRedirects: number
   /** Header names set from a stored credential: never sent to another origin. */
   credentialHeaders?: readonly string[]
+  /**
+   * The credential's baseUrl: credentials are dropped once a hop leaves it (its origin, or its
+   * base path), not only its origin.
+   */
+  credentialBase?: URL
 }
 
 export type Followed = { response: Response; url: URL; redirects: number }
@@ -26,7 +32,7 @@ export type Followed = { response: Response; url: URL; redirects: number }
  * fetch with `redirect: 'manual'`, following each hop by hand: every new URL must be http(s), a
  * 303 (and a 301/302 after a POST) turns into a GET without a body, as browsers do, and headers
  * that carry credentials (Authorization, Cookie, the credential's own, any named like a secret)
- * are dropped for good once a hop leaves the original origin.
+ * are dropped for good once a hop leaves the original origin (or the credential's baseUrl).
  */
 export async function fetchFollowing(
   start: URL,
@@ -67,7 +73,10 @@ export async function fetchFollowing(
       headers.delete('content-type')
       headers.delete('content-length')
     }
-    if (!leftOrigin && next.origin !== origin) {
+    const leaves = options.credentialBase
+      ? !withinBase(next, options.credentialBase)
+      : next.origin !== origin
+    if (!leftOrigin && leaves) {
       leftOrigin = true
       stripCredentials(headers, options.credentialHeaders ?? [])
     }

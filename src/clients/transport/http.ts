@@ -64,8 +64,9 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 /** The human part of an API's error body, whatever shape the API uses. */
 export function errorMessageOf(body: unknown): string | undefined {
   // Redacted before it is cut: an API that echoes a key after 290 characters would otherwise
-  // leave its first ten where no search for the whole key finds them.
-  if (typeof body === 'string') return cutText(body, 300) || undefined
+  // leave its first ten where no search for the whole key finds them. URLs are cut to their
+  // origin first, as every caller does, so a quoted webhook URL still names its host.
+  if (typeof body === 'string') return cutText(originsOnly(body), 300) || undefined
   if (typeof body !== 'object' || body === null) return undefined
   // GraphQL, GitHub and JSON:API answer with a list: { errors: [{ message }] }.
   if (Array.isArray(body)) {

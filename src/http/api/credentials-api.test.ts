@@ -71,7 +71,12 @@ describe('credentials API', () => {
     const a = unique('same')
     const b = unique('same')
     for (const name of [a, b])
-      await create({ name, type: 'http-bearer', data: { token: 'plain-text-token-123' } })
+      await create({
+        name,
+        type: 'http-bearer',
+        data: { token: 'plain-text-token-123' },
+        baseUrl: 'https://api.example',
+      })
     const { results } = await env.DB.prepare(
       'select * from credentials where name in (?, ?) order by name',
     )
@@ -86,6 +91,7 @@ describe('credentials API', () => {
       name: a,
       type: 'http-bearer',
       data: { token: 'plain-text-token-123' },
+      baseUrl: 'https://api.example',
     })
   })
 
@@ -134,8 +140,9 @@ describe('credentials API', () => {
 
   it('answers 409 for a name already taken, keeping the first', async () => {
     const name = unique('dup')
-    await create({ name, type: 'http-bearer', data: { token: 'first' } })
-    const response = await create({ name, type: 'http-bearer', data: { token: 'second' } })
+    const base = { type: 'http-bearer', baseUrl: 'https://api.example' }
+    await create({ name, ...base, data: { token: 'first' } })
+    const response = await create({ name, ...base, data: { token: 'second' } })
     expect(response.status).toBe(409)
     expect((await errorOf(response)).code).toBe('CREDENTIAL_EXISTS')
     expect((await readCredential(env, name, 'http-bearer')).data).toEqual({ token: 'first' })
@@ -238,7 +245,12 @@ describe('readCredential', () => {
 
   it('does not decrypt under another key', async () => {
     const name = unique('rotated')
-    await create({ name, type: 'http-bearer', data: { token: 't' } })
+    await create({
+      name,
+      type: 'http-bearer',
+      data: { token: 't' },
+      baseUrl: 'https://api.example',
+    })
     const other = { DB: env.DB, ENCRYPTION_KEY: 'another-key-of-at-least-32-characters!!' }
     const error = await thrown(readCredential(other, name, 'http-bearer'))
     expect(error.code).toBe('CREDENTIAL_UNREADABLE')

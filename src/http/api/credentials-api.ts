@@ -12,6 +12,7 @@ import {
   CREDENTIAL_NAME,
   CREDENTIAL_TYPES,
   baseUrlSchema,
+  needsBaseUrl,
   type CredentialType,
 } from '../../credentials/types'
 import { AutomateError } from '../../errors'
@@ -31,6 +32,9 @@ const nameSchema = z
 
 const typeSchema = z.enum(CREDENTIAL_TYPES as [CredentialType, ...CredentialType[]])
 
+const BASE_URL_NEEDED =
+  'required for http-bearer, http-basic and http-header: the credential is sent only under it'
+
 // One object per type, so a bad field is named by its full path (`data.token`) and the OpenAPI
 // document shows what each type's `data` holds.
 const createSchema = z
@@ -42,7 +46,10 @@ const createSchema = z
           name: nameSchema,
           type: z.literal(type),
           data: CREDENTIAL_DATA[type],
-          baseUrl: baseUrlSchema.optional(),
+          // An http-* credential has no official API: its baseUrl is the only place it is sent.
+          baseUrl: needsBaseUrl(type)
+            ? baseUrlSchema.describe(BASE_URL_NEEDED)
+            : baseUrlSchema.optional(),
         })
         .strict(),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
@@ -168,6 +175,8 @@ credentialsApi.openapi(replace, async (c) => {
   // Workflows were checked against the stored type when they were saved, so it stays.
   const data = CREDENTIAL_DATA[existing.type].safeParse(body.data)
   if (!data.success) throw validationError(data.error.issues, ['data'])
+  if (body.baseUrl === undefined && needsBaseUrl(existing.type))
+    throw fieldError('baseUrl', BASE_URL_NEEDED, body.baseUrl)
   const replaced = await replaceCredential(c.env.DB, c.env, {
     name,
     type: existing.type,

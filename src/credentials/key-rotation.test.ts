@@ -23,8 +23,9 @@ function withKeys(slots: Record<string, string>) {
 
 const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`
 
-async function store(keys: object, name = uniqueName('rot'), token = `tok-${name}`) {
-  await insertCredential(env.DB, keys, { name, type: 'http-bearer', data: { token } })
+async function store(keys: object, name = uniqueName('rot'), baseUrl = 'https://api.example') {
+  const data = { token: `tok-${name}` }
+  await insertCredential(env.DB, keys, { name, type: 'http-bearer', data, baseUrl })
   return name
 }
 
@@ -148,7 +149,8 @@ describe('re-encryption (POST /api/encryption-key/re-encrypt)', () => {
     // Written before the rotation, under OLD_KEY; the test Worker itself only has TEST_KEY.
     const upstream = fakeUpstream()
     const names = []
-    for (let i = 0; i < 5; i++) names.push(await store(withKeys({ ENCRYPTION_KEY: OLD_KEY })))
+    for (let i = 0; i < 5; i++)
+      names.push(await store(withKeys({ ENCRYPTION_KEY: OLD_KEY }), undefined, upstream.base))
     const workflow = await createWorkflow({
       name: uniqueName('rotation'),
       nodes: [

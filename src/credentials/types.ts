@@ -53,8 +53,8 @@ export const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
 
 /**
  * The `credential` field of a node's config: the name of a stored credential, never a template
- * (defineNode keeps the field out of template filling): a sender's payload must not pick which
- * of the stored credentials a step sends.
+ * (templates never fill it in: LITERAL_FIELDS in src/templates/check.ts): a sender's payload must
+ * not pick which of the stored credentials a step sends.
  */
 export function credentialName() {
   return z

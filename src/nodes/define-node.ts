@@ -159,30 +159,16 @@ export function defineNode<Schema extends z.ZodObject, Types extends CredentialT
 ): NodeDefinition<Schema, Types>
 export function defineNode(node: NodeDefinition | AppNodeDefinition<z.ZodObject, Service<any>>) {
   const { service } = node
-  if (!service) {
-    const plain = node as NodeDefinition
-    return plain.credentialTypes?.length ? credentialVerbatim(plain) : plain
-  }
+  if (!service) return node
   const credentialTypes = Object.keys(service.credentials) as CredentialType[]
   const data = sampleCredentialData(credentialTypes[0]!)
   return {
-    ...credentialVerbatim(node),
+    ...node,
     credentialTypes,
     config: withCredential(node.config),
     sample:
       node.sample.credential || !data ? node.sample : { ...node.sample, credential: { data } },
   }
-}
-
-/**
- * `credential` is never filled in as a template: a payload that could name it would choose which
- * stored credential a step sends (issue 20). Saving a templated name is refused by its schema.
- */
-function credentialVerbatim<T extends { verbatimFields?: readonly string[] }>(node: T): T {
-  const verbatim = node.verbatimFields ?? []
-  return verbatim.includes('credential')
-    ? node
-    : { ...node, verbatimFields: [...verbatim, 'credential'] }
 }
 
 /**

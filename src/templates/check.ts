@@ -79,12 +79,20 @@ export function templatedPaths(config: unknown, verbatim: readonly string[] = []
   return configTemplates(config, verbatim, []).map((t) => t.path)
 }
 
-/** The templated strings of a config, less those in the node's verbatim fields. */
+/**
+ * Config fields no template ever fills in, whatever the node: `credential`, so that the data a
+ * run receives never chooses which stored credential a step sends (issue 20). A templated one is
+ * refused when the workflow is saved, by the field's schema (credentialName).
+ */
+export const LITERAL_FIELDS: readonly string[] = ['credential']
+
+/** The templated strings of a config, less those in the node's verbatim and literal fields. */
 export function configTemplates(config: unknown, verbatim: readonly string[], path: FieldPath) {
   const depth = path.length
-  return templateStrings(config ?? {}, path).filter(
-    (t) => !verbatim.includes(String(t.path[depth])),
-  )
+  return templateStrings(config ?? {}, path).filter((t) => {
+    const field = String(t.path[depth])
+    return !verbatim.includes(field) && !LITERAL_FIELDS.includes(field)
+  })
 }
 
 /** An issue at or inside a templated field is judged at run time, after filling in. */

@@ -1,6 +1,7 @@
 import { AutomateError } from '../errors'
 import type { Escaper } from '../lib/escape-markup'
 import { evaluateExpression } from '../lib/jsonata'
+import { LITERAL_FIELDS } from './check'
 import type { TemplateContext } from './context'
 import { hasTemplate, parseTemplate, soleExpression, type Segment } from './parse'
 import { formatPath, type FieldPath } from './walk'
@@ -52,7 +53,8 @@ export async function fillTemplates(
 }
 
 /**
- * A node's config filled in, leaving its verbatim fields (code's source) as written, and escaping
+ * A node's config filled in, leaving its verbatim fields (code's source) and literal ones (its
+ * credential: ./check.ts) as written, and escaping
  * what templates put into the fields its escape rule names.
  */
 export async function fillConfig(
@@ -64,7 +66,8 @@ export async function fillConfig(
   const out: Record<string, unknown> = {}
   const escaped = escape?.fields ?? []
   for (const [key, value] of Object.entries(config)) {
-    const asWritten = verbatim.includes(key) || escaped.includes(key)
+    const asWritten =
+      verbatim.includes(key) || LITERAL_FIELDS.includes(key) || escaped.includes(key)
     out[key] = asWritten ? value : await fillTemplates(value, context, ['config', key])
   }
   if (!escape) return out

@@ -242,4 +242,49 @@ describe('discord-message errors and limits', () => {
     })
     expect(globalError).toMatchObject({ retryable: true, retryAfterMs: 3000 })
   })
+
+  it('escapes the markdown in what templates fill in, not the text around them', async () => {
+    const { discord, credential } = await webhook()
+    const name = '**Ada** [free gift](https://evil.test) <@&9>'
+    const step = await runInWorkflow(
+      'discord-message',
+      {
+        credential,
+        content: '**New order** from {{ input.name }}: {{ input.url }}',
+        embeds: [
+          {
+            title: '{{ input.name }}',
+            description: '_Buyer:_ {{ input.name }}',
+            fields: [{ name: 'Note', value: '{{ input.note }}' }],
+          },
+        ],
+      },
+      { name, url: 'https://shop.test/o/a_b', note: '> quoted' },
+    )
+    expect(step.status).toBe('succeeded')
+    const [request] = (await discord.received()).requests
+    const escaped = '\\*\\*Ada\\*\\* \\[free gift\\]\\(https://evil.test) \\<@&9\\>'
+    expect(request!.body).toMatchObject({
+      content: `**New order** from ${escaped}: https://shop.test/o/a_b`,
+      embeds: [
+        {
+          title: name,
+          description: `_Buyer:_ ${escaped}`,
+          fields: [{ name: 'Note', value: '\\> quoted' }],
+        },
+      ],
+    })
+  })
+
+  it('sends filled-in markdown as it is with escapeData: false', async () => {
+    const { discord, credential } = await webhook()
+    const step = await runInWorkflow(
+      'discord-message',
+      { credential, content: 'Report: {{ input.summary }}', escapeData: false },
+      { summary: '**3** new' },
+    )
+    expect(step.status).toBe('succeeded')
+    const [request] = (await discord.received()).requests
+    expect((request!.body as { content: string }).content).toBe('Report: **3** new')
+  })
 })

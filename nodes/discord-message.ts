@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { discord, DISCORD_CONTENT_LIMIT, executeWebhook } from '../src/clients/discord'
-import { defineNode, sendParts, splitMessage } from '../src/nodes/node-api'
+import { defineNode, escapeDiscord, sendParts, splitMessage } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'discord-message',
@@ -14,6 +14,13 @@ export default defineNode({
     input: {},
   },
   service: discord,
+  escapeFilled: {
+    fields: ['content', 'embeds'],
+    escaper: (config, path) =>
+      config.escapeData !== false && (path[0] === 'content' || isMarkdownInEmbed(path))
+        ? escapeDiscord
+        : undefined,
+  },
   config: z
     .object({
       content: z.string().optional().describe('The text, up to 2,000 characters'),
@@ -43,6 +50,14 @@ export default defineNode({
         .regex(/^\d+$/, 'a thread (or forum post) id: digits')
         .optional()
         .describe('Posts in this thread or forum post'),
+      escapeData: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Values that templates fill into the content and embed text are escaped, so data ' +
+            'shows as written (no *bold*, [masked](links) or > quotes from a payload); false ' +
+            'when the data is ready-made markdown, or use $escapeDiscord() by hand',
+        ),
       long: z
         .enum(['fail', 'split'])
         .default('fail')
@@ -100,3 +115,10 @@ export default defineNode({
     }
   },
 })
+
+/** The embed fields Discord renders as markdown; titles, names and footers show plain text. */
+function isMarkdownInEmbed(path: (string | number)[]) {
+  if (path[0] !== 'embeds') return false
+  const [, , field, , leaf] = path
+  return field === 'description' || (field === 'fields' && leaf === 'value')
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, escapeMarkdown, escapeMarkdownV2, escapeSlack } from './escape-markup'
+import {
+  escapeDiscord,
+  escapeHtml,
+  escapeMarkdown,
+  escapeMarkdownV2,
+  escapeSlack,
+} from './escape-markup'
 import { evaluateExpression } from './jsonata'
 
 describe('escaping for each app', () => {
@@ -10,6 +16,16 @@ describe('escaping for each app', () => {
       '\\_\\*\\[\\]\\(\\)\\~\\`\\>\\#\\+\\-\\=\\|\\{\\}\\.\\!\\\\ ok',
     )
     expect(escapeMarkdown('a_b*c`d[e]. ok')).toBe('a\\_b\\*c\\`d\\[e]. ok')
+    expect(escapeDiscord('*b* _i_ ~~s~~ `c` ||x|| > q # h - l [t](u) <@1> \\ 3.5!')).toBe(
+      '\\*b\\* \\_i\\_ \\~\\~s\\~\\~ \\`c\\` \\|\\|x\\|\\| \\> q \\# h \\- l ' +
+        '\\[t\\]\\(u\\) \\<@1\\> \\\\ 3.5!',
+    )
+  })
+
+  it('leaves a bare URL in Discord text as it is, so it still links', () => {
+    expect(escapeDiscord('see https://shop.test/a_b?x=1&y=(2) and _this_')).toBe(
+      'see https://shop.test/a_b?x=1&y=(2) and \\_this\\_',
+    )
   })
 
   it('offers each as a JSONata function, for text put together by hand', async () => {
@@ -19,6 +35,7 @@ describe('escaping for each app', () => {
     expect(await evaluateExpression('$escapeMarkdown(name)', input)).toBe('Ada\\_L.')
     expect(await evaluateExpression('$escapeHtml("<i>")', input)).toBe('&lt;i&gt;')
     expect(await evaluateExpression('$escapeSlack("a&b")', input)).toBe('a&amp;b')
+    expect(await evaluateExpression('$escapeDiscord("**hi**")', input)).toBe('\\*\\*hi\\*\\*')
     expect(await evaluateExpression('$escapeSlack(missing)', input)).toBeUndefined()
   })
 })

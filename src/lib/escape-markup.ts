@@ -31,3 +31,16 @@ export const escapeMarkdownV2: Escaper = (text) => text.replace(/[_*[\]()~`>#+\-
  * (https://core.telegram.org/bots/api#markdown-style).
  */
 export const escapeMarkdown: Escaper = (text) => text.replace(/[_*`[]/g, '\\$&')
+
+/**
+ * Discord markdown: a backslash before any ASCII punctuation shows it as written (Discord's parser,
+ * simple-markdown, escapes /^\\([^0-9A-Za-z\s])/), which covers *bold*, _italics_, ~~strike~~,
+ * `code`, ||spoilers||, > quotes, # headers, - lists, [masked](links) and <@mentions>, <#channels>,
+ * <t:timestamps> (https://support.discord.com/hc/en-us/articles/210298617). A bare URL is left as it
+ * is: Discord links it before any markdown applies, and a backslash would break the link.
+ */
+export const escapeDiscord: Escaper = (text) =>
+  text
+    .split(/(https?:\/\/[^\s<>]+)/)
+    .map((part, i) => (i % 2 ? part : part.replace(/[\\*_~`|>#\-[\]()<]/g, '\\$&')))
+    .join('')

@@ -1,7 +1,13 @@
 import jsonata from 'jsonata'
 import { z } from 'zod'
 import { AutomateError } from '../errors'
-import { escapeHtml, escapeMarkdown, escapeMarkdownV2, escapeSlack } from './escape-markup'
+import {
+  escapeDiscord,
+  escapeHtml,
+  escapeMarkdown,
+  escapeMarkdownV2,
+  escapeSlack,
+} from './escape-markup'
 import { bindBuiltins, builtinsReady } from './jsonata-builtins'
 import {
   BUDGET_BINDING,
@@ -133,6 +139,7 @@ const ESCAPE_FUNCTIONS = {
   escapeHtml,
   escapeMarkdownV2,
   escapeMarkdown,
+  escapeDiscord,
 } satisfies Record<string, (text: string) => string>
 
 /** A number or a boolean reads as it prints (1.5, not "1.5"); anything else as its JSON. */

@@ -6,7 +6,13 @@ export { AutomateError, type ErrorCode } from '../errors'
 export { credentialName } from '../credentials/types'
 export { evaluateExpression, jsonataSource } from '../lib/jsonata'
 // For the message nodes: each app's escaping, and texts longer than one message.
-export { escapeHtml, escapeMarkdown, escapeMarkdownV2, escapeSlack } from '../lib/escape-markup'
+export {
+  escapeDiscord,
+  escapeHtml,
+  escapeMarkdown,
+  escapeMarkdownV2,
+  escapeSlack,
+} from '../lib/escape-markup'
 export { visibleLength } from '../clients/markup-tokens'
 export { sendParts, splitMessage } from '../clients/split-message'
 // For the http-request node: the transport the clients use, with redirects and any URL.

@@ -107,7 +107,7 @@ describe('npm run rotate-key (local)', () => {
         name,
         type: 'http-bearer',
         data: { token: `token-${name}` },
-        baseUrl: 'https://api.example',
+        baseUrl: URL,
       })
       expect(created.status).toBe(201)
     }

@@ -20,7 +20,7 @@ async function sign(secret: string, data: string) {
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 
-async function refusal(check: Promise<void>) {
+async function refusal(check: Promise<unknown>) {
   const error = await check.then(
     () => undefined,
     (thrown: unknown) => thrown,

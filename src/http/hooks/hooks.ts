@@ -70,8 +70,9 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
   const replayKey = rule.signature
     ? await verifySignature(rule.signature, c.env, headers, raw)
     : undefined
+  // An event signed with Notion's token proves Notion has it: the token is not shown again.
   if (rule.signature && 'preset' in rule.signature && rule.signature.preset === 'notion') {
-    c.executionCtx.waitUntil(markNotionVerified(c.env.DB, workflowId, Date.now()).catch(() => {}))
+    await markNotionVerified(c.env.DB, workflowId, Date.now())
   }
   const payload =
     method === 'GET'

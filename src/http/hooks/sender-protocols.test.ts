@@ -1,6 +1,7 @@
 import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { admin, createWorkflow, waitForAccepted } from '../../../test/helpers'
+import { captureConsole, everyD1Row, leaksOf } from '../../../test/secret-search'
 import { hmacHex, nowSeconds } from '../../../test/signing'
 
 const echo = [{ id: 'echo', type: 'transform', config: { expression: '$' } }]
@@ -180,6 +181,7 @@ describe('Notion webhooks', () => {
     const reveal = () => admin(`/api/workflows/${workflow.id}/notion-verification`)
     expect((await reveal()).status).toBe(404)
 
+    const lines = captureConsole()
     const token = `secret_${crypto.randomUUID().replaceAll('-', '')}`
     const handshake = await post(
       workflow.webhookUrl,
@@ -236,6 +238,10 @@ describe('Notion webhooks', () => {
       verified: true,
       verifiedAt: expect.any(String),
     })
+    // Nowhere in clear: not in any D1 table (the credential is encrypted), not in a log line.
+    expect(leaksOf({ ...(await everyD1Row(env.DB)), console: lines.join('\n') }, [token])).toEqual(
+      [],
+    )
   })
 
   it('refuses an unsigned event and a token-shaped body on a workflow without the preset', async () => {

@@ -1,11 +1,5 @@
 import { z } from 'zod'
-import { defineNode } from '../src/nodes/node-api'
-
-/**
- * Headers the platform sets itself (a workflow setting them would corrupt the answer), and
- * set-cookie: the webhook shares its origin with the admin page, whose session is a cookie.
- */
-const RESERVED = new Set(['content-length', 'transfer-encoding', 'connection', 'set-cookie'])
+import { RESPONSE_HEADERS_RULE, defineNode, isResponseHeaderAllowed } from '../src/nodes/node-api'
 
 export default defineNode({
   type: 'respond',
@@ -30,11 +24,21 @@ export default defineNode({
     headers: z
       .record(z.string(), z.string())
       .default({})
-      .refine(
-        (headers) => Object.keys(headers).every((name) => !RESERVED.has(name.toLowerCase())),
-        'content-length, transfer-encoding, connection and set-cookie cannot be set',
-      )
-      .describe('extra response headers, e.g. { "content-type": "text/html" }'),
+      .superRefine((headers, ctx) => {
+        // The answer shares the admin page's origin: only listed headers, so a workflow cannot
+        // replace the security headers, allow other origins in, or clear the admin's cookies.
+        for (const name of Object.keys(headers)) {
+          if (isResponseHeaderAllowed(name)) continue
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `${name} cannot be set by respond; allowed: ${RESPONSE_HEADERS_RULE}`,
+          })
+        }
+      })
+      .describe(
+        `extra response headers, e.g. { "content-type": "text/html" }; allowed: ${RESPONSE_HEADERS_RULE}`,
+      ),
   }),
   run(input, { config }) {
     return {

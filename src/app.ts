@@ -10,6 +10,7 @@ import { hooks } from './http/hooks/hooks'
 import { resumeHooks } from './http/hooks/resume-hook'
 import { memoryApi } from './http/api/memory-api'
 import { nodesApi } from './http/api/nodes-api'
+import { notionVerificationApi } from './http/api/notion-verification-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
 import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
@@ -34,6 +35,7 @@ app.use('/api/*', adminAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/workflows', memoryApi)
+app.route('/api/workflows', notionVerificationApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)

@@ -25,3 +25,5 @@ export { MAX_QUEUE_DELAY_MS } from '../engine/messages'
 export { runCode } from '../code/run-code'
 // For the memory nodes (memory-get, memory-set, memory-increment, dedupe): their shared fields.
 export { entryOutput, memoryKey, memoryNamespace, memoryTtl, memoryWindow } from './memory-fields'
+// For the respond node: the headers it may set on a webhook's answer.
+export { RESPONSE_HEADERS_RULE, isResponseHeaderAllowed } from './response-headers'

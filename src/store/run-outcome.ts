@@ -43,3 +43,12 @@ export async function readRunOutcome(db: D1Database, runId: string, answering: r
     error: row.error === null ? null : JSON.parse(row.error),
   } satisfies RunOutcome
 }
+
+/** A run's status, or undefined before its row is written (it is then still queued). */
+export async function readRunStatus(db: D1Database, runId: string) {
+  const row = await db
+    .prepare('SELECT status FROM runs WHERE id = ?')
+    .bind(runId)
+    .first<{ status: string }>()
+  return row?.status
+}

@@ -47,7 +47,7 @@ const hmacRule = z
   })
   .strict()
 
-export const SIGNATURE_PRESETS = ['github', 'stripe', 'slack', 'shopify'] as const
+export const SIGNATURE_PRESETS = ['github', 'stripe', 'slack', 'shopify', 'notion'] as const
 
 const presetRule = z
   .object({

@@ -11,9 +11,12 @@ import { errorBody } from '../errors'
 import { fieldsToObject, parseWebhookBody } from './webhook-body'
 import { syncResponse } from './sync-response'
 import { readLimited } from '../read-limited'
-import { redactPairs } from '../../redact/redact'
+import { REDACTED, isSecretName, redactPairs } from '../../redact/redact'
 import { verifySignature } from './webhook-signature'
 import { logEvent } from '../../lib/log-event'
+import { markNotionVerified } from '../../store/notion-verifications'
+import { githubFormPayload, handshakeAnswer, slackEventId } from './sender-protocols'
+import { acceptNotionVerification, notionVerificationToken } from './notion-handshake'
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
 const MAX_KEY_LENGTH = 256
@@ -52,13 +55,34 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
   }
 
   const url = new URL(c.req.url)
-  const query = fieldsToObject(url.searchParams.entries())
   const raw =
     method === 'GET' ? new ArrayBuffer(0) : await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
+  const headers = c.req.raw.headers
+
+  // Notion's one-time verification request carries the key that signs what follows: kept, and
+  // answered without a run (notion-handshake.ts).
+  const notionToken = notionVerificationToken(rule, headers, raw)
+  if (notionToken && rule.signature) {
+    await acceptNotionVerification(c.env, workflowId, rule.signature.secret, notionToken)
+    return c.json({ ok: true, received: 'verification_token' }, 200)
+  }
+
   const replayKey = rule.signature
-    ? await verifySignature(rule.signature, c.env, c.req.raw.headers, raw)
+    ? await verifySignature(rule.signature, c.env, headers, raw)
     : undefined
-  const payload = method === 'GET' ? query : await parseWebhookBody(c.req.raw, raw)
+  // An event signed with Notion's token proves Notion has it: the token is not shown again.
+  if (rule.signature && 'preset' in rule.signature && rule.signature.preset === 'notion') {
+    await markNotionVerified(c.env.DB, workflowId, Date.now())
+  }
+  const payload =
+    method === 'GET'
+      ? queryInput(url.searchParams)
+      : githubFormPayload(headers, await parseWebhookBody(c.req.raw, raw))
+
+  const handshake = handshakeAnswer(rule, headers, payload)
+  if (handshake) {
+    return c.body(handshake.body, 200, { 'content-type': handshake.contentType })
+  }
 
   const trigger: TriggerInfo = {
     type: 'webhook',
@@ -67,14 +91,26 @@ hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
     method,
     contentType: c.req.header('content-type'),
     query: redactPairs(url.searchParams),
-    headers: visibleHeaders(c.req.raw.headers),
+    headers: visibleHeaders(headers),
   }
-  const dedupeKey = await deliveryKey(c.req.raw.headers, payload, rule, replayKey)
+  const dedupeKey = await deliveryKey(headers, payload, rule, replayKey)
   if (dedupeKey) trigger.dedupeKey = dedupeKey
 
   const accepted = await acceptRun(c, workflow, payload, trigger)
   return rule.respond === 'sync' ? syncResponse(c, accepted) : acceptedResponse(c, accepted)
 })
+
+/**
+ * A GET webhook's input: its query, with the values of credential-like names (`?token=`,
+ * `?api_key=`) redacted as in `trigger.query`: the input is stored and shown like the trigger.
+ */
+function queryInput(params: URLSearchParams) {
+  const pairs = [...params].map(([name, value]): [string, string] => [
+    name,
+    isSecretName(name) ? REDACTED : value,
+  ])
+  return fieldsToObject(pairs)
+}
 
 // Credentials a sender may put in headers or the query have no business in the run log;
 // cf-* headers are Cloudflare's own, and Set-Cookie never belongs to a request.
@@ -84,9 +120,11 @@ function visibleHeaders(headers: Headers) {
 
 /**
  * The id that makes a repeated delivery recognisable, first found of: the header or body path
- * the workflow's trigger names (X-GitHub-Delivery, Stripe's event id); on a signed webhook, the
- * signature (a replayed delivery carries it unchanged, and an unsigned Idempotency-Key would let
- * a replay through under a new value); otherwise the standard Idempotency-Key header.
+ * the workflow's trigger names (X-GitHub-Delivery, Stripe's event id); a Slack event's
+ * `event_id` (Slack's retries are signed anew); on a signed webhook, what the signature proves
+ * (a replayed delivery carries it, however its header is spelled, and an unsigned
+ * Idempotency-Key would let a replay through under a new value); otherwise the standard
+ * Idempotency-Key header.
  */
 async function deliveryKey(
   headers: Headers,
@@ -96,6 +134,8 @@ async function deliveryKey(
 ) {
   const configured = await configuredKey(headers, payload, rule)
   if (configured) return configured
+  const slackEvent = slackEventId(rule, payload)
+  if (slackEvent) return checkKey(`slack-event:${slackEvent}`, slackEvent, 'body: event_id')
   if (replayKey) return replayKey
   const explicit = headers.get('idempotency-key')
   return explicit

@@ -20,7 +20,7 @@ async function sign(secret: string, data: string) {
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 
-async function refusal(check: Promise<void>) {
+async function refusal(check: Promise<unknown>) {
   const error = await check.then(
     () => undefined,
     (thrown: unknown) => thrown,
@@ -217,5 +217,62 @@ describe('shopify preset', () => {
         )
       ).code,
     ).toBe('SIGNATURE_INVALID')
+  })
+})
+
+describe('canonical encodings only (issue 20)', () => {
+  const payload = '{"type":"page.created"}'
+
+  it('notion: sha256= and lower-case hex over the body, keyed by the verification token', async () => {
+    // developers.notion.com/reference/webhooks, "Step 3 - Validating event payloads"
+    const token = 'secret_tkn'
+    const digits = hex(await sign(token, payload))
+    const verified = await PRESETS.notion(
+      token,
+      new Headers({ 'X-Notion-Signature': `sha256=${digits}` }),
+      body(payload),
+      NOW,
+    )
+    expect(hex(verified.mac)).toBe(digits)
+    const upper = new Headers({ 'X-Notion-Signature': `sha256=${digits.toUpperCase()}` })
+    expect((await refusal(PRESETS.notion(token, upper, body(payload), NOW))).message).toMatch(
+      /64 lower-case hex digits/,
+    )
+  })
+
+  it('github: upper-case hex is refused before any HMAC; shopify: unpadded base64 is refused', async () => {
+    const secret = "It's a Secret to Everybody"
+    const upper = new Headers({
+      'X-Hub-Signature-256':
+        'sha256=757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17',
+    })
+    expect(
+      (await refusal(PRESETS.github(secret, upper, body('Hello, World!'), NOW))).message,
+    ).toMatch(/lower-case hex/)
+    const digest = base64(await sign('shpss', payload))
+    const unpadded = new Headers({ 'X-Shopify-Hmac-Sha256': digest.replace(/=+$/, '') })
+    expect((await refusal(PRESETS.shopify('shpss', unpadded, body(payload), NOW))).message).toMatch(
+      /standard base64/,
+    )
+  })
+
+  it('stripe: spaces and a malformed v1 are refused; the MAC and timestamp are what it proves', async () => {
+    const secret = 'whsec_x'
+    const t = String(nowSeconds)
+    const v1 = hex(await sign(secret, `${t}.${payload}`))
+    const spaced = new Headers({ 'Stripe-Signature': `t=${t}, v1=${v1}` })
+    expect((await refusal(PRESETS.stripe(secret, spaced, body(payload), NOW))).message).toMatch(
+      /not a name=value element/,
+    )
+    const short = new Headers({ 'Stripe-Signature': `t=${t},v1=${v1},v1=00` })
+    expect((await refusal(PRESETS.stripe(secret, short, body(payload), NOW))).message).toMatch(
+      /64 lower-case hex/,
+    )
+    const reordered = new Headers({ 'Stripe-Signature': `v0=abc,v1=${v1},t=${t}` })
+    const verified = await PRESETS.stripe(secret, reordered, body(payload), NOW)
+    expect({ mac: hex(verified.mac), signedAt: verified.signedAt }).toEqual({
+      mac: v1,
+      signedAt: t,
+    })
   })
 })

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { answeringTypes } from '../../nodes/registry'
-import { readRunOutcome, type RunOutcome } from '../../store/run-outcome'
+import { isResponseHeaderAllowed } from '../../nodes/response-headers'
+import { readRunOutcome, readRunStatus, type RunOutcome } from '../../store/run-outcome'
 import { acceptedResponse, type Accepted } from '../accept-run'
 
 /** How long a `"respond": "sync"` webhook waits for its run before answering 202. */
@@ -19,6 +20,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * from 50 ms up to every 500 ms (at most ~60 reads).
  */
 export async function syncResponse(c: Context, accepted: Accepted, waitMs = SYNC_WAIT_MS) {
+  // A repeated delivery id (a dedupe path, a guessed Idempotency-Key) may come from someone else
+  // than the first sender: it learns the first run's id and status, never that run's answer.
+  if (accepted.duplicate) return duplicateResponse(c, accepted)
   const deadline = Date.now() + waitMs
   let pause = FIRST_POLL_MS
   for (;;) {
@@ -31,15 +35,30 @@ export async function syncResponse(c: Context, accepted: Accepted, waitMs = SYNC
   }
 }
 
+async function duplicateResponse(c: Context, accepted: Accepted) {
+  c.header('Location', accepted.statusUrl)
+  const status = (await readRunStatus(c.env.DB, accepted.runId)) ?? 'queued'
+  const body = { runId: accepted.runId, statusUrl: accepted.statusUrl, duplicate: true, status }
+  return c.json(body, 200)
+}
+
+/** Ours, set after the respond step's: `sandbox` runs no script, frame-ancestors frames nothing. */
+export const ANSWER_CSP = "sandbox; frame-ancestors 'none'"
+
 function answer(c: Context, accepted: Accepted, outcome: RunOutcome) {
   c.header('Location', accepted.statusUrl)
   c.header('X-Run-Id', accepted.runId)
   if (outcome.kind === 'responded') {
     const { status, headers, body } = outcome.response
-    for (const [name, value] of Object.entries(headers)) c.header(name, value)
+    // Only the allowed headers (the node refuses others; a definition stored before that rule
+    // may still hold them), and ours after them, so none of ours can be replaced.
+    for (const [name, value] of Object.entries(headers))
+      if (isResponseHeaderAllowed(name)) c.header(name, value)
     // The body may be HTML built from the caller's input, served on the admin page's origin:
-    // sandboxed, it runs no script and reaches nothing of that origin.
-    c.header('Content-Security-Policy', 'sandbox')
+    // sandboxed, it runs no script and reaches nothing of that origin; nobody may frame it.
+    c.header('Content-Security-Policy', ANSWER_CSP)
+    c.header('X-Frame-Options', 'DENY')
+    c.header('X-Content-Type-Options', 'nosniff')
     const explicitType = Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')
     if (typeof body === 'string') {
       if (!explicitType) c.header('content-type', 'text/plain; charset=utf-8')

@@ -3,14 +3,16 @@ import type { Env } from '../../env'
 import { AutomateError } from '../../errors'
 import { rememberSecret } from '../../redact/known-secrets'
 import { logEvent } from '../../lib/log-event'
-import { bytesEqual, fromBase64, fromHex, hmac } from '../../lib/hmac'
+import { bytesEqual, fromHex, hmac } from '../../lib/hmac'
 import { isReservedSecret, type SignatureRule } from '../../workflow/trigger'
-import { PRESETS, PRESET_HEADERS, signatureRejected } from './signature-presets'
+import { PRESETS, canonicalBase64, signatureRejected, type Verified } from './signature-presets'
 
 /**
  * Checks a webhook's signature over the raw body: a sender's preset (GitHub, Stripe, Slack,
- * Shopify) or the generic HMAC rule. Returns the delivery's replay key: the signature itself,
- * which a captured and replayed delivery carries unchanged (see deliveryKey in hooks.ts).
+ * Shopify, Notion) or the generic HMAC rule. Returns the delivery's replay key (see deliveryKey
+ * in hooks.ts), made from what the signature proves: the MAC bytes and the signed timestamp.
+ * Never the header text: hex in upper case, base64 without padding or a Stripe header with its
+ * elements reordered would otherwise be a new key for the same captured delivery (issue 20).
  */
 export async function verifySignature(
   rule: SignatureRule,
@@ -21,18 +23,20 @@ export async function verifySignature(
 ): Promise<string> {
   const secret = await signingSecret(rule.secret, env)
   if ('preset' in rule) {
-    await PRESETS[rule.preset](secret, headers, raw, now)
-    return replayKey(PRESET_HEADERS[rule.preset].map((name) => headers.get(name) ?? ''))
+    return replayKey(rule.preset, await PRESETS[rule.preset](secret, headers, raw, now))
   }
   const sent = headers.get(rule.header)
   if (!sent) throw signatureRejected(rule.header, `the ${rule.header} header is missing`)
   if (!sent.startsWith(rule.prefix))
     throw signatureRejected(rule.header, `the signature does not start with '${rule.prefix}'`)
-  const text = sent.slice(rule.prefix.length).trim()
-  const given = rule.encoding === 'hex' ? fromHex(text) : fromBase64(text)
-  if (!bytesEqual(given, await hmac(rule.algorithm, secret, raw)))
+  // The sender is not known here, so hex may be in either case; base64 only in its standard,
+  // padded form. Either way the key is the bytes, so no spelling replays a delivery.
+  const text = sent.slice(rule.prefix.length)
+  const given = rule.encoding === 'hex' ? fromHex(text) : canonicalBase64(text)
+  const expected = await hmac(rule.algorithm, secret, raw)
+  if (!bytesEqual(given, expected))
     throw signatureRejected(rule.header, 'the signature does not match the body')
-  return replayKey([sent])
+  return replayKey(`hmac:${rule.algorithm}`, { mac: expected })
 }
 
 /**
@@ -62,8 +66,10 @@ async function signingSecret(name: string, env: Env): Promise<string> {
   }
 }
 
-async function replayKey(values: string[]) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(values.join('\n')))
+async function replayKey(scheme: string, verified: Verified) {
+  const mac = [...verified.mac].map((b) => b.toString(16).padStart(2, '0')).join('')
+  const text = `${scheme}\n${verified.signedAt ?? ''}\n${mac}`
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
   return `signature:${hex}`
 }

@@ -150,7 +150,7 @@ describe('respond: sync', () => {
     const response = await postWebhook(workflow, { name: 'Ada' })
     expect(response.status).toBe(201)
     expect(response.headers.get('x-form')).toBe('thanks')
-    expect(response.headers.get('content-security-policy')).toBe('sandbox')
+    expect(response.headers.get('content-security-policy')).toBe("sandbox; frame-ancestors 'none'")
     expect(await response.json()).toEqual({ received: 'Ada' })
     // The run goes on after the answer: the last node is still held at the gate.
     await upstream.waitForRequests(1)

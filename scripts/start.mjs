@@ -10,6 +10,7 @@ import { applyLocalMigrations } from './lib/apply-migrations.mjs'
 import { ensureDevVars, randomSecret } from './lib/dev-vars.mjs'
 import { exampleToLoad, examplesToCreate, tryItExample } from './lib/examples.mjs'
 import { keySlots, varNames } from './lib/key-slots.mjs'
+import { callBase, listenAddress, reachNote } from './lib/listen-address.mjs'
 import {
   adminApi,
   countActiveRuns,
@@ -21,8 +22,10 @@ import { serverReady } from './lib/server-ready.mjs'
 import { startDevServer } from './lib/wrangler.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const port = Number(process.env.PORT || 8787)
-const apiBase = `http://127.0.0.1:${port}` // what this script calls
+// 127.0.0.1 only unless HOST says otherwise (lib/listen-address.mjs says why).
+const listen = listenAddress(process.env)
+const { port, hostname } = listen
+const apiBase = callBase(listen) // what this script calls
 const publicBase = `http://localhost:${port}` // what it prints
 const SWEEP_EVERY_MS = 30_000
 const DRAIN_MS = 10_000
@@ -30,7 +33,8 @@ const DRAIN_MS = 10_000
 const START_MS = 600_000
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-if (!(await portIsFree(port, '127.0.0.1'))) {
+if (listen.warning) console.warn(`start: ${listen.warning}`)
+if (!(await portIsFree(port, hostname))) {
   console.error(
     `start: port ${port} is in use; stop what runs there or start with PORT=<another port>`,
   )
@@ -75,6 +79,7 @@ const wrangler = startDevServer(
   root,
   {
     port,
+    hostname,
     vars: {
       SWEEP_AFTER_SECONDS: '30',
       INGEST_RECORD_FIRST: 'true',
@@ -180,6 +185,7 @@ function printReady(workflows, tryIt) {
     '',
     `  Admin page   ${publicBase}/admin`,
     `  Admin token  ${token}   (kept in .dev.vars)`,
+    reachNote(listen),
     '',
     workflows.length
       ? '  Workflows and their webhook URLs:'

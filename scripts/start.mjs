@@ -154,6 +154,7 @@ async function drain() {
  * those that need a credential not stored yet are created disabled.
  */
 async function loadExamples(examples) {
+  const newUrls = new Map()
   const api = adminApi(apiBase, token)
   let { workflows } = await api('GET', '/api/workflows')
   const toCreate = examplesToCreate(examples, workflows, startedAt)
@@ -163,7 +164,8 @@ async function loadExamples(examples) {
     const waiting = []
     for (const example of toCreate) {
       const { definition, missing } = exampleToLoad(example, stored)
-      await api('POST', '/api/workflows', definition)
+      const created = await api('POST', '/api/workflows', definition)
+      newUrls.set(created.id, created.webhookUrl)
       if (missing.length) waiting.push(`${definition.name} (${missing.join(', ')})`)
     }
     console.log(`start: loaded ${toCreate.length} example workflows from examples/`)
@@ -174,7 +176,10 @@ async function loadExamples(examples) {
     }
     ;({ workflows } = await api('GET', '/api/workflows'))
   }
-  return workflows.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+  // D1 keeps each token's hash: a URL is known only from the answer that created it.
+  return workflows
+    .map((w) => ({ ...w, webhookUrl: newUrls.get(w.id) ?? null }))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
 }
 
 function printReady(workflows, tryIt) {
@@ -188,16 +193,21 @@ function printReady(workflows, tryIt) {
     reachNote(listen),
     '',
     workflows.length
-      ? '  Workflows and their webhook URLs:'
+      ? '  Workflows and their webhook URLs (each token is shown once, when it is made):'
       : '  No workflows yet: POST one to /api/workflows (see README.md).',
     ...workflows.map(
-      (w) => `    ${w.name}${w.enabled ? '' : ' (disabled)'}\n      ${local(w.webhookUrl)}`,
+      (w) =>
+        `    ${w.name}${w.enabled ? '' : ' (disabled)'}\n      ` +
+        (w.webhookUrl
+          ? local(w.webhookUrl)
+          : `${publicBase}/hooks/${w.id}/<token>  (shown once, when made; rotate the token on its admin page for a new URL)`),
     ),
   ]
   // An example that runs on this machine, offline too, with its sample body, while it is still
   // there and enabled; otherwise the first enabled workflow with an empty body.
-  const example = workflows.find((w) => w.enabled && w.name === tryIt?.definition.name)
-  const target = example ?? workflows.find((w) => w.enabled)
+  const usable = workflows.filter((w) => w.enabled && w.webhookUrl)
+  const example = usable.find((w) => w.name === tryIt?.definition.name)
+  const target = example ?? usable[0]
   if (target) {
     const body = JSON.stringify(example ? tryIt.payload : {}).replaceAll("'", "'\\''")
     lines.push(

@@ -1,4 +1,7 @@
 -- Custom migration (hand-written, see coord protocol): a run is resumed once (issue 20 item 5).
+-- (Webhook tokens, workflows.hook_token, are stored as `sha256:<hash>` from now on, item 12. SQLite
+-- has no SHA-256, so the Worker hashes older rows: on a token's first use, and in the cron's pass,
+-- upgradeHookTokens in src/store/workflows.ts. Nothing to do here.)
 -- The run that resumed this one, claimed with a conditional UPDATE (resumed_by IS NULL), so two
 -- resume requests racing each other make one new run. NULL until a resume claims it.
 ALTER TABLE `runs` ADD `resumed_by` text;

@@ -34,6 +34,17 @@ export default defineNode({
       .unknown()
       .optional()
       .describe('The output when the wait times out under onTimeout: continue (default null)'),
+    decisions: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lower-case name: a-z, 0-9 and -'))
+      .min(2)
+      .max(10)
+      .refine((names) => new Set(names).size === names.length, 'each decision once')
+      .optional()
+      .describe(
+        'The answers it offers, e.g. ["approve", "reject"]: each gets a URL of its own, ' +
+          '{{ run.decisionUrls.approve }}, so holding one link gives no other answer; the ' +
+          'output says which was chosen as `decision`, and run.resumeUrl is not accepted',
+      ),
   }),
   run(_input, ctx) {
     const { timeoutSeconds, onTimeout, timeoutOutput } = ctx.config

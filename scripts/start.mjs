@@ -10,6 +10,7 @@ import { applyLocalMigrations } from './lib/apply-migrations.mjs'
 import { ensureDevVars, randomSecret } from './lib/dev-vars.mjs'
 import { exampleToLoad, examplesToCreate, tryItExample } from './lib/examples.mjs'
 import { keySlots, varNames } from './lib/key-slots.mjs'
+import { callBase, listenAddress, reachNote } from './lib/listen-address.mjs'
 import {
   adminApi,
   countActiveRuns,
@@ -21,8 +22,10 @@ import { serverReady } from './lib/server-ready.mjs'
 import { startDevServer } from './lib/wrangler.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const port = Number(process.env.PORT || 8787)
-const apiBase = `http://127.0.0.1:${port}` // what this script calls
+// 127.0.0.1 only unless HOST says otherwise (lib/listen-address.mjs says why).
+const listen = listenAddress(process.env)
+const { port, hostname } = listen
+const apiBase = callBase(listen) // what this script calls
 const publicBase = `http://localhost:${port}` // what it prints
 const SWEEP_EVERY_MS = 30_000
 const DRAIN_MS = 10_000
@@ -30,7 +33,8 @@ const DRAIN_MS = 10_000
 const START_MS = 600_000
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-if (!(await portIsFree(port, '127.0.0.1'))) {
+if (listen.warning) console.warn(`start: ${listen.warning}`)
+if (!(await portIsFree(port, hostname))) {
   console.error(
     `start: port ${port} is in use; stop what runs there or start with PORT=<another port>`,
   )
@@ -75,6 +79,7 @@ const wrangler = startDevServer(
   root,
   {
     port,
+    hostname,
     vars: {
       SWEEP_AFTER_SECONDS: '30',
       INGEST_RECORD_FIRST: 'true',
@@ -149,6 +154,7 @@ async function drain() {
  * those that need a credential not stored yet are created disabled.
  */
 async function loadExamples(examples) {
+  const newUrls = new Map()
   const api = adminApi(apiBase, token)
   let { workflows } = await api('GET', '/api/workflows')
   const toCreate = examplesToCreate(examples, workflows, startedAt)
@@ -158,7 +164,8 @@ async function loadExamples(examples) {
     const waiting = []
     for (const example of toCreate) {
       const { definition, missing } = exampleToLoad(example, stored)
-      await api('POST', '/api/workflows', definition)
+      const created = await api('POST', '/api/workflows', definition)
+      newUrls.set(created.id, created.webhookUrl)
       if (missing.length) waiting.push(`${definition.name} (${missing.join(', ')})`)
     }
     console.log(`start: loaded ${toCreate.length} example workflows from examples/`)
@@ -169,7 +176,10 @@ async function loadExamples(examples) {
     }
     ;({ workflows } = await api('GET', '/api/workflows'))
   }
-  return workflows.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+  // D1 keeps each token's hash: a URL is known only from the answer that created it.
+  return workflows
+    .map((w) => ({ ...w, webhookUrl: newUrls.get(w.id) ?? null }))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
 }
 
 function printReady(workflows, tryIt) {
@@ -180,18 +190,24 @@ function printReady(workflows, tryIt) {
     '',
     `  Admin page   ${publicBase}/admin`,
     `  Admin token  ${token}   (kept in .dev.vars)`,
+    reachNote(listen),
     '',
     workflows.length
-      ? '  Workflows and their webhook URLs:'
+      ? '  Workflows and their webhook URLs (each token is shown once, when it is made):'
       : '  No workflows yet: POST one to /api/workflows (see README.md).',
     ...workflows.map(
-      (w) => `    ${w.name}${w.enabled ? '' : ' (disabled)'}\n      ${local(w.webhookUrl)}`,
+      (w) =>
+        `    ${w.name}${w.enabled ? '' : ' (disabled)'}\n      ` +
+        (w.webhookUrl
+          ? local(w.webhookUrl)
+          : `${publicBase}/hooks/${w.id}/<token>  (shown once, when made; rotate the token on its admin page for a new URL)`),
     ),
   ]
   // An example that runs on this machine, offline too, with its sample body, while it is still
   // there and enabled; otherwise the first enabled workflow with an empty body.
-  const example = workflows.find((w) => w.enabled && w.name === tryIt?.definition.name)
-  const target = example ?? workflows.find((w) => w.enabled)
+  const usable = workflows.filter((w) => w.enabled && w.webhookUrl)
+  const example = usable.find((w) => w.name === tryIt?.definition.name)
+  const target = example ?? usable[0]
   if (target) {
     const body = JSON.stringify(example ? tryIt.payload : {}).replaceAll("'", "'\\''")
     lines.push(

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'SIGNATURE_SECRET_MISSING'
   | 'QUEUE_UNAVAILABLE'
   | 'RUN_NOT_RESUMABLE'
+  | 'RUN_ALREADY_RESUMED'
   | 'WORKFLOW_DELETED'
   | 'INTERNAL'
   // a step

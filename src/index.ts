@@ -9,6 +9,7 @@ import { fireDueSchedules } from './schedules/fire-schedules'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
 import { expireMemory } from './store/expire-memory'
 import { pruneRuns } from './store/prune-runs'
+import { upgradeHookTokens } from './store/workflows'
 
 // The code node's allow-list gate, reached by its Dynamic Workers through ctx.exports.
 export { CodeOutboundGate } from './code/outbound-gate'
@@ -36,6 +37,8 @@ export default {
         expireDeliveryKeys(env.DB),
         expireMemory(env.DB),
         pruneRuns(env),
+        // Webhook tokens kept in clear from before migration 0014 are stored hashed.
+        upgradeHookTokens(env.DB),
       ]),
     )
   },

@@ -14,6 +14,7 @@ import { unstable_startWorker } from 'wrangler'
 
 const {
   port,
+  hostname,
   vars = {},
   inspectorPort,
   persistTo,
@@ -36,7 +37,8 @@ const input = {
     Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text', value }]),
   ),
   dev: {
-    server: { hostname: '127.0.0.1', port },
+    // Loopback unless asked: /cdn-cgi/handler/scheduled fires the scheduler for any caller.
+    server: { hostname: hostname ?? '127.0.0.1', port },
     inspector: inspectorPort ? { hostname: '127.0.0.1', port: inspectorPort } : false,
     testScheduled: true,
     watch,

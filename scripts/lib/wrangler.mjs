@@ -12,7 +12,7 @@ export const devServerScript = join(dirname(fileURLToPath(import.meta.url)), 'de
 /**
  * The Worker in `root` served locally as `wrangler dev` would (see dev-server.mjs), with an IPC
  * channel on which it says when it is ready (serverReady in ./server-ready.mjs waits for that).
- * `options`: `{ port, vars, inspectorPort?, persistTo?, config?, logLevel?, envFiles?, watch? }`.
+ * `options`: `{ port, hostname?, vars, inspectorPort?, persistTo?, config?, logLevel?, envFiles?, watch? }`.
  * `detached`: in its own process group, so a Ctrl-C in the terminal reaches only the caller.
  */
 export function startDevServer(root, options, { env = process.env, detached = false } = {}) {

@@ -53,6 +53,8 @@ export const runs = sqliteTable(
     // The run this one replays or resumes (migration 0010); null for a run started otherwise.
     replayOf: text('replay_of'),
     resumedFrom: text('resumed_from'),
+    // The run that resumed this one (migration 0014): set once, by a conditional UPDATE.
+    resumedBy: text('resumed_by'),
     // The run's resume URL key (src/engine/resume-url.ts), set on first use.
     resumeKey: text('resume_key'),
   },
@@ -65,6 +67,13 @@ export const runs = sqliteTable(
     index('runs_unfinished_wake')
       .on(t.wakeAt)
       .where(sql`finished_at is null`),
+    // The runs made from a run (migration 0014). Partial: most runs are neither.
+    index('runs_replay_of')
+      .on(t.replayOf)
+      .where(sql`replay_of is not null`),
+    index('runs_resumed_from')
+      .on(t.resumedFrom)
+      .where(sql`resumed_from is not null`),
   ],
 )
 

@@ -57,3 +57,31 @@ export function rewindToLinkSender(nodes: WorkflowNode[], from: number, lookup: 
   }
   return start
 }
+
+/**
+ * Whether the steps a resume reuses (0 … from-1, recorded under `ran`) still fit another
+ * version's nodes (`next`, the current one): the engine takes a recorded step for the node at
+ * its index, and templates read a step's output by node id, so each of those nodes must keep
+ * its place, id and type. Their config may have changed: what they did then is what is reused.
+ */
+export function fitsVersion(
+  ran: WorkflowNode[],
+  next: WorkflowNode[],
+  from: number,
+): { ok: true } | { ok: false; reason: string } {
+  for (let index = 0; index < from; index++) {
+    const before = ran[index]!
+    const now = next[index]
+    if (now?.id === before.id && now.type === before.type) continue
+    const what = now
+      ? `is now '${now.id}' (${now.type})`
+      : 'is gone (the current version has fewer nodes)'
+    return {
+      ok: false,
+      reason:
+        `step ${index + 1}, node '${before.id}' (${before.type}), which the resume reuses, ${what}: ` +
+        'its recorded output would not fit. Resume on the version the run ran on, or replay it',
+    }
+  }
+  return { ok: true }
+}

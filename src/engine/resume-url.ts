@@ -16,6 +16,26 @@ export async function resumeToken(key: string, runId: string, nodeId: string): P
     .replace(/=+$/, '')
 }
 
+/**
+ * The token of one decision of a wait that offers several (`decisions` on wait-for-webhook): a
+ * MAC of its own, so the approve link cannot be turned into the reject one. The decision's name
+ * follows the 22-character MAC after `_`, where the hook reads which decision a call makes.
+ */
+export async function decisionToken(
+  key: string,
+  runId: string,
+  nodeId: string,
+  decision: string,
+): Promise<string> {
+  const mac = await resumeToken(key, runId, `${nodeId}:decision:${decision}`)
+  return `${mac}_${decision}`
+}
+
+/** The decision a token names (see decisionToken), or undefined for a wait's plain token. */
+export function decisionOf(token: string): string | undefined {
+  return token.length > 23 && token[22] === '_' ? token.slice(23) : undefined
+}
+
 export function resumeUrl(origin: string, call: ResumePath): string {
   return `${origin.replace(/\/+$/, '')}${RESUME_PREFIX}/${call.runId}/${call.nodeId}/${call.token}`
 }

@@ -31,6 +31,20 @@ export type RunRequest = {
     runId: string,
     now: number,
   ) => { write: D1PreparedStatement[]; undo: D1PreparedStatement[] }
+  /**
+   * A write that must win for the run to be created at all (a resume's claim on the run it
+   * resumes), made once the run's id is known. It goes in the batch that records the run, whose
+   * row is written only under `guard`; `release` gives it back when the run cannot be queued.
+   */
+  gate?: (runId: string) => RunGate
+}
+
+export type RunGate = {
+  claim: D1PreparedStatement
+  guard: InsertGuard
+  release: D1PreparedStatement
+  /** Why the run was not started when the claim lost: thrown to the caller. */
+  lost: () => Promise<Error>
 }
 
 export type StartEnv = {
@@ -81,19 +95,23 @@ export async function startRun(env: StartEnv, request: RunRequest): Promise<Star
   }
 
   const rows = request.rows?.(runId, now)
+  const gate = request.gate?.(runId)
   // Where the queue itself is not durable, the run is recorded before it is queued and
   // answered, so the sweeper finds it after a restart; and when that write fails, nothing was
-  // queued. A run with rows of its own is recorded first too: they must be there when it is
-  // claimed.
-  const recordFirst = env.recordFirst === true || rows !== undefined
+  // queued. A run with rows of its own, or a gate, is recorded first too: its rows must be there
+  // when it is claimed, and only the gate's claim decides whether it exists.
+  const recordFirst = env.recordFirst === true || rows !== undefined || gate !== undefined
+  let won = true
   try {
     // Inside the try: a failed write must give the delivery id back too.
-    await recordRun(db, run, { record: recordFirst, rows: rows?.write })
-    await env.RUNS.send(run.message)
+    if (gate) won = await recordGatedRuns(db, gate, [run], rows?.write)
+    else await recordRun(db, run, { record: recordFirst, rows: rows?.write })
+    if (won) await env.RUNS.send(run.message)
   } catch (error) {
     // Not accepted after all: undo what was written, so nothing runs and the sender's retry
     // with the same delivery id gets through.
     const also = [...(rows?.undo ?? [])]
+    if (gate) also.push(gate.release)
     if (dedupeKey) also.push(releaseDeliveryKey(db, request.workflow.id, dedupeKey, runId))
     env.waitUntil(undoRun(db, runId, also).catch(() => undefined))
     throw new AutomateError('QUEUE_UNAVAILABLE', 'The run could not be queued; try again', {
@@ -101,6 +119,7 @@ export async function startRun(env: StartEnv, request: RunRequest): Promise<Star
       cause: error,
     })
   }
+  if (!won) throw await gate!.lost()
   if (!recordFirst) {
     env.waitUntil(
       recordRunLater(db, run).catch((error: unknown) => {

@@ -8,7 +8,7 @@ import { addReferences, emptyReferences, type References } from '../templates/re
 import type { NodeDefinition, ResumeCall } from '../nodes/define-node'
 import type { WorkflowNode } from '../workflow/definition'
 import { runResumeKey } from '../store/resume-state'
-import { resumeToken, resumeUrl } from './resume-url'
+import { decisionToken, resumeToken, resumeUrl } from './resume-url'
 
 /**
  * The template context of a run's steps. Outputs of steps this message runs are kept as they
@@ -99,7 +99,23 @@ export function stepScope(db: D1Database, run: ScopeRun, definitions: Definition
     const key = await resumeKey
     if (!key) throw new Error(`run ${run.runId} has no row to keep its resume key in`)
     const token = await resumeToken(key, run.runId, wait.id)
-    return { url: resumeUrl(origin, { runId: run.runId, nodeId: wait.id, token }), token }
+    const call: ResumeCall = {
+      url: resumeUrl(origin, { runId: run.runId, nodeId: wait.id, token }),
+      token,
+    }
+    const decisions = wait.config?.decisions
+    if (Array.isArray(decisions)) {
+      call.decisionUrls = {}
+      for (const decision of decisions.filter((d): d is string => typeof d === 'string')) {
+        const own = await decisionToken(key, run.runId, wait.id, decision)
+        call.decisionUrls[decision] = resumeUrl(origin, {
+          runId: run.runId,
+          nodeId: wait.id,
+          token: own,
+        })
+      }
+    }
+    return call
   }
   const resumes = new Map<number, Promise<ResumeCall>>()
   const resumeAt = async (index: number) => {
@@ -120,7 +136,11 @@ export function stepScope(db: D1Database, run: ScopeRun, definitions: Definition
         startedAt,
         input: runInput,
       }
-      if (reads[index]!.resumeUrl) info.resumeUrl = (await resumeAt(index)).url
+      if (reads[index]!.resumeUrl) {
+        const resume = await resumeAt(index)
+        info.resumeUrl = resume.url
+        if (resume.decisionUrls) info.decisionUrls = resume.decisionUrls
+      }
       return templateContext({ input, trigger, steps: { ...outputs }, run: info })
     },
     remember(index, output) {
@@ -187,7 +207,7 @@ export function addCodeReferences(refs: References, source: string): References 
   }
   const mentions = source.match(/\bsteps\b/g)?.length ?? 0
   if (mentions > spelled) refs.allSteps = true
-  if (/\bresumeUrl\b/.test(source)) refs.resumeUrl = true
+  if (/\b(?:resumeUrl|decisionUrls)\b/.test(source)) refs.resumeUrl = true
   return refs
 }
 

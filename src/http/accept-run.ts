@@ -9,7 +9,7 @@ import { originOf } from './origin'
 export type Accepted = { runId: string; statusUrl: string; duplicate: boolean }
 
 /** How a run started from another one (a replay, a resume) differs from a delivery. */
-export type AcceptOptions = Pick<RunRequest, 'origin' | 'rows'> & {
+export type AcceptOptions = Pick<RunRequest, 'origin' | 'rows' | 'gate'> & {
   /** When the run is created: now, not when the trigger it copies was received. */
   createdAt?: number
 }

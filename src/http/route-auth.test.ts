@@ -9,9 +9,10 @@ const BASE = 'http://automateos.test'
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /',
-  'POST /hooks/:workflowId/:token',
-  'PUT /hooks/:workflowId/:token',
-  'GET /hooks/:workflowId/:token',
+  // The token in the path, or in X-AutomateOS-Token.
+  'POST /hooks/:workflowId/:token?',
+  'PUT /hooks/:workflowId/:token?',
+  'GET /hooks/:workflowId/:token?',
   'POST /hooks/resume/:runId/:nodeId/:token',
   'PUT /hooks/resume/:runId/:nodeId/:token',
   'GET /hooks/resume/:runId/:nodeId/:token',

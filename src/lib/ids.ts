@@ -55,3 +55,26 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
   ])
   return crypto.subtle.timingSafeEqual(da, db)
 }
+
+/** How a stored token hash begins: a value without it is a token stored in clear (before 0014). */
+export const TOKEN_HASH_PREFIX = 'sha256:'
+
+/**
+ * What D1 keeps of a random token (a webhook token): its SHA-256, so a D1 export cannot start
+ * runs. A plain hash is enough: the tokens are 192 random bits, nothing to brute-force.
+ */
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  const text = btoa(String.fromCharCode(...new Uint8Array(digest)))
+  return TOKEN_HASH_PREFIX + text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+export const isTokenHash = (stored: string) => stored.startsWith(TOKEN_HASH_PREFIX)
+
+/**
+ * Whether `token` is the one `stored` keeps (a hash, or a legacy token in clear), compared in
+ * constant time.
+ */
+export async function tokenMatches(token: string, stored: string): Promise<boolean> {
+  return secretsEqual(isTokenHash(stored) ? await hashToken(token) : token, stored)
+}

@@ -44,7 +44,12 @@ export type NodeContext<Config, Types extends CredentialType = CredentialType> =
 }
 
 /** Where an outside call resumes a waiting node, and the token that call must bring. */
-export type ResumeCall = { url: string; token: string }
+export type ResumeCall = {
+  url: string
+  token: string
+  /** One URL per decision, when the wait offers several (`decisions`). */
+  decisionUrls?: Record<string, string>
+}
 
 export type NodeDefinition<
   Schema extends z.ZodObject = z.ZodObject,

@@ -9,7 +9,10 @@ const windowFloor = (now: number) => runIdFloor(now - INBOX_DAYS * 24 * 3_600_00
 /** Runs that ended badly: failed, or reached the end past failed steps (onError: continue). */
 export const INBOX_STATUSES: ReadonlySet<string> = new Set(['failed', 'completed_with_errors'])
 
+// A resumed run is dealt with (its resume claimed it, migration 0014): the new run stands for it,
+// and shows up here itself if it fails too.
 const UNDISMISSED = `status IN ('failed', 'completed_with_errors') AND id >= ?1
+  AND resumed_by IS NULL
   AND NOT EXISTS (SELECT 1 FROM run_dismissals d WHERE d.run_id = runs.id)`
 
 export type InboxRun = {

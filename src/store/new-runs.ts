@@ -37,17 +37,21 @@ export async function undoRun(db: D1Database, runId: string, also: D1PreparedSta
 
 /**
  * Runs created together, in one batch (one transaction) after `gate.claim`, and only when that
- * claim wins: each row is written under `gate.guard`, which holds only then. True when it won.
+ * claim wins (a schedule's fire time, a resume's claim on the run it resumes): each row is
+ * written under `gate.guard`, which holds only then. True when it won.
  */
 export async function recordGatedRuns(
   db: D1Database,
   gate: { claim: D1PreparedStatement; guard: InsertGuard },
   runs: NewRun[],
+  rows: D1PreparedStatement[] = [],
 ): Promise<boolean> {
   const statements = [gate.claim]
   for (const run of runs) {
     statements.push(...run.blobs, insertRun(db, run.runId, run.start, QUEUED, gate.guard))
   }
+  // Rows the runs must find when claimed: each is written only where its run's row was.
+  statements.push(...rows)
   const [claimed] = await db.batch(statements)
   return (claimed?.results.length ?? 0) > 0
 }

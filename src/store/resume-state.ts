@@ -15,6 +15,8 @@ export type ResumeRow = {
   /** The run's resume key; null when no step ever asked for a resume URL. */
   key: string | null
   state: ResumeState
+  /** The decisions the node offers (its `decisions`), each with a URL of its own; [] for none. */
+  decisions: string[]
 }
 
 /**
@@ -39,19 +41,32 @@ export async function readResumeRow(
   nodeId: string,
   now: number,
 ): Promise<ResumeRow | null> {
-  const [runs, steps] = await db.batch([
+  const [runs, steps, node] = await db.batch([
     db.prepare('SELECT resume_key, waiting, finished_at FROM runs WHERE id = ?1').bind(runId),
     db
       .prepare('SELECT status FROM steps WHERE run_id = ?1 AND node_id = ?2 LIMIT 1')
+      .bind(runId, nodeId),
+    // The node's decisions, from the version the run runs on.
+    db
+      .prepare(
+        `SELECT json_extract(n.value, '$.config.decisions') AS decisions
+         FROM runs r JOIN workflow_versions v
+           ON v.workflow_id = r.workflow_id AND v.version = r.workflow_version,
+           json_each(v.definition, '$.nodes') n
+         WHERE r.id = ?1 AND json_extract(n.value, '$.id') = ?2 LIMIT 1`,
+      )
       .bind(runId, nodeId),
   ])
   const run = runs!.results[0] as Pick<RunRow, 'resume_key' | 'waiting' | 'finished_at'> | undefined
   if (!run) return null
   const step = steps!.results[0] as { status: string } | undefined
   const waiting = run.waiting === null ? null : (JSON.parse(run.waiting) as Waiting)
+  const listed = (node!.results[0] as { decisions: string | null } | undefined)?.decisions
+  const decisions = listed ? (JSON.parse(listed) as unknown) : []
   return {
     key: run.resume_key,
     state: resumeState(nodeId, waiting, step?.status, run.finished_at !== null, now),
+    decisions: Array.isArray(decisions) ? decisions.filter((d) => typeof d === 'string') : [],
   }
 }
 

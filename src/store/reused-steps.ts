@@ -25,6 +25,10 @@ export async function selectStepBlobRefs(db: D1Database, runId: string, before: 
   return [...refs]
 }
 
+// Written after the new run's row, in its batch: a resume whose claim lost (claimResume) has no
+// row, and then no copy is written either.
+const toExists = (param: string) => `EXISTS (SELECT 1 FROM runs WHERE id = ${param})`
+
 export type ReusedSteps = { write: D1PreparedStatement[]; undo: D1PreparedStatement[] }
 
 /**
@@ -48,9 +52,10 @@ export function reuseSteps(
     write.push(
       db
         .prepare(
-          'INSERT INTO blobs (id, seq, data, created_at) SELECT ?1, seq, data, ?3 FROM blobs WHERE id = ?2',
+          `INSERT INTO blobs (id, seq, data, created_at) SELECT ?1, seq, data, ?3 FROM blobs
+           WHERE id = ?2 AND ${toExists('?4')}`,
         )
-        .bind(id, ref.slice(REF_PREFIX.length), now),
+        .bind(id, ref.slice(REF_PREFIX.length), now, to),
     )
   }
   // One statement for every step: a column holding a blob reference gets the copy's, looked up
@@ -65,7 +70,7 @@ export function reuseSteps(
          SELECT ?1, step_index, node_id, node_type, node_name, status, ${swap('input')},
            ${swap('output')}, error, attempts, started_at, finished_at, duration_ms,
            ${swap('config')}, coalesce(reused_from, ?2)
-         FROM steps WHERE run_id = ?2 AND step_index < ?3`,
+         FROM steps WHERE run_id = ?2 AND step_index < ?3 AND ${toExists('?1')}`,
       )
       .bind(to, from.runId, before, JSON.stringify(renamed)),
   )

@@ -39,6 +39,7 @@ export type RunRow = {
   waiting: string | null
   replay_of: string | null
   resumed_from: string | null
+  resumed_by: string | null
   resume_key: string | null
 }
 
@@ -319,6 +320,37 @@ export async function deliverToWaitingRun(
     .bind(runId, callKey, encoded.text, now)
   const results = await db.batch([...encoded.statements, deliver])
   return results[encoded.statements.length]!.results.length > 0
+}
+
+/**
+ * A resume's claim on the run it resumes: the one write that decides, of two resume requests
+ * racing, which one makes a run. Only a run that ended badly and that nothing resumed yet;
+ * returns a row when this claim won. `resumeGuard` lets the new run's row be written only then.
+ */
+export function claimResume(db: D1Database, runId: string, resumedBy: string) {
+  return db
+    .prepare(
+      `UPDATE runs SET resumed_by = ?2
+       WHERE id = ?1 AND resumed_by IS NULL AND status IN ('failed', 'completed_with_errors')
+       RETURNING id`,
+    )
+    .bind(runId, resumedBy)
+}
+
+/**
+ * The new run's row (?1 is its id) is written only when its claim on `resumedRunId` won, in the
+ * same batch (see claimResume).
+ */
+export const resumeGuard = (resumedRunId: string): InsertGuard => ({
+  sql: '(SELECT resumed_by FROM runs WHERE id = ?16) = ?1',
+  params: [resumedRunId],
+})
+
+/** Gives the claim back when the new run could not be queued after all. */
+export function releaseResume(db: D1Database, runId: string, resumedBy: string) {
+  return db
+    .prepare('UPDATE runs SET resumed_by = NULL WHERE id = ?1 AND resumed_by = ?2')
+    .bind(runId, resumedBy)
 }
 
 /** Undoes the ingest path's record of a run that could not be queued after all. */

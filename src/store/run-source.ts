@@ -15,6 +15,8 @@ export type RunSource = {
   workflowId: string
   workflowVersion: number
   status: string
+  /** The run that resumed this one; null while none did. */
+  resumedBy: string | null
   triggerText: string
   /** The input column: inline JSON or a blob reference. */
   inputText: string | null
@@ -23,14 +25,16 @@ export type RunSource = {
   currentVersion: number | null
   /** The nodes of the version the run ran on; null when that version is missing. */
   nodes: WorkflowNode[] | null
+  /** The nodes of the workflow's current version; null once the workflow was deleted. */
+  currentNodes: WorkflowNode[] | null
 }
 
 /** The run and what starting a copy of it needs, in one round trip; undefined when unknown. */
 export async function readRunSource(db: D1Database, id: string): Promise<RunSource | undefined> {
-  const [runs, steps, workflow, version] = await db.batch([
+  const [runs, steps, workflow, version, current] = await db.batch([
     db
       .prepare(
-        `SELECT workflow_id, workflow_version, status, trigger, input FROM runs WHERE id = ?`,
+        `SELECT workflow_id, workflow_version, status, resumed_by, trigger, input FROM runs WHERE id = ?`,
       )
       .bind(id),
     db
@@ -51,8 +55,18 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
          WHERE r.id = ?`,
       )
       .bind(id),
+    db
+      .prepare(
+        `SELECT json_extract(v.definition, '$.nodes') AS nodes FROM workflow_versions v
+         JOIN workflows w ON v.workflow_id = w.id AND v.version = w.version
+         JOIN runs r ON w.id = r.workflow_id WHERE r.id = ?`,
+      )
+      .bind(id),
   ])
-  type Row = Pick<RunRow, 'workflow_id' | 'workflow_version' | 'status' | 'trigger' | 'input'>
+  type Row = Pick<
+    RunRow,
+    'workflow_id' | 'workflow_version' | 'status' | 'resumed_by' | 'trigger' | 'input'
+  >
   const row = (runs!.results as Row[])[0]
   if (!row) return undefined
   return {
@@ -60,6 +74,7 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
     workflowId: row.workflow_id,
     workflowVersion: row.workflow_version,
     status: row.status,
+    resumedBy: row.resumed_by,
     triggerText: row.trigger,
     inputText: row.input,
     steps: (steps!.results as { step_index: number; status: string; has_error: number }[]).map(
@@ -67,9 +82,19 @@ export async function readRunSource(db: D1Database, id: string): Promise<RunSour
     ),
     currentVersion: (workflow!.results as { version: number }[])[0]?.version ?? null,
     nodes: nodesOf((version!.results as { nodes: string }[])[0]?.nodes),
+    currentNodes: nodesOf((current!.results as { nodes: string }[])[0]?.nodes),
   }
 }
 
 function nodesOf(text: string | undefined): WorkflowNode[] | null {
   return text === undefined ? null : (JSON.parse(text) as WorkflowNode[])
+}
+
+/** Who resumed a run: read when a resume lost its claim to another one. */
+export async function readResumedBy(db: D1Database, id: string): Promise<string | null> {
+  const row = await db
+    .prepare('SELECT resumed_by FROM runs WHERE id = ?')
+    .bind(id)
+    .first<Pick<RunRow, 'resumed_by'>>()
+  return row?.resumed_by ?? null
 }

@@ -78,10 +78,24 @@ export async function listRuns(
   }
 }
 
+/** Runs made from one run that its record lists, oldest first; a page never lists more. */
+export const MAX_COPIES_LISTED = 100
+
+type CopyRow = Pick<RunRow, 'id' | 'status' | 'created_at'> & { kind: 'resume' | 'replay' }
+
 export async function getRun(db: D1Database, id: string) {
-  const [runResult, stepsResult] = await db.batch([
+  const [runResult, stepsResult, copiesResult] = await db.batch([
     db.prepare('SELECT * FROM runs WHERE id = ?').bind(id),
     selectSteps(db, id),
+    // Each half reads its own partial index (migration 0014).
+    db
+      .prepare(
+        `SELECT id, status, created_at, 'resume' AS kind FROM runs WHERE resumed_from = ?1
+         UNION ALL
+         SELECT id, status, created_at, 'replay' AS kind FROM runs WHERE replay_of = ?1
+         ORDER BY id LIMIT ${MAX_COPIES_LISTED}`,
+      )
+      .bind(id),
   ])
   const row = (runResult!.results as RunRow[])[0]
   if (!row) return undefined
@@ -119,6 +133,13 @@ export async function getRun(db: D1Database, id: string) {
     finishedAt: iso(row.finished_at),
     replayOf: row.replay_of ?? null,
     resumedFrom: row.resumed_from ?? null,
+    resumedBy: row.resumed_by ?? null,
+    copies: (copiesResult!.results as CopyRow[]).map((copy) => ({
+      id: copy.id,
+      kind: copy.kind,
+      status: copy.status,
+      createdAt: iso(copy.created_at),
+    })),
     // A node waiting for a delayed retry (no consumer holds the run) has no step yet: say
     // which, and until when.
     ...(row.pending_retry && !((row.lease_until ?? 0) > Date.now())

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { workflowVersions, workflows } from '../db/schema'
-import { randomToken } from '../lib/ids'
+import { TOKEN_HASH_PREFIX, hashToken, randomToken } from '../lib/ids'
 import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
 import { clearMemory } from './memory-keys'
@@ -9,7 +9,10 @@ import { syncSchedule } from './schedules'
 export type StoredWorkflow = WorkflowDefinition & {
   id: string
   version: number
-  hookToken: string
+  /** What D1 keeps of the webhook token: its hash (or, before migration 0014, the token). */
+  hookTokenHash: string
+  /** The webhook token itself: only on the answer that created or rotated it, never stored. */
+  hookToken?: string
   createdAt: number
   updatedAt: number
 }
@@ -27,7 +30,7 @@ function toStored(row: WorkflowRow, definition: string): StoredWorkflow {
     ...(JSON.parse(definition) as WorkflowDefinition),
     id: row.id,
     version: row.version,
-    hookToken: row.hookToken,
+    hookTokenHash: row.hookToken,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
@@ -39,11 +42,12 @@ export async function createWorkflow(
 ): Promise<StoredWorkflow> {
   const db = database(d1)
   const now = Date.now()
+  const hookToken = randomToken(24)
   const row: WorkflowRow = {
     id: `wf_${randomToken(12)}`,
     name: definition.name,
     enabled: definition.enabled,
-    hookToken: randomToken(24),
+    hookToken: await hashToken(hookToken),
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -56,7 +60,7 @@ export async function createWorkflow(
       .values({ workflowId: row.id, version: 1, definition: text, createdAt: now }),
     syncSchedule(db, row.id, definition, now),
   ])
-  return toStored(row, text)
+  return { ...toStored(row, text), hookToken }
 }
 
 /** A new immutable version; runs already started keep the version they began with. */
@@ -105,15 +109,49 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
   return result.length > 0
 }
 
-/** A new webhook token; the old URL stops working with this write. Not a new version. */
-export async function rotateHookToken(d1: D1Database, id: string) {
+/**
+ * A new webhook token, returned this once (D1 keeps its hash); the old URL stops working with
+ * this write. Not a new version.
+ */
+export async function rotateHookToken(
+  d1: D1Database,
+  id: string,
+): Promise<StoredWorkflow | undefined> {
   const db = database(d1)
+  const hookToken = randomToken(24)
   const [row] = await db
     .update(workflows)
-    .set({ hookToken: randomToken(24), updatedAt: Date.now() })
+    .set({ hookToken: await hashToken(hookToken), updatedAt: Date.now() })
     .where(eq(workflows.id, id))
     .returning({ id: workflows.id })
-  return row ? getWorkflow(d1, id) : undefined
+  const workflow = row ? await getWorkflow(d1, id) : undefined
+  return workflow && { ...workflow, hookToken }
+}
+
+/**
+ * Stores hashed a webhook token kept in clear from before migration 0014 (SQLite cannot hash):
+ * the one just used (`clear`), or, without it, up to `limit` of them (the cron's pass). Only
+ * while the row still holds that token: a rotation in between wins.
+ */
+export async function upgradeHookTokens(d1: D1Database, only?: { id: string; clear: string }) {
+  const rows = only
+    ? [{ id: only.id, hook_token: only.clear }]
+    : (
+        await d1
+          .prepare(`SELECT id, hook_token FROM workflows WHERE hook_token NOT LIKE ? LIMIT 100`)
+          .bind(`${TOKEN_HASH_PREFIX}%`)
+          .all<{ id: string; hook_token: string }>()
+      ).results
+  if (rows.length === 0) return 0
+  const updates = await Promise.all(
+    rows.map(async (row) =>
+      d1
+        .prepare('UPDATE workflows SET hook_token = ?3 WHERE id = ?1 AND hook_token = ?2')
+        .bind(row.id, row.hook_token, await hashToken(row.hook_token)),
+    ),
+  )
+  const results = await d1.batch(updates)
+  return results.reduce((n, r) => n + r.meta.changes, 0)
 }
 
 export async function getWorkflow(d1: D1Database, id: string): Promise<StoredWorkflow | undefined> {

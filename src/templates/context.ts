@@ -19,6 +19,11 @@ export type RunInfo = {
    * filled in for a step whose templates read it.
    */
   resumeUrl?: string
+  /**
+   * That wait's URL per decision, when it offers several (`decisions`): each with a token of its
+   * own, so holding one link gives no other answer.
+   */
+  decisionUrls?: Record<string, string>
 }
 
 /**

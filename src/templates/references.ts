@@ -85,8 +85,9 @@ function walkPath(path: AstNode, atRoot: boolean, refs: References) {
   } else {
     if (first === 1) walk(head, atRoot, refs) // a lone `$$` still means "everything"
     const field = steps[first + 1]
-    if (root && name?.type === 'name' && name.value === 'run' && field?.value === 'resumeUrl')
-      refs.resumeUrl = true
+    // run.decisionUrls are the same wait's URLs, one per decision: the same key makes them.
+    const url = field?.value === 'resumeUrl' || field?.value === 'decisionUrls'
+    if (root && name?.type === 'name' && name.value === 'run' && url) refs.resumeUrl = true
     steps.slice(first).forEach((step, i) => walk(step, i === 0 && root, refs))
   }
   for (const [key, child] of Object.entries(path)) {

@@ -14,6 +14,7 @@ import {
 } from '../../../test/helpers'
 import { holdingQueue, seedRun, startMessage, storeWorkflow } from '../../../test/engine-fixtures'
 import { runWorkflow } from '../../engine/run-workflow'
+import { listInbox } from '../../store/inbox'
 import { DAY_MS, pruneRuns } from '../../store/prune-runs'
 
 type Started = { runId: string; statusUrl: string }
@@ -145,8 +146,143 @@ describe('POST /api/runs/:id/resume', () => {
       expect(none).toBeNull()
       expect(copy).toEqual(original)
     }
-    // The old run is as it was.
-    expect(await getRun(failed.id)).toEqual(failed)
+    // The old run is as it was, and names the run that resumed it.
+    expect(failed.resumedBy).toBeNull()
+    expect(failed.copies).toEqual([])
+    expect(await getRun(failed.id)).toEqual({
+      ...failed,
+      resumedBy: resumed.id,
+      copies: [
+        { id: resumed.id, kind: 'resume', status: 'succeeded', createdAt: resumed.createdAt },
+      ],
+    })
+  })
+
+  it('resumes a run once: a second resume answers 409 naming the first, a replay still runs', async () => {
+    const { upstream, workflow } = await orderWorkflow()
+    await upstream.program([
+      { method: 'GET', path: '/orders/7', responses: [{ body: { id: 7, total: 120 } }] },
+      { method: 'POST', path: '/charge', responses: [{ status: 402, body: {} }] },
+    ])
+    const failed = await startByHand(workflow.id, { orderId: 7 })
+    expect(failed.status).toBe('failed')
+    const inbox = async () => (await listInbox(env.DB)).runs.map((r) => r.id)
+    expect(await inbox()).toContain(failed.id)
+
+    const resumed = await startAndWait(`/api/runs/${failed.id}/resume`)
+    expect(resumed.status).toBe('failed')
+    const charges = async () =>
+      (await upstream.received()).requests.filter((r) => r.path === '/charge').length
+    expect(await charges()).toBe(2)
+    // The resume through the API takes the old run out of the inbox; the new failed run is in it.
+    expect(await inbox()).not.toContain(failed.id)
+    expect(await inbox()).toContain(resumed.id)
+
+    const again = await post(`/api/runs/${failed.id}/resume`)
+    expect(again.response.status).toBe(409)
+    expect(again.body.error).toEqual({
+      code: 'RUN_ALREADY_RESUMED',
+      message:
+        `Run ${failed.id} was resumed already, by run ${resumed.id}: resuming it again would run ` +
+        `its failed step and every later one a second time. Follow run ${resumed.id} (resume ` +
+        'that one if it failed), or replay this run to run it all again on purpose',
+      details: { resumedBy: resumed.id },
+    })
+    expect(await charges()).toBe(2)
+    expect(
+      await env.DB.prepare('SELECT count(*) AS n FROM runs WHERE resumed_from = ?')
+        .bind(failed.id)
+        .first('n'),
+    ).toBe(1)
+
+    // A replay is a deliberate run of everything again: still allowed, and listed.
+    const replayed = await startAndWait(`/api/runs/${failed.id}/replay`)
+    expect(replayed.replayOf).toBe(failed.id)
+    const old = await getRun(failed.id)
+    expect(old.resumedBy).toBe(resumed.id)
+    expect(old.copies).toEqual([
+      { id: resumed.id, kind: 'resume', status: 'failed', createdAt: resumed.createdAt },
+      { id: replayed.id, kind: 'replay', status: replayed.status, createdAt: replayed.createdAt },
+    ])
+  })
+
+  it('makes one run of two resumes racing each other: the claim is one conditional UPDATE', async () => {
+    const { workflow } = await orderWorkflow()
+    const failed = await startByHand(workflow.id, { orderId: 7 })
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => post(`/api/runs/${failed.id}/resume`)),
+    )
+    const statuses = answers.map((a) => a.response.status).sort()
+    expect(statuses).toEqual([202, 409, 409, 409])
+    const winner = answers.find((a) => a.response.status === 202)!.body.runId as string
+    for (const lost of answers.filter((a) => a.response.status === 409)) {
+      expect(lost.body.error.code).toBe('RUN_ALREADY_RESUMED')
+      expect(lost.body.error.details).toEqual({ resumedBy: winner })
+    }
+    await waitForRun(winner)
+    const rows = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM runs WHERE resumed_from = ?1) AS runs,
+         (SELECT resumed_by FROM runs WHERE id = ?1) AS resumedBy,
+         (SELECT count(*) FROM steps WHERE run_id NOT IN (SELECT id FROM runs)) AS orphanSteps`,
+    )
+      .bind(failed.id)
+      .first()
+    expect(rows).toEqual({ runs: 1, resumedBy: winner, orphanSteps: 0 })
+  })
+
+  it('runs the rest on the current version with ?version=current, when the reused steps still fit', async () => {
+    const { upstream, workflow } = await orderWorkflow()
+    const failed = await startByHand(workflow.id, { orderId: 7 })
+    const definition = (await (await admin(`/api/workflows/${workflow.id}`)).json()) as {
+      nodes: { id: string; type: string; config: Record<string, unknown> }[]
+    } & Record<string, unknown>
+    const { id: _, version: __, webhookUrl: ___, createdAt: _c, updatedAt: _u, ...v1 } = definition
+    // Version 2 fixes what comes after the failed step: the team is told differently.
+    const nodes = v1.nodes.map((n) =>
+      n.id === 'notify' ? { ...n, config: { ...n.config, url: upstream.url('/notify-v2') } } : n,
+    )
+    expect(
+      (await admin(`/api/workflows/${workflow.id}`, { method: 'PUT', json: { ...v1, nodes } }))
+        .status,
+    ).toBe(200)
+
+    const resumed = await startAndWait(`/api/runs/${failed.id}/resume?version=current`)
+    expect(resumed.status).toBe('succeeded')
+    expect(resumed.workflowVersion).toBe(2)
+    expect(resumed.steps.map((s) => s.reusedFrom)).toEqual([failed.id, failed.id, null, null])
+    const paths = (await upstream.received()).requests.map((r) => r.path)
+    expect(paths.slice(-2)).toEqual(['/charge', '/notify-v2'])
+  })
+
+  it('refuses ?version=current when a reused step no longer fits the current version', async () => {
+    const { workflow } = await orderWorkflow()
+    const failed = await startByHand(workflow.id, { orderId: 7 })
+    const definition = (await (await admin(`/api/workflows/${workflow.id}`)).json()) as {
+      nodes: { id: string }[]
+    } & Record<string, unknown>
+    const { id: _, version: __, webhookUrl: ___, createdAt: _c, updatedAt: _u, ...v1 } = definition
+    // A node put first moves every reused step's node one place down.
+    const nodes = [{ id: 'audit', type: 'transform', config: { expression: '$' } }, ...v1.nodes]
+    const put = await admin(`/api/workflows/${workflow.id}`, {
+      method: 'PUT',
+      json: { ...v1, nodes },
+    })
+    expect(put.status).toBe(200)
+
+    const refused = await post(`/api/runs/${failed.id}/resume?version=current`)
+    expect(refused.response.status).toBe(409)
+    expect(refused.body.error).toEqual({
+      code: 'RUN_NOT_RESUMABLE',
+      message:
+        `Run ${failed.id} cannot be resumed on version 2: step 1, node 'order' (http-request), ` +
+        "which the resume reuses, is now 'audit' (transform): its recorded output would not " +
+        'fit. Resume on the version the run ran on, or replay it',
+      details: { status: 'failed', version: 2 },
+    })
+    // Nothing was claimed: the default resume (on version 1, as it ran) still works.
+    expect((await getRun(failed.id)).resumedBy).toBeNull()
+    const resumed = await startAndWait(`/api/runs/${failed.id}/resume`)
+    expect(resumed.workflowVersion).toBe(1)
   })
 
   it('names the run whose node ran when a resumed run is resumed again', async () => {
@@ -380,6 +516,8 @@ describe('POST /api/runs/:id/resume', () => {
       .bind(workflow.id)
       .first()
     expect(counts).toEqual({ runs: 1, orphanSteps: 0 })
+    // The claim was given back with the run: the run can be resumed once the queue is back.
+    expect((await getRun(failed.id)).resumedBy).toBeNull()
 
     expect((await admin(`/api/workflows/${workflow.id}`, { method: 'DELETE' })).status).toBe(204)
     for (const action of ['resume', 'replay', 'replay?version=original']) {

@@ -3,12 +3,13 @@ import type { Context } from 'hono'
 import type { Env } from '../../env'
 import { AutomateError } from '../../errors'
 import type { RunOrigin, TriggerInfo } from '../../store/run-model'
-import { resumePoint, rewindToLinkSender } from '../../engine/resume-point'
+import { fitsVersion, resumePoint, rewindToLinkSender } from '../../engine/resume-point'
 import { findNode } from '../../nodes/registry'
 import { decodePayload } from '../../store/payloads'
 import { retentionDays } from '../../store/prune-runs'
 import { reuseSteps, selectStepBlobRefs } from '../../store/reused-steps'
-import { readRunSource, type RunSource } from '../../store/run-source'
+import { claimResume, releaseResume, resumeGuard } from '../../store/run-row'
+import { readResumedBy, readRunSource, type RunSource } from '../../store/run-source'
 import { acceptRun, acceptedResponse, acceptedSchema, type AcceptOptions } from '../accept-run'
 import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 import { runNotFound } from './runs-api'
@@ -59,17 +60,30 @@ const resume = apiRoute({
   path: '/{id}/resume',
   summary: 'Resume a failed run from its first failed step',
   description:
-    'A new run on the same workflow version as the old one, with its trigger and input. The ' +
-    "steps before the old run's first failed step are copied from its record (each shows " +
-    '`reusedFrom`, the run whose node ran) and their nodes are not called again; the failed ' +
-    'step and every later one run. Only a `failed` or `completed_with_errors` run can be ' +
-    'resumed. The new run shows `resumedFrom`.',
-  request: { params: idParam },
+    "A new run with the old run's trigger and input, on the version the old run ran on, or " +
+    "with `?version=current` on the workflow's current version (the usual reason to resume is " +
+    "that the workflow was fixed). The steps before the old run's first failed step are copied " +
+    'from its record (each shows `reusedFrom`, the run whose node ran) and their nodes are not ' +
+    'called again; the failed step and every later one run. Only a `failed` or ' +
+    '`completed_with_errors` run can be resumed, and only once: the old run shows `resumedBy` ' +
+    'and leaves the inbox, and a second resume answers 409 `RUN_ALREADY_RESUMED` (a replay ' +
+    'stays possible). The new run shows `resumedFrom`.',
+  request: {
+    params: idParam,
+    query: z.object({
+      version: z.enum(['original', 'current']).default('original').meta({
+        description:
+          'the workflow version the rest runs on: original (default, the one the run ran on) or current',
+      }),
+    }),
+  },
   responses: {
     202: jsonResponse('Queued', acceptedSchema),
     404: notFound,
     409: errorResponse(
-      'The run has not ended badly (RUN_NOT_RESUMABLE, with details.status), or its workflow was deleted',
+      'Resumed already (RUN_ALREADY_RESUMED, with details.resumedBy), not ended badly ' +
+        '(RUN_NOT_RESUMABLE, with details.status), its reused steps do not fit the current ' +
+        'version (RUN_NOT_RESUMABLE), or its workflow was deleted',
     ),
   },
 })
@@ -77,6 +91,7 @@ runCopiesApi.openapi(resume, async (c) => {
   const { id } = c.req.valid('param')
   const source = await readSource(c, id)
   requireVersion(source)
+  if (source.resumedBy) throw alreadyResumed(source.id, source.resumedBy)
   const nodes = source.nodes ?? []
   const point = resumePoint(source, source.steps, nodes.length)
   if (!point.ok) {
@@ -86,17 +101,57 @@ runCopiesApi.openapi(resume, async (c) => {
     })
   }
   const from = rewindToLinkSender(nodes, point.from, findNode)
+  const current = c.req.valid('query').version === 'current'
+  const version = current ? source.currentVersion! : source.workflowVersion
+  if (version !== source.workflowVersion) {
+    const fits = fitsVersion(nodes, source.currentNodes ?? [], from)
+    if (!fits.ok) {
+      throw new AutomateError(
+        'RUN_NOT_RESUMABLE',
+        `Run ${source.id} cannot be resumed on version ${version}: ${fits.reason}`,
+        { status: 409, details: { status: source.status, version } },
+      )
+    }
+  }
   const db = c.env.DB
   const blobRefs = await selectStepBlobRefs(db, source.id, from)
   const accepted = await startCopy(
     c,
     source,
-    source.workflowVersion,
+    version,
     { resumedFrom: source.id },
-    (runId, now) => reuseSteps(db, { runId: source.id, blobRefs }, runId, from, now),
+    {
+      rows: (runId, now) => reuseSteps(db, { runId: source.id, blobRefs }, runId, from, now),
+      // Two resumes racing: one claim wins in D1, the other writes nothing and answers 409.
+      gate: (runId) => ({
+        claim: claimResume(db, source.id, runId),
+        guard: resumeGuard(source.id),
+        release: releaseResume(db, source.id, runId),
+        lost: async () => {
+          const by = await readResumedBy(db, source.id)
+          return by
+            ? alreadyResumed(source.id, by)
+            : new AutomateError('RUN_NOT_RESUMABLE', `Run ${source.id} cannot be resumed now`, {
+                status: 409,
+                details: { status: source.status },
+              })
+        },
+      }),
+    },
   )
   return acceptedResponse(c, accepted)
 })
+
+/** A run is resumed once: a second resume would run its failed step and the rest again. */
+function alreadyResumed(runId: string, resumedBy: string) {
+  return new AutomateError(
+    'RUN_ALREADY_RESUMED',
+    `Run ${runId} was resumed already, by run ${resumedBy}: resuming it again would run its ` +
+      `failed step and every later one a second time. Follow run ${resumedBy} (resume that one ` +
+      'if it failed), or replay this run to run it all again on purpose',
+    { status: 409, details: { resumedBy } },
+  )
+}
 
 /** The run to copy; 404 when unknown, 409 when its workflow is gone. */
 async function readSource(c: Context<{ Bindings: Env }>, id: string) {
@@ -128,10 +183,10 @@ async function startCopy(
   source: RunSource,
   version: number,
   origin: RunOrigin,
-  rows?: AcceptOptions['rows'],
+  options: Pick<AcceptOptions, 'rows' | 'gate'> = {},
 ) {
   const input = await decodePayload(c.env.DB, source.inputText)
   const trigger = JSON.parse(source.triggerText) as TriggerInfo
   const workflow = { id: source.workflowId, version }
-  return acceptRun(c, workflow, input, trigger, { createdAt: Date.now(), origin, rows })
+  return acceptRun(c, workflow, input, trigger, { createdAt: Date.now(), origin, ...options })
 }

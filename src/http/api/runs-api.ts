@@ -84,6 +84,20 @@ export const runSchema = z
       })
       .optional()
       .meta({ description: 'a step that paused the run (delay, wait for a call)' }),
+    resumedBy: z.string().nullable().meta({
+      description:
+        'the run that resumed this one: a run is resumed once (a second resume answers 409 RUN_ALREADY_RESUMED)',
+    }),
+    copies: z
+      .array(
+        z.object({
+          id: z.string(),
+          kind: z.enum(['resume', 'replay']),
+          status: z.enum(RUN_STATUSES),
+          createdAt: z.iso.datetime(),
+        }),
+      )
+      .meta({ description: 'the runs made from this one by a resume or a replay, oldest first' }),
     steps: z.array(stepSchema),
   })
   .meta({ id: 'Run' })

@@ -21,10 +21,11 @@ import { originOf } from '../origin'
 export const workflowsApi = apiRouter()
 
 export function publicWorkflow(workflow: StoredWorkflow, origin: string) {
-  const { hookToken, createdAt, updatedAt, ...definition } = workflow
+  const { hookToken, hookTokenHash: _, createdAt, updatedAt, ...definition } = workflow
   return {
     ...definition,
-    webhookUrl: `${origin}/hooks/${workflow.id}/${hookToken}`,
+    // D1 keeps the token's hash: the URL is known only to the answer that made the token.
+    webhookUrl: hookToken === undefined ? null : `${origin}/hooks/${workflow.id}/${hookToken}`,
     createdAt: new Date(createdAt).toISOString(),
     updatedAt: new Date(updatedAt).toISOString(),
   }
@@ -35,7 +36,16 @@ export const storedWorkflowSchema = workflowSchema
   .safeExtend({
     id: z.string().meta({ example: 'wf_tKUia42gbwjbGGeG' }),
     version: z.number().int().min(1).meta({ description: 'a new one on every PUT' }),
-    webhookUrl: z.url().meta({ description: 'POST here to start a run; the token is the auth' }),
+    webhookUrl: z
+      .url()
+      .nullable()
+      .meta({
+        description:
+          'POST here to start a run; the token is the auth. Shown only by the answer that creates ' +
+          'the workflow or rotates its token (D1 keeps a hash of it): null on every other answer. ' +
+          'A sender that can set headers may POST to /hooks/{id} with the token in ' +
+          'X-AutomateOS-Token instead',
+      }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -3,7 +3,6 @@ import type { Env } from '../../env'
 import { AutomateError } from '../../errors'
 import type { TriggerInfo } from '../../store/run-model'
 import { INGEST_LIMITS, evaluateExpression } from '../../lib/jsonata'
-import { secretsEqual } from '../../lib/ids'
 import { lookupWorkflow } from '../../store/workflow-cache'
 import type { WebhookTrigger } from '../../workflow/trigger'
 import { acceptRun, acceptedResponse } from '../accept-run'
@@ -17,6 +16,7 @@ import { logEvent } from '../../lib/log-event'
 import { markNotionVerified } from '../../store/notion-verifications'
 import { githubFormPayload, handshakeAnswer, slackEventId } from './sender-protocols'
 import { acceptNotionVerification, notionVerificationToken } from './notion-handshake'
+import { deliveredToken, hookTokenMatches } from './hook-token'
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024
 const MAX_KEY_LENGTH = 256
@@ -31,15 +31,17 @@ export function unknownHook(c: Context) {
   return c.json(errorBody('NOT_FOUND', 'No enabled workflow answers at this URL'), 404)
 }
 
-hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token', async (c) => {
-  const { workflowId, token } = c.req.param()
+hooks.on(['POST', 'PUT', 'GET'], '/:workflowId/:token?', async (c) => {
+  const { workflowId } = c.req.param()
+  // The token in the path, or for a sender that can set headers, in X-AutomateOS-Token.
+  const token = deliveredToken(c, c.req.param('token'))
   const workflow = await lookupWorkflow(c.env.DB, workflowId)
   // One answer for unknown, disabled and wrong token: a URL guesser learns nothing.
   if (
     !workflow ||
     !workflow.enabled ||
     workflow.trigger.type !== 'webhook' ||
-    !(await secretsEqual(token, workflow.hookToken))
+    !(await hookTokenMatches(c, workflow, token))
   ) {
     return unknownHook(c)
   }

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { Env } from '../../env'
-import { resumeToken } from '../../engine/resume-url'
+import { decisionOf, decisionToken, resumeToken } from '../../engine/resume-url'
 import { wakeRun } from '../../engine/wake-run'
 import { secretsEqual } from '../../lib/ids'
 import { readResumeRow, type ResumeState } from '../../store/resume-state'
@@ -22,11 +22,23 @@ export const resumeHooks = new Hono<{ Bindings: Env }>()
 resumeHooks.on(['POST', 'PUT', 'GET'], '/:runId/:nodeId/:token', async (c) => {
   const { runId, nodeId, token } = c.req.param()
   const row = await readResumeRow(c.env.DB, runId, nodeId, Date.now())
+  // A wait that offers decisions answers only their own URLs, each naming its decision: the
+  // approve link cannot be edited into a reject. One without answers only its plain URL.
+  const decision = decisionOf(token)
+  const offered = row ? row.decisions : []
+  const fits = offered.length ? decision !== undefined && offered.includes(decision) : !decision
   // The same answer as any unknown hook for an unknown run, node or wrong token: nothing to learn.
-  const expected = row?.key ? await resumeToken(row.key, runId, nodeId) : randomExpected()
-  if (!(await secretsEqual(token, expected)) || !row?.key) {
+  const expected =
+    row?.key && fits
+      ? decision
+        ? await decisionToken(row.key, runId, nodeId, decision)
+        : await resumeToken(row.key, runId, nodeId)
+      : randomExpected()
+  if (!(await secretsEqual(token, expected)) || !row?.key || !fits) {
     return unknownHook(c)
   }
+  // The wait itself knows one key, whichever decision the call makes.
+  const callKey = decision ? await resumeToken(row.key, runId, nodeId) : token
   c.header('Cache-Control', 'no-store')
   if (row.state.kind !== 'waiting') return refused(c, row.state)
 
@@ -37,13 +49,14 @@ resumeHooks.on(['POST', 'PUT', 'GET'], '/:runId/:nodeId/:token', async (c) => {
   const raw = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES)
   const body = await parseWebhookBody(c.req.raw, raw)
   const value = {
+    ...(decision ? { decision } : {}),
     body,
     query,
     method: c.req.method,
     contentType: c.req.header('content-type') ?? null,
     receivedAt: new Date().toISOString(),
   }
-  if (await wakeRun({ DB: c.env.DB, RUNS: c.env.RUNS }, { runId, callKey: token, value })) {
+  if (await wakeRun({ DB: c.env.DB, RUNS: c.env.RUNS }, { runId, callKey, value })) {
     if (prefersHtml(c))
       return messagePage(c, 'Answer sent', 'The workflow goes on. You can close this page.')
     return c.json(

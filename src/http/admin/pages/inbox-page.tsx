@@ -72,7 +72,7 @@ export function InboxPage({ runs, labels, nextCursor, cursor, notice }: InboxPag
                       fields={{ from: 'inbox' }}
                       primary
                     >
-                      Resume
+                      Resume on v{run.workflowVersion}
                     </PostButton>
                   ) : null}
                   <PostButton

@@ -67,7 +67,7 @@ describe('replay and resume on the admin page', () => {
       `/admin/runs/${run.id}/replay`,
       `/admin/runs/${run.id}/dismiss`,
     ])
-    expect(html).toContain('Resume from the failed step')
+    expect(html).toContain('Resume from the failed step on v1 (current)')
 
     // Without the session's form token, nothing starts.
     const forged = await postForm(`/admin/runs/${run.id}/resume`, {}, { cookie: session.cookie })
@@ -105,12 +105,50 @@ describe('replay and resume on the admin page', () => {
     expect(stepHtml(page.html, 2)).not.toContain('badge-reused')
     expect(stepHtml(page.html, 2)).toContain('class="bar"')
 
-    // Resumed is dealt with: the old run left the inbox and offers no dismiss any more.
+    // Resumed is dealt with: the old run left the inbox, offers no dismiss, and no second
+    // resume: it links to the run that resumed it instead.
     expect((await session.page('/admin/inbox')).html).not.toContain(`id="inbox-${run.id}"`)
-    expect(forms((await session.page(`/admin/runs/${run.id}`)).html).map((f) => f.action)).toEqual([
+    const old = (await session.page(`/admin/runs/${run.id}`)).html
+    expect(forms(old).map((f) => f.action)).toEqual([`/admin/runs/${run.id}/replay`])
+    expect(old).toContain(
+      `<dt>Resumed by</dt><dd><a href="/admin/runs/${newId}" title="${newId}">run <code>${newId!.slice(-12)}</code></a></dd>`,
+    )
+    expect(old).not.toContain('Resume from the failed step')
+    // A second click on a stale page is refused, and nothing runs again.
+    const twice = await session.post(`/admin/runs/${run.id}/resume`)
+    expect(twice.status).toBe(409)
+    expect((await upstream.received()).requests).toHaveLength(3)
+  })
+
+  it('offers the resume on the version the run ran on and on the current one, labelled', async () => {
+    const { upstream, workflow, run } = await chargeWorkflow()
+    const stored = (await (await admin(`/api/workflows/${workflow.id}`)).json()) as Record<
+      string,
+      unknown
+    >
+    const { id: _, version: __, webhookUrl: ___, createdAt: _c, updatedAt: _u, ...v1 } = stored
+    expect((await admin(`/api/workflows/${workflow.id}`, { method: 'PUT', json: v1 })).status).toBe(
+      200,
+    )
+    const session = await signedIn()
+    const { html } = await session.page(`/admin/runs/${run.id}`)
+    expect(forms(html).map((f) => f.action)).toEqual([
+      `/admin/runs/${run.id}/resume`,
       `/admin/runs/${run.id}/resume`,
       `/admin/runs/${run.id}/replay`,
+      `/admin/runs/${run.id}/replay`,
+      `/admin/runs/${run.id}/dismiss`,
     ])
+    expect(html).toContain('Resume from the failed step on v1 (as it ran)')
+    expect(html).toContain('Resume from the failed step on v2 (current)')
+    expect(html).toContain('<input type="hidden" name="version" value="current"/>')
+
+    const resumed = await session.post(`/admin/runs/${run.id}/resume`, { version: 'current' })
+    expect(resumed.status).toBe(303)
+    const finished = await waitForRun(resumed.location!.split('/').pop()!)
+    expect(finished.workflowVersion).toBe(2)
+    expect(finished.resumedFrom).toBe(run.id)
+    expect((await upstream.received()).requests).toHaveLength(3)
   })
 
   it('lists a run completed with errors in the inbox and resumes it from there', async () => {

@@ -22,6 +22,7 @@ export function RunPage({ run, workflow, actions }: RunPageProps) {
   const live = IN_PROGRESS.has(run.status)
   const ended = earlyEnd(run)
   const axis = timelineAxis(run)
+  const replays = run.copies.filter((copy) => copy.kind === 'replay')
   return (
     <Layout title={`Run ${run.id.slice(-12)}`} signedIn refreshSeconds={live ? 2 : undefined}>
       <div id="run" data-live={live ? '' : undefined}>
@@ -55,6 +56,21 @@ export function RunPage({ run, workflow, actions }: RunPageProps) {
               {run.replayOf ? (
                 <Fact term="Replay of">
                   <RunLink id={run.replayOf} />
+                </Fact>
+              ) : null}
+              {run.resumedBy ? (
+                <Fact term="Resumed by">
+                  <RunLink id={run.resumedBy} />
+                </Fact>
+              ) : null}
+              {replays.length ? (
+                <Fact term="Replayed by">
+                  {replays.map((copy, i) => (
+                    <>
+                      {i ? ', ' : null}
+                      <RunLink id={copy.id} />
+                    </>
+                  ))}
                 </Fact>
               ) : null}
               <Fact term="Duration">{formatDuration(runDurationMs(run))}</Fact>

@@ -18,7 +18,10 @@ import { WebhookUrl } from '../components/webhook-url'
 
 type WorkflowPageProps = {
   workflow: StoredWorkflow
-  webhookUrl: string
+  /** Only right after the token was made (created, rotated): D1 keeps its hash alone. */
+  webhookUrl: string | null
+  /** Where the URL lives, its token left out, when the URL itself cannot be shown. */
+  webhookBase: string
   runs: RunsView
   versions: WorkflowVersion[]
   /** A one-line confirmation of what was just done (saved, token rotated). */
@@ -53,7 +56,7 @@ function SecretWarnings({ workflow }: { workflow: StoredWorkflow }) {
 }
 
 export function definitionOf(workflow: StoredWorkflow) {
-  const { id, version, hookToken, createdAt, updatedAt, ...definition } = workflow
+  const { id, version, hookToken, hookTokenHash, createdAt, updatedAt, ...definition } = workflow
   return definition
 }
 
@@ -108,7 +111,20 @@ export function WorkflowPage(props: WorkflowPageProps) {
             )}
           </div>
           <div class="card-body">
-            <WebhookUrl url={webhookUrl} />
+            {webhookUrl ? (
+              <>
+                <WebhookUrl url={webhookUrl} />
+                <p class="small muted" role="status">
+                  Copy it now: this is the only time it is shown (AutomateOS keeps a hash of the
+                  token, not the token).
+                </p>
+              </>
+            ) : (
+              <p class="small muted">
+                <code>{props.webhookBase}/&lt;token&gt;</code>: the token was shown once, when it
+                was made, and is stored hashed. Lost it? Rotate the token for a new URL.
+              </p>
+            )}
             <form
               method="post"
               action={`${path}/rotate-token`}

@@ -100,15 +100,24 @@ describe('workflow pages', () => {
     const created = await session.post('/admin/workflows/new', {
       definition: JSON.stringify(definition('Made in the editor')),
     })
-    expect(created.status).toBe(303)
-    const [, id] = /^\/admin\/workflows\/([^?]+)\?done=created$/.exec(created.location!)!
-    const stored = (await (await admin(`/api/workflows/${id}`)).json()) as { webhookUrl: string }
-    const { html } = await session.page(created.location!)
+    // The page answers the POST itself: the new URL is shown this once, never in a Location.
+    expect(created.status).toBe(200)
+    expect(created.location).toBeNull()
+    const html = created.html
+    const url =
+      /<code[^>]*>(http:\/\/automateos\.test\/hooks\/(wf_[\w-]+)\/[\w-]{32})<\/code>/.exec(html)
+    expect(url).not.toBeNull()
+    const [, webhookUrl, id] = url!
     expect(html).toContain('Created. Post to the webhook URL')
-    expect(html).toContain(stored.webhookUrl)
+    expect(html).toContain('Copy it now: this is the only time it is shown')
     expect(html).toContain('data-copy="Copy"')
     expect(html).toContain('<strong>greet</strong>')
     expect(html).not.toContain('hookToken')
+    expect((await postWebhook({ webhookUrl: webhookUrl! }, {})).status).toBe(202)
+    // Read again later, the page says where the URL lives, without its token.
+    const later = (await session.page(`/admin/workflows/${id}`)).html
+    expect(later).not.toContain(webhookUrl!)
+    expect(later).toContain(`<code>http://automateos.test/hooks/${id}/&lt;token&gt;</code>`)
   })
 
   it('says after a save from the editor where the config holds what looks like a secret', async () => {
@@ -120,8 +129,8 @@ describe('workflow pages', () => {
         nodes: [{ id: 'post', type: 'http-request', config: { method: 'POST', url } }],
       }),
     })
-    expect(created.status).toBe(303)
-    const { html } = await session.page(created.location!)
+    expect(created.status).toBe(200)
+    const { html } = created
     expect(html).toContain('Created. Post to the webhook URL')
     expect(html).toContain('This workflow holds what looks like a secret.')
     expect(html).toContain(
@@ -229,9 +238,11 @@ describe('workflow pages', () => {
       body: form,
       redirect: 'manual',
     })
-    expect(imported.status).toBe(303)
-    const copy = await session.page(imported.headers.get('location')!)
-    expect(copy.html).toContain('Round trip copy')
+    // The new workflow's page answers the import: its webhook URL is shown this once.
+    expect(imported.status).toBe(200)
+    const copy = await imported.text()
+    expect(copy).toContain('Round trip copy')
+    expect(copy).toContain('Copy it now: this is the only time it is shown')
   })
 
   it('opens an import that does not validate in the editor, with the errors', async () => {
@@ -270,15 +281,13 @@ describe('webhook token', () => {
     const before = await session.page(`/admin/workflows/${workflow.id}`)
     expect(before.html).toContain(`action="/admin/workflows/${workflow.id}/rotate-token"`)
     const rotated = await session.post(`/admin/workflows/${workflow.id}/rotate-token`)
-    expect(rotated.location).toBe(`/admin/workflows/${workflow.id}?done=rotated`)
+    expect(rotated.status).toBe(200)
     expect((await postWebhook(workflow, {})).status).toBe(404)
-    const { html } = await session.page(rotated.location!)
+    const html = rotated.html
     expect(html).toContain('New webhook URL: the old one answers 404 from now on.')
-    const fresh = (await (await admin(`/api/workflows/${workflow.id}`)).json()) as {
-      webhookUrl: string
-    }
-    expect(fresh.webhookUrl).not.toBe(workflow.webhookUrl)
-    expect(html).toContain(fresh.webhookUrl)
-    expect((await postWebhook(fresh, {})).status).toBe(202)
+    const fresh = new RegExp(`http://automateos\\.test/hooks/${workflow.id}/[\\w-]{32}`).exec(html)
+    expect(fresh).not.toBeNull()
+    expect(fresh![0]).not.toBe(workflow.webhookUrl)
+    expect((await postWebhook({ webhookUrl: fresh![0] }, {})).status).toBe(202)
   })
 })

@@ -37,7 +37,8 @@ runPages.get('/:id', async (c) => {
   const id = c.req.param('id')
   const run = await getRun(c.env.DB, id)
   if (!run) return notFound(c, id)
-  const inbox = INBOX_STATUSES.has(run.status)
+  // A resumed run is dealt with: it is out of the inbox and cannot be resumed again.
+  const inbox = INBOX_STATUSES.has(run.status) && run.resumedBy === null
   const [labels, dismissed] = await Promise.all([
     workflowLabels(c.env.DB, [run.workflowId]),
     inbox ? isDismissed(c.env.DB, run.id) : Promise.resolve(true),
@@ -50,7 +51,13 @@ runPages.get('/:id', async (c) => {
     <>
       {inbox && current !== undefined ? (
         <PostButton action={`${path}/resume`} primary>
-          Resume from the failed step
+          Resume from the failed step on v{run.workflowVersion}
+          {current === run.workflowVersion ? ' (current)' : ' (as it ran)'}
+        </PostButton>
+      ) : null}
+      {inbox && current !== undefined && current !== run.workflowVersion ? (
+        <PostButton action={`${path}/resume`} fields={{ version: 'current' }}>
+          Resume from the failed step on v{current} (current)
         </PostButton>
       ) : null}
       {current !== undefined ? (
@@ -74,7 +81,10 @@ for (const action of ['replay', 'resume'] as const) {
   runPages.post(`/:id/${action}`, async (c) => {
     const id = c.req.param('id')
     const form = await c.req.parseBody()
-    const query = action === 'replay' && form.version === 'original' ? '?version=original' : ''
+    // Each action's other version: a replay runs the current one unless asked, a resume the
+    // one the run ran on.
+    const other = action === 'replay' ? 'original' : 'current'
+    const query = form.version === other ? `?version=${other}` : ''
     const answer = await apiCall(c, 'POST', `/api/runs/${encodeURIComponent(id)}/${action}${query}`)
     if (answer.status === 404) return notFound(c, id)
     if (answer.status !== 202) {
@@ -83,8 +93,6 @@ for (const action of ['replay', 'resume'] as const) {
       const status = answer.status === 409 ? 409 : 400
       return render(c, <MessagePage title={title} message={message} signedIn />, status)
     }
-    // A failed run that was resumed is dealt with: it leaves the inbox.
-    if (action === 'resume') await dismissRun(c.env.DB, id)
     return c.redirect(runPath(answer.body.runId), 303)
   })
 }

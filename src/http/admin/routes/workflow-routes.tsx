@@ -5,7 +5,6 @@ import { listMemoryKeys } from '../../../store/memory-keys'
 import { workflowActivity } from '../../../store/run-stats'
 import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
 import { getWorkflow, listWorkflows } from '../../../store/workflows'
-import { publicWorkflow } from '../../api/workflows-api'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
 import { DiffPage } from '../pages/diff-page'
@@ -65,7 +64,7 @@ workflowPages.get('/new', (c) =>
 /** Creates from the editor's text; on refusal the editor comes back with the text as typed. */
 async function create(c: C, text: string) {
   const answer = await apiCall(c, 'POST', '/api/workflows', text)
-  if (answer.status === 201) return c.redirect(`${pathOf(answer.body.id)}?done=created`, 303)
+  if (answer.status === 201) return withNewUrl(c, answer.body.id, answer.body.webhookUrl, 'created')
   const errors = locateErrors(text, answer)
   return render(c, <EditorPage text={text} errors={errors} catalogue={nodeCatalogue()} />, 400)
 }
@@ -115,7 +114,7 @@ workflowPages.get('/:id', async (c) => {
 async function workflowPage(
   c: C,
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
-  extra: { payload?: { text: string; errors: ShownError[] } },
+  extra: { payload?: { text: string; errors: ShownError[] }; webhookUrl?: string; notice?: string },
 ) {
   const [runs, versions, memory] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
@@ -125,10 +124,11 @@ async function workflowPage(
   return (
     <WorkflowPage
       workflow={workflow}
-      webhookUrl={publicWorkflow(workflow, originOf(c)).webhookUrl}
+      webhookUrl={extra.webhookUrl ?? null}
+      webhookBase={`${originOf(c)}/hooks/${workflow.id}`}
       runs={runs}
       versions={versions}
-      notice={NOTICES[c.req.query('done') ?? '']}
+      notice={extra.notice ?? NOTICES[c.req.query('done') ?? '']}
       payload={extra.payload}
       memory={memory}
     />
@@ -226,8 +226,19 @@ workflowPages.post('/:id/rotate-token', async (c) => {
   const answer = await apiCall(c, 'POST', `/api/workflows/${encodeURIComponent(id)}/rotate-token`)
   if (answer.status === 404) return notFound(c, id)
   if (answer.status !== 200) return failed(c, answer.message)
-  return c.redirect(`${pathOf(id)}?done=rotated`, 303)
+  return withNewUrl(c, id, answer.body.webhookUrl, 'rotated')
 })
+
+/**
+ * The workflow's page with its new webhook URL, shown in this answer and never again (D1 keeps
+ * the token's hash): not a redirect, which would put it in a URL or lose it.
+ */
+async function withNewUrl(c: C, id: string, webhookUrl: string, done: 'created' | 'rotated') {
+  const workflow = await getWorkflow(c.env.DB, id)
+  if (!workflow) return notFound(c, id)
+  c.header('Cache-Control', 'no-store')
+  return render(c, await workflowPage(c, workflow, { webhookUrl, notice: NOTICES[done] }))
+}
 
 workflowPages.post('/:id/run', async (c) => {
   const id = c.req.param('id')

@@ -2,7 +2,6 @@ import { validationError } from '../http/errors'
 import { nearest } from '../lib/nearest-name'
 import { getNode, hasNode } from '../nodes/registry'
 import type { WorkflowDefinition } from '../workflow/definition'
-import type { SaveWarning } from '../workflow/secret-warnings'
 import { credentialTypes, listCredentials } from './store'
 
 /** A node naming a credential that does not exist (yet), and the stored name it may mean. */
@@ -49,19 +48,6 @@ export async function missingCredentials(
   const uses = credentialUses(definition)
   if (uses.length === 0) return []
   return missing(db, uses, await credentialTypes(db, [...new Set(uses.map((u) => u.name))]))
-}
-
-/** What a save answers about each missing credential, beside the stored workflow. */
-export function missingCredentialWarnings(found: MissingCredential[]): SaveWarning[] {
-  return found.map(({ path, name, suggestion }) => ({
-    path,
-    code: 'CREDENTIAL_MISSING',
-    message:
-      `${path}: no credential is named '${name}'` +
-      (suggestion ? ` (did you mean '${suggestion}'?)` : '') +
-      '. The workflow is saved; its step fails with CREDENTIAL_NOT_FOUND until a credential ' +
-      'of that name is added (POST /api/credentials).',
-  }))
 }
 
 function credentialUses(definition: Pick<WorkflowDefinition, 'nodes'>): Use[] {

@@ -3,11 +3,8 @@ import type { Context } from 'hono'
 import { AutomateError } from '../../errors'
 import { workflowSchema } from '../../workflow/definition'
 import { secretWarnings } from '../../workflow/secret-warnings'
-import {
-  type MissingCredential,
-  checkWorkflowCredentials,
-  missingCredentialWarnings,
-} from '../../credentials/check-workflow'
+import { type MissingCredential, checkWorkflowCredentials } from '../../credentials/check-workflow'
+import { missingCredentialWarnings } from '../../workflow/credential-warnings'
 import { forgetWorkflow } from '../../store/workflow-cache'
 import {
   createWorkflow,

@@ -118,6 +118,32 @@ describe('integers beyond 2^53 from a webhook', () => {
     expect(requests[1]!.text).toBe(`{"order_id":${ORDER}}`)
   })
 
+  it("keep their digits in an API's answer, the step's output", async () => {
+    const upstream = fakeUpstream()
+    await upstream.program([
+      {
+        path: '/orders/1',
+        responses: [
+          {
+            headers: { 'content-type': 'application/json' },
+            body: `{"order":{"id":${ORDER},"line_items":[{"id":${VARIANT},"price":"9.50"}]}}`,
+          },
+        ],
+      },
+    ])
+    const workflow = await createWorkflow({
+      name: 'look up',
+      nodes: [{ id: 'get', type: 'http-request', config: { url: upstream.url('/orders/1') } }],
+    })
+    const run = await waitForRun(
+      ((await (await postWebhook(workflow, {})).json()) as { runId: string }).runId,
+    )
+    expect(run.status).toBe('succeeded')
+    expect((run.output as { body: unknown }).body).toEqual({
+      order: { id: ORDER, line_items: [{ id: VARIANT, price: '9.50' }] },
+    })
+  })
+
   it('keep their digits in a run started by hand through the admin API', async () => {
     const workflow = await createWorkflow({
       name: 'by hand',

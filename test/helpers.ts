@@ -181,6 +181,8 @@ export function fakeUpstream(name = crypto.randomUUID().slice(0, 8)) {
         query: Record<string, string>
         headers: Record<string, string>
         body: unknown
+        /** The body as sent, before JSON.parse. */
+        text: string
       }[]
       effects: { method: string; path: string; key: string | null; body: unknown }[]
     }> {

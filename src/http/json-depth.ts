@@ -1,3 +1,4 @@
+import { parseJsonLossless } from '../lib/lossless-json'
 import { AutomateError } from '../errors'
 
 /**
@@ -8,11 +9,14 @@ import { AutomateError } from '../errors'
  */
 export const MAX_JSON_DEPTH = 64
 
-/** Parses request JSON, refusing invalid or too deeply nested text with a 400 that says which. */
+/**
+ * Parses request JSON, refusing invalid or too deeply nested text with a 400 that says which.
+ * Integers beyond 2^53 stay exact, as strings of their digits (src/lib/lossless-json.ts).
+ */
 export function parseRequestJson(text: string): unknown {
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseJsonLossless(text)
   } catch (error) {
     if (error instanceof RangeError) throw tooDeep()
     const message = (error as Error).message

@@ -45,5 +45,15 @@ export function describeNode(node: NodeDefinition) {
     title: node.title,
     description: node.description,
     configSchema: z.toJSONSchema(node.config, { io: 'input', unrepresentable: 'any' }),
+    example: exampleNode(node),
   }
+}
+
+/**
+ * A node entry to paste into a workflow's `nodes`: the node's `sample` config, which the contract
+ * suite runs, so the example is one that saves and works (placeholders such as "<string>" did
+ * neither). Its credential is named, not stored: the save warns until one of that name exists.
+ */
+export function exampleNode(node: NodeDefinition) {
+  return { id: node.type, type: node.type, config: node.sample.config }
 }

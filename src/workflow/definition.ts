@@ -4,6 +4,7 @@ import { getNode, hasNode } from '../nodes/registry'
 import { triggerSchema } from './trigger'
 import { checkNodeTemplates, isTemplated, templatedPaths } from '../templates/check'
 import { FOR_EACH_MAX_LIMIT } from '../templates/for-each-list'
+import { unknownKeyMessage, unknownKeys } from './unknown-keys'
 
 export const NODE_ID = /^[a-z][a-z0-9_-]{0,63}$/
 export const DEFAULT_NODE_TIMEOUT_MS = 30_000
@@ -114,6 +115,13 @@ export const workflowSchema = z
           code: 'custom',
           path: ['nodes', index, ...issue.path],
           message: issue.message,
+        })
+      }
+      for (const unknown of unknownKeys(getNode(node.type).config, node.config)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'config', ...unknown.path],
+          message: unknownKeyMessage(unknown),
         })
       }
       const parsed = getNode(node.type).config.safeParse(node.config)

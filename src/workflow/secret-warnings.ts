@@ -2,7 +2,15 @@ import { isSecretName } from '../redact/redact'
 import { SECRET_PATTERNS } from '../redact/secret-patterns'
 import type { WorkflowDefinition } from './definition'
 
-export type SaveWarning = { path: string; code: 'SECRET_IN_CONFIG'; message: string }
+/**
+ * What a save says without refusing it: a secret written into the config, or a credential name
+ * with no credential behind it (src/credentials/check-workflow.ts).
+ */
+export type SaveWarning = {
+  path: string
+  code: 'SECRET_IN_CONFIG' | 'CREDENTIAL_MISSING'
+  message: string
+}
 
 /** Where each kind of secret belongs instead. */
 const CREDENTIAL_FOR: Record<string, string> = {

@@ -6,7 +6,7 @@
 //                     responses are served in order; the last one repeats. delayMs holds back the
 //                     whole answer; bodyDelayMs sends the headers at once and the body that much
 //                     later, like an API that starts answering and then stalls.
-//   GET  /__requests  { requests: [{ method, path, query, headers, body }], effects }
+//   GET  /__requests  { requests: [{ method, path, query, headers, body, text }], effects }
 //   GET  /__echo-auth?filler=N&status=S  answers S (default 400) with N filler characters and
 //                     then the Authorization header as sent, as text: an API that quotes the key it
 //                     was given after some text of its own (the secret hunt cuts through it).
@@ -100,6 +100,8 @@ export default {
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(request.headers),
       body,
+      // As sent: JSON.parse above would round a number beyond 2^53.
+      text,
     }
     state.requests.push(record)
 

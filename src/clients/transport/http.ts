@@ -1,4 +1,5 @@
 import { AutomateError } from '../../errors'
+import { parseJsonLossless } from '../../lib/lossless-json'
 import { readCapped } from '../../lib/read-capped'
 import { originsOnly } from '../../redact/origins-only'
 import { cutText } from '../../redact/redact'
@@ -25,7 +26,8 @@ export async function readBody(response: Response, options: ReadOptions = {}): P
   const type = response.headers.get('content-type') ?? ''
   if (as === 'json' || type.includes('json') || /^\s*[[{]/.test(text)) {
     try {
-      return JSON.parse(text)
+      // An API's 64-bit ids (Shopify's, X's) stay exact too, as strings of their digits.
+      return parseJsonLossless(text)
     } catch (error) {
       if (as === 'json') {
         throw new AutomateError('RESPONSE_NOT_JSON', 'The answer is not JSON', {

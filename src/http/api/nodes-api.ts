@@ -12,6 +12,13 @@ const nodeSchema = z
     configSchema: z
       .record(z.string(), z.unknown())
       .meta({ description: "JSON Schema of the node's `config`" }),
+    example: z
+      .object({ id: z.string(), type: z.string(), config: z.record(z.string(), z.unknown()) })
+      .meta({
+        description:
+          "A node to paste into a workflow's `nodes`, with a config that saves and runs (the " +
+          "node's sample; a credential it names must be added)",
+      }),
   })
   .meta({ id: 'NodeType' })
 

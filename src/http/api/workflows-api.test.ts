@@ -9,6 +9,7 @@ import {
   waitForAccepted,
   waitForRun,
 } from '../../../test/helpers'
+import { signedIn } from '../../../test/admin-session'
 
 type ErrorBody = {
   error: { code: string; message: string; details?: { path: string; message: string }[] }
@@ -312,6 +313,16 @@ describe('warnings on save (issue 12 item 4)', () => {
   })
 
   it('has no warnings when secrets come from credentials and templates', async () => {
+    const stored = await admin('/api/credentials', {
+      method: 'POST',
+      json: {
+        name: 'api-token',
+        type: 'http-bearer',
+        data: { token: 'tok_abcdef0123456789' },
+        baseUrl: 'https://api.example.com',
+      },
+    })
+    expect(stored.status).toBe(201)
     const clean = await admin('/api/workflows', {
       method: 'POST',
       json: {
@@ -331,5 +342,63 @@ describe('warnings on save (issue 12 item 4)', () => {
     })
     expect(clean.status).toBe(201)
     expect(await clean.json()).not.toHaveProperty('warnings')
+  })
+
+  it('warns about a credential name with nothing behind it, naming the nearest stored one', async () => {
+    const stored = await admin('/api/credentials', {
+      method: 'POST',
+      json: {
+        name: 'team-discord',
+        type: 'discord-webhook',
+        data: { url: 'https://discord.com/api/webhooks/1/abc' },
+      },
+    })
+    expect(stored.status).toBe(201)
+    const nodes = [
+      { id: 'a', type: 'discord-message', config: { credential: 'team-discrod', content: 'hi' } },
+      { id: 'b', type: 'discord-message', config: { credential: 'team-discord', content: 'hi' } },
+      { id: 'c', type: 'slack-message', config: { credential: 'nothing-like-it', text: 'hi' } },
+    ]
+    const created = await admin('/api/workflows', {
+      method: 'POST',
+      json: { name: 'Typo', nodes },
+    })
+    expect(created.status).toBe(201)
+    const body = (await created.json()) as { id: string; warnings: unknown[] }
+    expect(body.warnings).toEqual([
+      {
+        path: 'nodes.0.config.credential',
+        code: 'CREDENTIAL_MISSING',
+        message:
+          "nodes.0.config.credential: no credential is named 'team-discrod' (did you mean " +
+          "'team-discord'?). The workflow is saved; its step fails with CREDENTIAL_NOT_FOUND " +
+          'until a credential of that name is added (POST /api/credentials).',
+      },
+      {
+        path: 'nodes.2.config.credential',
+        code: 'CREDENTIAL_MISSING',
+        message: expect.stringContaining("no credential is named 'nothing-like-it'. The"),
+      },
+    ])
+
+    // The page says so too, for as long as the name is wrong.
+    const session = await signedIn()
+    const shown = (await session.page(`/admin/workflows/${body.id}`)).html
+    expect(shown).toContain('A credential this workflow names does not exist.')
+    expect(shown).toContain(
+      '<code>nodes.0.config.credential</code> names <code>team-discrod</code>: did you mean <code>team-discord</code>?',
+    )
+    expect(shown).toContain(
+      '<code>nodes.2.config.credential</code> names <code>nothing-like-it</code>',
+    )
+
+    const fixed = await admin(`/api/workflows/${body.id}`, {
+      method: 'PUT',
+      json: { name: 'Typo', nodes: [nodes[1]] },
+    })
+    expect(fixed.status).toBe(200)
+    expect(await fixed.json()).not.toHaveProperty('warnings')
+    const after = (await session.page(`/admin/workflows/${body.id}`)).html
+    expect(after).not.toContain('A credential this workflow names does not exist.')
   })
 })

@@ -3,7 +3,8 @@ import type { Context } from 'hono'
 import { AutomateError } from '../../errors'
 import { workflowSchema } from '../../workflow/definition'
 import { secretWarnings } from '../../workflow/secret-warnings'
-import { checkWorkflowCredentials } from '../../credentials/check-workflow'
+import { type MissingCredential, checkWorkflowCredentials } from '../../credentials/check-workflow'
+import { missingCredentialWarnings } from '../../workflow/credential-warnings'
 import { forgetWorkflow } from '../../store/workflow-cache'
 import {
   createWorkflow,
@@ -54,7 +55,7 @@ export const storedWorkflowSchema = workflowSchema
 const saveWarningSchema = z
   .object({
     path: z.string().meta({ example: 'nodes.2.config.headers.Authorization' }),
-    code: z.literal('SECRET_IN_CONFIG'),
+    code: z.enum(['SECRET_IN_CONFIG', 'CREDENTIAL_MISSING']),
     message: z.string(),
   })
   .meta({ id: 'SaveWarning' })
@@ -70,15 +71,22 @@ const savedWorkflowSchema = storedWorkflowSchema
       .optional()
       .meta({
         description:
-          'Config strings that look like secrets (a literal bearer token or Authorization header, ' +
-          'a Slack/Discord/Telegram webhook URL, an sk-/xoxb-/ghp_ key): saved anyway, but they ' +
-          'belong in a credential. Templates ({{ }}) are never flagged. Absent when there is none.',
+          'SECRET_IN_CONFIG: config strings that look like secrets (a literal bearer token or ' +
+          'Authorization header, a Slack/Discord/Telegram webhook URL, an sk-/xoxb-/ghp_ key): ' +
+          'saved anyway, but they belong in a credential; templates ({{ }}) are never flagged. ' +
+          'CREDENTIAL_MISSING: a config.credential naming no stored credential (with the nearest ' +
+          'stored name when there is one); the step fails until it is added. Absent when there ' +
+          'is none.',
       }),
   })
   .meta({ id: 'SavedWorkflow' })
 
-function withWarnings<T>(answer: T, definition: Parameters<typeof secretWarnings>[0]) {
-  const warnings = secretWarnings(definition)
+function withWarnings<T>(
+  answer: T,
+  definition: Parameters<typeof secretWarnings>[0],
+  missing: MissingCredential[],
+) {
+  const warnings = [...secretWarnings(definition), ...missingCredentialWarnings(missing)]
   return warnings.length ? { ...answer, warnings } : answer
 }
 
@@ -111,10 +119,10 @@ const create = apiRoute({
 })
 workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
-  await checkWorkflowCredentials(c.env.DB, definition)
+  const missing = await checkWorkflowCredentials(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
-  return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition), 201)
+  return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition, missing), 201)
 })
 
 const read = apiRoute({
@@ -141,11 +149,11 @@ const replace = apiRoute({
 workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
   const definition = c.req.valid('json')
-  await checkWorkflowCredentials(c.env.DB, definition)
+  const missing = await checkWorkflowCredentials(c.env.DB, definition)
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
-  return c.json(withWarnings(publicWorkflow(updated, originOf(c)), definition), 200)
+  return c.json(withWarnings(publicWorkflow(updated, originOf(c)), definition, missing), 200)
 })
 
 const remove = apiRoute({

@@ -26,6 +26,8 @@ export type CatalogueEntry = {
   title: string
   description: string
   fields: CatalogueField[]
+  /** A node entry that saves as it is (registry.ts exampleNode). */
+  example: { id: string; type: string; config: Record<string, unknown> }
 }
 
 /** A schema's type as a person reads it: `string`, `"GET" | "POST"`, `array of string`. */
@@ -50,6 +52,7 @@ export function nodeCatalogue(): CatalogueEntry[] {
         type: node.type,
         title: node.title,
         description: node.description,
+        example: node.example,
         fields: Object.entries(schema.properties ?? {}).map(([name, field]) => ({
           name,
           type: typeLabel(field),

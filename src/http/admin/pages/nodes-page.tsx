@@ -35,14 +35,7 @@ export function NodesPage({ entries }: { entries: CatalogueEntry[] }) {
   )
 }
 
-/** A node entry to paste into a workflow's "nodes", with the required fields as placeholders. */
+/** A node entry to paste into a workflow's "nodes": one that saves as it is. */
 export function exampleNode(node: CatalogueEntry): string {
-  const config = Object.fromEntries(
-    node.fields.filter((f) => f.required).map((f) => [f.name, `<${f.type}>`]),
-  )
-  return JSON.stringify(
-    { id: node.type.replace(/[^a-z0-9_-]/g, '-'), type: node.type, config },
-    null,
-    2,
-  )
+  return JSON.stringify(node.example, null, 2)
 }

@@ -2,6 +2,7 @@ import type { StoredWorkflow } from '../../../store/workflows'
 import { Notice } from '../components/error-box'
 import type { WorkflowVersion } from '../../../store/workflow-versions'
 import { findSecrets } from '../../../workflow/secret-warnings'
+import type { MissingCredential } from '../../../credentials/check-workflow'
 import { CsrfField } from '../components/csrf-field'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { formatTime, prettyJson } from '../lib/format'
@@ -30,6 +31,8 @@ type WorkflowPageProps = {
   payload?: { text: string; errors: ShownError[] }
   /** The first keys of its memory between runs, and whether there are more. */
   memory: { keys: MemoryKeyView[]; nextCursor: string | null }
+  /** Credentials its nodes name that do not exist (the save's CREDENTIAL_MISSING warnings). */
+  missingCredentials?: MissingCredential[]
 }
 
 /**
@@ -48,6 +51,30 @@ function SecretWarnings({ workflow }: { workflow: StoredWorkflow }) {
         {found.map(({ path, label, credential }) => (
           <li>
             <code>{path}</code> looks like {label}: use {credential}.
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** Names with no credential behind them, shown until the credential exists or the name is fixed. */
+function MissingCredentials({ missing }: { missing: MissingCredential[] }) {
+  if (missing.length === 0) return null
+  return (
+    <div class="warn-box" role="status">
+      <strong>A credential this workflow names does not exist.</strong> Its step fails with{' '}
+      <code>CREDENTIAL_NOT_FOUND</code> until you add it (
+      <a href="/admin/credentials">Credentials</a>) or fix the name.
+      <ul>
+        {missing.map(({ path, name, suggestion }) => (
+          <li>
+            <code>{path}</code> names <code>{name}</code>
+            {suggestion ? (
+              <>
+                : did you mean <code>{suggestion}</code>?
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -102,6 +129,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
       </div>
       <Notice text={props.notice} />
       <SecretWarnings workflow={workflow} />
+      <MissingCredentials missing={props.missingCredentials ?? []} />
       <div class="two-col">
         <section class="card">
           <div class="card-head">

@@ -13,6 +13,7 @@ import { type ShownError, locateErrors } from '../components/field-errors'
 import { prettyJson } from '../lib/format'
 import { loadRuns } from '../lib/load-runs'
 import { MessagePage } from '../pages/message-page'
+import { missingCredentials } from '../../../credentials/check-workflow'
 import { nodeCatalogue } from '../components/node-catalogue'
 import { render } from '../components/page-context'
 import { WorkflowPage, definitionOf, slug } from '../pages/workflow-page'
@@ -116,10 +117,11 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] }; webhookUrl?: string; notice?: string },
 ) {
-  const [runs, versions, memory] = await Promise.all([
+  const [runs, versions, memory, missing] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
     listMemoryKeys(c.env.DB, workflow.id, { limit: MEMORY_SHOWN }, Date.now()),
+    missingCredentials(c.env.DB, workflow),
   ])
   return (
     <WorkflowPage
@@ -131,6 +133,7 @@ async function workflowPage(
       notice={extra.notice ?? NOTICES[c.req.query('done') ?? '']}
       payload={extra.payload}
       memory={memory}
+      missingCredentials={missing}
     />
   )
 }

@@ -38,6 +38,10 @@ export default defineConfig(async () => {
                 workers: [
                   {
                     name: 'fake-upstream',
+                    // Today's runtime, as the Worker's: without a date, a request's URL reaches
+                    // the fakes re-encoded (%20 as +, ~ as %7E: workerd's legacy URL), and a
+                    // multipart body's files parse as text.
+                    compatibilityDate: '2026-04-01',
                     // worker.js first (the entry), then the per-API fakes it imports.
                     modules: fakeUpstreamModules(),
                   },

@@ -66,11 +66,11 @@ describe('http-request: what it sends', () => {
     expect(request!.headers).not.toHaveProperty('idempotency-key')
   })
 
-  it('replaces a query param already in the URL rather than repeating it', async () => {
+  it("appends to the URL's query and leaves what it had as written (issue 19 item 9)", async () => {
     const upstream = fakeUpstream()
     await call({ url: upstream.url('/items?page=1'), query: { page: 3 } })
     const [request] = (await upstream.received()).requests
-    expect(request!.query).toEqual({ page: '3' })
+    expect((request as unknown as { rawQuery: string }).rawQuery).toBe('?page=1&page=3')
   })
 
   it.each(['POST', 'PUT', 'PATCH'])('%s without a body sends the input as JSON', async (method) => {

@@ -3,18 +3,23 @@ import {
   AutomateError,
   HTTP_CREDENTIAL_TYPES,
   MAX_RESPONSE_BYTES,
-  authHeader,
+  appendQuery,
+  authenticate,
   checkWithinBase,
   credentialName,
   defineNode,
+  encodeBody,
   fetchFollowing,
   httpError,
   noAnswerError,
-  readBody,
+  readAnswer,
+  refused,
 } from '../src/nodes/node-api'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const INPUT_AS_BODY = new Set(['POST', 'PUT', 'PATCH'])
+/** How much longer than the request's own timeoutMs its step may take. */
+const TIMEOUT_GRACE_MS = 5_000
 
 const isHttpUrl = (url: string) => {
   try {
@@ -28,9 +33,10 @@ export default defineNode({
   type: 'http-request',
   title: 'HTTP request',
   description:
-    'Calls any HTTP API, optionally with a stored credential (bearer, basic or a custom header). ' +
-    'Without a body, POST, PUT and PATCH send the input as JSON (or as a form). Returns status, ' +
-    'headers and the body; a 4xx or 5xx answer fails the step.',
+    'Calls any HTTP API, optionally with a stored credential (bearer, basic, a custom header, a ' +
+    'query key or OAuth2 client credentials). Without a body, POST, PUT and PATCH send the input ' +
+    'as JSON (or as a form). Returns status, headers and the body (a binary one as base64); a ' +
+    '4xx or 5xx answer fails the step.',
   credentialTypes: HTTP_CREDENTIAL_TYPES,
   sample: {
     config: { method: 'POST', url: 'https://api.example.com/orders', sendIdempotencyKey: true },
@@ -50,22 +56,42 @@ export default defineNode({
     credential: credentialName()
       .optional()
       .describe(
-        'A stored http-bearer, http-basic or http-header credential; sent only under its baseUrl',
+        'A stored http-bearer, http-basic, http-header, http-query or http-oauth2-client ' +
+          'credential; sent only under its baseUrl',
       ),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers'),
     query: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]),
+      )
       .optional()
-      .describe('Query parameters added to the URL'),
-    body: z.unknown().optional().describe('The body (a string is sent as it is)'),
+      .describe(
+        "Query parameters appended to the URL's own query, which is sent exactly as written " +
+          '(a pre-signed URL keeps its signature); a list repeats its name',
+      ),
+    body: z
+      .unknown()
+      .optional()
+      .describe(
+        'The body (a string is sent as it is); for multipart, an object of fields, where ' +
+          '{ "base64", "filename"?, "contentType"? } is a file',
+      ),
     bodyFormat: z
-      .enum(['json', 'form'])
+      .enum(['json', 'form', 'multipart'])
       .default('json')
-      .describe('How an object body is sent: JSON, or application/x-www-form-urlencoded'),
+      .describe(
+        'How an object body is sent: JSON, application/x-www-form-urlencoded, or ' +
+          'multipart/form-data (its content type, with the boundary, is always set here)',
+      ),
     responseFormat: z
-      .enum(['auto', 'json', 'text'])
+      .enum(['auto', 'json', 'text', 'base64'])
       .default('auto')
-      .describe('auto: JSON when the answer says or looks so; json: must be JSON; text: as is'),
+      .describe(
+        'auto: JSON when the answer says or looks so, text for a text type, and ' +
+          '{ base64, contentType, size } for any other (an image, a PDF); json: must be JSON; ' +
+          'text: as is; base64: always the bytes',
+      ),
     maxResponseBytes: z
       .number()
       .int()
@@ -88,7 +114,7 @@ export default defineNode({
       .min(1)
       .max(300_000)
       .optional()
-      .describe('Abort the request after this long'),
+      .describe("Abort the request after this long; the step's own timeout grows to fit it"),
     sendIdempotencyKey: z
       .boolean()
       .default(false)
@@ -96,12 +122,14 @@ export default defineNode({
         "Send the step's stable Idempotency-Key header, so the API can drop a repeated call",
       ),
   }),
+  // The request's own timeout, not the step's 30 s default, decides how long it may take: the
+  // step waits a little longer, so the request's clearer HTTP_TIMEOUT is what a slow API meets.
+  timeoutFor: (config) =>
+    typeof config.timeoutMs === 'number' ? config.timeoutMs + TIMEOUT_GRACE_MS : undefined,
   async run(input, ctx) {
     const { config, signal, idempotencyKey } = ctx
     const credential = config.credential ? await ctx.credential() : undefined
-    const url = resolveUrl(config.url, credential)
-    for (const [key, value] of Object.entries(config.query ?? {}))
-      url.searchParams.set(key, String(value))
+    let url = appendQuery(resolveUrl(config.url, credential), config.query)
 
     const headers = new Headers(config.headers)
     if (config.sendIdempotencyKey && !headers.has('idempotency-key')) {
@@ -109,17 +137,19 @@ export default defineNode({
     }
     const credentialHeaders: string[] = []
     if (credential) {
-      const [name, value] = authHeader(credential)
-      headers.set(name, value)
-      credentialHeaders.push(name)
+      const authenticated = await authenticate(credential, url, headers, signal)
+      url = authenticated.url
+      credentialHeaders.push(...authenticated.credentialHeaders)
     }
     const payload =
       config.body !== undefined ? config.body : INPUT_AS_BODY.has(config.method) ? input : undefined
-    let body: string | undefined
+    let body: string | FormData | undefined
     if (payload !== undefined && METHODS_WITH_BODY.has(config.method)) {
       const encoded = encodeBody(payload, config.bodyFormat)
       body = encoded.body
-      if (!headers.has('content-type')) headers.set('content-type', encoded.contentType)
+      // FormData: fetch writes multipart/form-data with its boundary, which no header may replace.
+      if (encoded.contentType === undefined) headers.delete('content-type')
+      else if (!headers.has('content-type')) headers.set('content-type', encoded.contentType)
     }
 
     const signals = config.timeoutMs
@@ -144,7 +174,7 @@ export default defineNode({
       responseBody =
         config.method === 'HEAD'
           ? null
-          : await readBody(response, {
+          : await readAnswer(response, {
               limit: config.maxResponseBytes,
               as: response.ok ? config.responseFormat : 'auto',
             })
@@ -152,6 +182,7 @@ export default defineNode({
       if (error instanceof AutomateError) throw error
       throw noAnswerError(where, error, signals.aborted)
     }
+    if (response.status === 401 && credential) await refused(credential)
     if (response.status >= 400) throw httpError(response, responseBody)
     return {
       status: response.status,
@@ -204,28 +235,4 @@ function resolveUrl(raw: string, credential: { name: string; baseUrl?: string } 
   const base = new URL(credential.baseUrl)
   const url = isHttpUrl(raw) ? new URL(raw) : new URL(base.pathname.replace(/\/$/, '') + raw, base)
   return checkWithinBase(url, base, `Credential ${credential.name}`)
-}
-
-function encodeBody(payload: unknown, format: 'json' | 'form') {
-  if (typeof payload === 'string')
-    return { body: payload, contentType: 'text/plain; charset=utf-8' }
-  if (format === 'json') return { body: JSON.stringify(payload), contentType: 'application/json' }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new AutomateError('CONFIG_INVALID', 'A form body must be an object of fields', {
-      retryable: false,
-      details: [{ path: 'config.body', message: 'must be an object for bodyFormat form' }],
-    })
-  }
-  const form = new URLSearchParams()
-  for (const [key, value] of Object.entries(payload)) {
-    // A list repeats its key (tags=a&tags=b); an object inside a form field is sent as JSON.
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item === undefined || item === null) continue
-      form.append(key, typeof item === 'object' ? JSON.stringify(item) : String(item))
-    }
-  }
-  return {
-    body: form.toString(),
-    contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
-  }
 }

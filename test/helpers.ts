@@ -148,6 +148,8 @@ export function fakeUpstream(name = crypto.randomUUID().slice(0, 8)) {
           status?: number
           headers?: Record<string, string>
           body?: unknown
+          /** Answers these bytes (base64), for a binary answer. */
+          bodyBase64?: string
           delayMs?: number
           /** Holds this answer until `release(gate)` is called (at most 30 s). */
           gate?: string

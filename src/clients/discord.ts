@@ -6,6 +6,10 @@ export const discord = defineService({
   name: 'Discord',
   errorCode: 'DISCORD_ERROR',
   baseUrl: 'https://discord.com',
+  // Discord's limits are per route and read from X-RateLimit-* headers
+  // (https://discord.com/developers/docs/topics/rate-limits); an execute-webhook route allows
+  // 5 calls per 2 s (its X-RateLimit-Limit: 5 with a 2 s reset).
+  rateLimit: { calls: 5, intervalMs: 2000 },
   credentials: {
     'discord-webhook': {
       data: z.object({ url: httpUrl().describe("The channel webhook's URL") }).strict(),

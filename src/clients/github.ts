@@ -10,6 +10,9 @@ export const github = defineService({
   name: 'GitHub',
   errorCode: 'GITHUB_ERROR',
   baseUrl: API,
+  // Secondary limits: "no more than 80 content-generating requests per minute" (creating an
+  // issue is one) (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+  rateLimit: { calls: 80, intervalMs: 60_000 },
   credentials: {
     'github-token': {
       data: z

@@ -10,6 +10,9 @@ export const google = defineService({
   errorCode: 'GOOGLE_ERROR',
   otherCodes: ['GOOGLE_SHEETS_ERROR', 'SHEET_HEADER_MISSING', 'SHEET_COLUMN_UNKNOWN'],
   baseUrl: 'https://sheets.googleapis.com',
+  // Sheets: 60 read and 60 write requests per minute per user per project
+  // (https://developers.google.com/workspace/sheets/api/limits).
+  rateLimit: { calls: 60, intervalMs: 60_000 },
   credentials: {
     // The JSON key file Google gives, pasted as it is: its other fields are kept, unused. No
     // sample: a private key stays out of the repo (test/sample-credentials.ts makes one).

@@ -12,6 +12,9 @@ export const notion = defineService({
   errorCode: 'NOTION_ERROR',
   otherCodes: ['NOTION_PROPERTY_INVALID', 'NOTION_PROPERTY_UNKNOWN', 'NOTION_PROPERTY_READ_ONLY'],
   baseUrl: 'https://api.notion.com',
+  // "An average of three requests per second" per integration
+  // (https://developers.notion.com/reference/request-limits).
+  rateLimit: { calls: 3, intervalMs: 1000 },
   credentials: {
     notion: {
       data: z

@@ -24,6 +24,13 @@ export type CredentialKind<Data extends z.ZodType = z.ZodType> = {
   needsBaseUrl?: boolean
 }
 
+/**
+ * At most `calls` calls per `intervalMs`: a node's `rateLimit`, or a service's documented default.
+ * The engine spaces a forEach's elements `intervalMs / calls` apart, so no window of `intervalMs`
+ * holds more than `calls` of them.
+ */
+export type RateLimit = { calls: number; intervalMs: number }
+
 /** How a client's failures are named: in messages, and by the code they carry. */
 export type ServiceName = { name: string; errorCode: ErrorCode }
 
@@ -40,6 +47,11 @@ export type Service<Kinds extends Record<string, CredentialKind> = Record<string
     otherCodes?: readonly ErrorCode[]
     /** The credential types it accepts, by type name (kebab-case, unique across services). */
     credentials: Kinds
+    /**
+     * The pace the API documents (with the page it says so on, in a comment): a forEach over one
+     * of its nodes is spaced to it unless the node sets its own `rateLimit`.
+     */
+    rateLimit?: RateLimit
     /** The headers that authenticate a call, for an API that takes its credential in one. */
     authenticate?(credential: CredentialOf<{ credentials: Kinds }>): Record<string, string>
   }

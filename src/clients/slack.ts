@@ -8,6 +8,9 @@ export const slack = defineService({
   name: 'Slack',
   errorCode: 'SLACK_ERROR',
   baseUrl: 'https://slack.com/api',
+  // "Posting messages: 1 per second" per channel, short bursts allowed
+  // (https://api.slack.com/docs/rate-limits); incoming webhooks share it.
+  rateLimit: { calls: 1, intervalMs: 1000 },
   credentials: {
     'slack-webhook': {
       data: z.object({ url: httpUrl().describe('The incoming webhook URL') }).strict(),

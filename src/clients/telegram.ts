@@ -8,6 +8,9 @@ export const telegram = defineService({
   name: 'Telegram',
   errorCode: 'TELEGRAM_ERROR',
   baseUrl: 'https://api.telegram.org',
+  // "Avoid sending more than one message per second" in a chat, about 30 a second across chats,
+  // 20 a minute in a group (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+  rateLimit: { calls: 1, intervalMs: 1000 },
   credentials: {
     'telegram-bot': {
       data: z.object({ token: secret().describe("BotFather's token") }).strict(),

@@ -1,4 +1,5 @@
 import { authHeader } from '../clients/http-auth'
+import { encodeQueryPart } from '../clients/transport/append-query'
 import { rememberSecret } from '../redact/known-secrets'
 import { keySlots } from './keyring'
 import { type Credential, notSecretFields } from './types'
@@ -6,7 +7,7 @@ import { type Credential, notSecretFields } from './types'
 /**
  * Teaches redaction a decrypted credential's secret values: each secret field, the path of a
  * webhook URL (its secret part, also when a proxy's baseUrl replaces the host) and its last
- * segment (the token), and the Basic pair as it goes over the wire.
+ * segment (the token), the Basic pair and a query key as they go over the wire.
  */
 export function rememberCredential(credential: Credential) {
   const data = credential.data as Record<string, unknown>
@@ -18,6 +19,8 @@ export function rememberCredential(credential: Credential) {
   }
   if (credential.type === 'http-basic')
     rememberSecret(authHeader(credential)[1].slice('Basic '.length))
+  // A query key as the URL carries it, escaped.
+  if (credential.type === 'http-query') rememberSecret(encodeQueryPart(credential.data.value))
 }
 
 function rememberUrlParts(value: string) {

@@ -6,7 +6,8 @@ import { withItem, type TemplateContext } from '../templates/context'
 import { fillConfig } from '../templates/fill'
 import { forEachList } from '../templates/for-each-list'
 import { loadItemResults, saveItemResult, type ItemResult } from '../store/foreach-items'
-import { runNode, type NodeCall, type NodeOutcome } from './run-node'
+import { paceOf, pacer } from './pace'
+import { INLINE_RETRY_MAX_MS, runNode, type NodeCall, type NodeOutcome } from './run-node'
 import type { StepScope } from './step-scope'
 
 export type StepCall = NodeCall & {
@@ -32,8 +33,11 @@ export type StepOutcome =
   | (Extract<Ran, { kind: 'failed' }> & { config?: unknown })
   | Extract<NodeOutcome, { kind: 'retry-later' }>
   | { kind: 'skipped'; reason: string }
-  /** A forEach stopped between elements to stay inside the message's budget. */
-  | { kind: 'continue-later' }
+  /**
+   * A forEach stopped between elements to stay inside the message's budget, or to keep its pace
+   * (rateLimit) for longer than is worth waiting here: the next message comes after `delayMs`.
+   */
+  | { kind: 'continue-later'; delayMs?: number }
 
 /**
  * One step with its data mapping: `if` first (false skips the node), then `forEach`, and the
@@ -86,6 +90,8 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
   let attempts = 0
   let ranHere = 0
   let firstPending = true
+  // Elements with outside effects keep the node's pace (its rateLimit, or its app's default).
+  const pace = pacer(durable ? paceOf(call.definition, node) : undefined)
 
   for (let i = 0; i < items.length; i++) {
     const itemContext = withItem(context, items[i], i)
@@ -99,7 +105,13 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
     }
     configs.push(config ?? null)
     if (!result) {
-      if (durable && ranHere > 0 && !(await call.mayRunMore())) return { kind: 'continue-later' }
+      if (durable && ranHere > 0 && !(await call.mayRunMore())) {
+        return { kind: 'continue-later', delayMs: await waitOrDelay(pace.waitMs()) }
+      }
+      const waitMs = pace.waitMs()
+      if (waitMs > INLINE_RETRY_MAX_MS) return { kind: 'continue-later', delayMs: waitMs }
+      if (waitMs > 0) await sleep(waitMs)
+      pace.started()
       const outcome = await runNode({
         ...call,
         node: { ...node, config: config! },
@@ -164,6 +176,15 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
 }
 
 const isPure = (call: StepCall) => call.definition?.pure === true
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A short wait is waited here, so the next message need not be delayed; a long one is not. */
+async function waitOrDelay(waitMs: number) {
+  if (waitMs > INLINE_RETRY_MAX_MS) return waitMs
+  if (waitMs > 0) await sleep(waitMs)
+  return 0
+}
 
 const verbatimOf = (call: StepCall) => call.definition?.verbatimFields ?? []
 

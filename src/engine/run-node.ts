@@ -3,7 +3,7 @@ import { isHalt, isSuspend, type Suspend, type NodeDefinition } from '../nodes/d
 import { DEFAULT_NODE_TIMEOUT_MS, type WorkflowNode } from '../workflow/definition'
 import { redactError, redactKnownInJson } from '../redact/redact'
 import { buildNodeContext, type ContextCall } from './node-context'
-import { NO_RETRY, retryDelayMs } from './retry-policy'
+import { defaultRetries, retryDelayMs, retryPolicyOf } from './retry-policy'
 
 /** Waits up to this long between attempts inside the consumer; longer waits go back to the queue. */
 export const INLINE_RETRY_MAX_MS = 5_000
@@ -57,7 +57,7 @@ function redactOutcome(outcome: NodeOutcome): NodeOutcome {
 
 async function tryNode(call: NodeCall): Promise<NodeOutcome> {
   const { node } = call
-  const policy = node.retry ?? NO_RETRY
+  const { policy, byDefault } = retryPolicyOf(call.definition, node.retry)
   const timeoutMs = stepTimeoutMs(call.definition, node)
   let attempt = call.attemptsSoFar
   for (;;) {
@@ -67,7 +67,10 @@ async function tryNode(call: NodeCall): Promise<NodeOutcome> {
       return output
     } catch (thrown) {
       const error = describeError(thrown)
-      if (!isRetryable(thrown) || attempt >= policy.maxAttempts)
+      const retries = byDefault
+        ? defaultRetries(thrown, policy, call.definition)
+        : isRetryable(thrown)
+      if (!retries || attempt >= policy.maxAttempts)
         return { kind: 'failed', error, attempts: attempt }
       const delayMs = retryDelayMs(policy, attempt, (thrown as AutomateError).retryAfterMs)
       const fitsInline =
@@ -78,10 +81,16 @@ async function tryNode(call: NodeCall): Promise<NodeOutcome> {
   }
 }
 
-/** A step's timeout: its own `timeoutMs`, else its node's default, else the engine's. */
+/**
+ * A step's timeout: its own `timeoutMs`, else its node's default, else the engine's; and never
+ * shorter than what its config asks a call to be given (http-request's `timeoutMs`), which would
+ * otherwise be cut off by a timeout its author never set.
+ */
 export function stepTimeoutMs(definition: NodeDefinition | undefined, node: WorkflowNode): number {
   // An unknown type (no definition) fails its step when it runs, at once.
-  return node.timeoutMs ?? definition?.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
+  const own = node.timeoutMs ?? definition?.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
+  const asked = definition?.timeoutFor?.(node.config ?? {})
+  return typeof asked === 'number' && Number.isFinite(asked) ? Math.max(own, asked) : own
 }
 
 async function attemptNode(

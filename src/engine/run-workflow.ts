@@ -127,7 +127,8 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
 
     const stepRun = await runStep(deps, run, state, scope, definition, { budget, startedAt })
     const { outcome, startedAt: stepStartedAt, finishedAt } = stepRun
-    if (outcome.kind === 'continue-later') return continueLater(deps, run, log, 0, null)
+    if (outcome.kind === 'continue-later')
+      return continueLater(deps, run, log, outcome.delayMs ?? 0, null)
     if (outcome.kind === 'succeeded' && outcome.suspend) {
       return suspend(deps, run, log, state, outcome.suspend, outcome.attempts, stepStartedAt)
     }

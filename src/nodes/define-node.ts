@@ -115,6 +115,12 @@ export type NodeDefinition<
    */
   timeoutMs?: number
   /**
+   * The least time a step with this config needs (ms), read from the config as the workflow
+   * holds it (a template is not filled in yet): the step's timeout is at least this, whatever
+   * the node's or the engine's default says. http-request: its request's own `timeoutMs`.
+   */
+  timeoutFor?(config: Record<string, unknown>): number | undefined
+  /**
    * False when an attempt cut off by its timeout may still have taken effect (an AI call is
    * billed for the answer it was writing): the engine then fails the step rather than retry it.
    */

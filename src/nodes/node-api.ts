@@ -16,10 +16,13 @@ export {
 export { visibleLength } from '../clients/markup-tokens'
 export { sendParts, splitMessage } from '../clients/split-message'
 // For the http-request node: the transport the clients use, with redirects and any URL.
-export { HTTP_CREDENTIAL_TYPES, authHeader } from '../clients/http-auth'
+export { HTTP_CREDENTIAL_TYPES, authenticate, refused } from '../clients/http-auth'
 export { fetchFollowing } from '../clients/transport/follow-redirects'
 export { checkWithinBase } from '../clients/transport/credential-scope'
-export { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../clients/transport/http'
+export { MAX_RESPONSE_BYTES, httpError, noAnswerError } from '../clients/transport/http'
+export { appendQuery } from '../clients/transport/append-query'
+export { encodeBody } from '../clients/transport/request-body'
+export { readAnswer } from '../clients/transport/response-body'
 // For the nodes that pause a run or run code.
 export { MAX_QUEUE_DELAY_MS } from '../engine/messages'
 export { runCode } from '../code/run-code'

@@ -29,6 +29,17 @@ const retry = z
   })
   .strict()
 
+/** Calls per interval: a node's own pace for its forEach, instead of its service's default. */
+const rateLimit = z
+  .object({
+    calls: z.number().int().min(1).max(10_000),
+    intervalMs: z.number().int().min(1).max(MAX_QUEUE_DELAY_MS),
+  })
+  .strict()
+  .describe(
+    "at most `calls` calls per `intervalMs` across a forEach's elements (default: the app's documented limit)",
+  )
+
 const nodeSchema = z
   .object({
     id: z
@@ -47,6 +58,7 @@ const nodeSchema = z
       }),
     onError: onError.optional(),
     retry: retry.optional(),
+    rateLimit: rateLimit.optional(),
     timeoutMs: z.number().int().min(1).max(600_000).optional(),
     if: z
       .string()
@@ -104,6 +116,13 @@ export const workflowSchema = z
           code: 'custom',
           path: ['nodes', index, 'forEach'],
           message: `a '${node.type}' node pauses the whole run, so it cannot run once per element`,
+        })
+      }
+      if (node.rateLimit !== undefined && getNode(node.type).pure) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', index, 'rateLimit'],
+          message: `a '${node.type}' node calls no app, so it has nothing to pace`,
         })
       }
       const verbatim = getNode(node.type).verbatimFields ?? []

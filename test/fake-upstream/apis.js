@@ -4,6 +4,7 @@ import { discord } from './discord.js'
 import { github } from './github.js'
 import { googleAdmin, googleToken, sheetsApi } from './google.js'
 import { notion } from './notion.js'
+import { oauthServer } from './client-credentials.js'
 import { anthropicCompat, azureOpenai, openai } from './openai.js'
 import { slack } from './slack.js'
 import { telegram } from './telegram.js'
@@ -18,6 +19,7 @@ const APIS = [
   [/\.openai\.azure\.com$|^azure-openai-/, azureOpenai],
   [/^api\.anthropic\.com$|^anthropic-/, anthropicCompat],
   [/^sheets\.googleapis\.com$|^sheets-/, sheetsApi],
+  [/^client-credentials-/, oauthServer],
 ]
 
 /** The fake API for this request, or undefined for the generic echo. */

@@ -1,9 +1,10 @@
 // A fake third-party API, reached through the Worker's outbound fetches in tests. Each test uses
 // its own host name, so tests running side by side never see each other's traffic.
 //
-//   POST /__program   { routes: [{ method?, path, responses: [{ status, headers?, body?, delayMs?,
-//                     bodyDelayMs? }] }] }
-//                     responses are served in order; the last one repeats. delayMs holds back the
+//   POST /__program   { routes: [{ method?, path, responses: [{ status, headers?, body?, bodyBase64?,
+//                     delayMs?, bodyDelayMs? }] }], rate?: { perSecond, burst } }
+//                     responses are served in order; the last one repeats; bodyBase64 answers
+//                     those bytes; rate speeds up an API fake's rate limit for this host. delayMs holds back the
 //                     whole answer; bodyDelayMs sends the headers at once and the body that much
 //                     later, like an API that starts answering and then stalls.
 //   GET  /__requests  { requests: [{ method, path, query, headers, body, text }], effects }
@@ -77,6 +78,8 @@ export default {
     if (url.pathname === '/__program' && request.method === 'POST') {
       const program = await request.json()
       state.routes = (program.routes ?? []).map((r) => ({ ...r, served: 0 }))
+      // A faster pace for an API fake's rate limit (Notion), so a test need not take minutes.
+      state.rate = program.rate
       return Response.json({ ok: true })
     }
     if (url.pathname === '/__release' && request.method === 'POST') {
@@ -89,19 +92,33 @@ export default {
     }
 
     // Decoded by hand: request.text() warns on bodies that are not declared as text (forms).
-    const text = new TextDecoder().decode(await request.arrayBuffer())
+    const bytes = await request.arrayBuffer()
+    const text = new TextDecoder().decode(bytes)
+    const type = request.headers.get('content-type') ?? ''
+    let form
+    if (type.startsWith('multipart/form-data')) {
+      // As any server reads it: a body that does not parse as the boundary says is a 400.
+      try {
+        form = await multipartFields(bytes, type)
+      } catch (error) {
+        return new Response(`malformed multipart body: ${error.message}`, { status: 400 })
+      }
+    }
     let body = text
     try {
       body = text ? JSON.parse(text) : null
     } catch {}
     const record = {
       method: request.method,
-      path: url.pathname,
+      path: normalPath(url.pathname),
       query: Object.fromEntries(url.searchParams),
+      // The query exactly as it arrived, for a signature that covers its bytes.
+      rawQuery: url.search,
       headers: Object.fromEntries(request.headers),
       body,
       // As sent: JSON.parse above would round a number beyond 2^53.
       text,
+      ...(form ? { form } : {}),
     }
     state.requests.push(record)
 
@@ -130,7 +147,7 @@ export default {
     }
     let stallMs = 0
     const api = route ? undefined : apiFor(url)
-    if (api) answer = await api({ ...record, rawBody: text }, url)
+    if (api) answer = await api({ ...record, rawBody: text }, url, { rate: state.rate })
     if (route) {
       const response = route.responses[Math.min(route.served, route.responses.length - 1)]
       stallMs = response.bodyDelayMs ?? 0
@@ -145,7 +162,13 @@ export default {
           ...(response.headers ?? {}),
         },
         body:
-          response.body === undefined ? '' : isText ? response.body : JSON.stringify(response.body),
+          response.bodyBase64 !== undefined
+            ? Uint8Array.from(atob(response.bodyBase64), (c) => c.charCodeAt(0))
+            : response.body === undefined
+              ? ''
+              : isText
+                ? response.body
+                : JSON.stringify(response.body),
       }
     }
     if (answer.status < 400) {
@@ -157,4 +180,37 @@ export default {
       headers: answer.headers,
     })
   },
+}
+
+// The fields of a multipart/form-data body: text fields as strings, files as { filename, type,
+// size, base64 }.
+async function multipartFields(bytes, type) {
+  if (!/;\s*boundary=/.test(type)) throw new Error('no boundary in the content type')
+  const data = await new Response(bytes, { headers: { 'content-type': type } }).formData()
+  const fields = []
+  for (const [name, value] of data) {
+    if (typeof value === 'string') fields.push({ name, value })
+    else {
+      const file = new Uint8Array(await value.arrayBuffer())
+      let binary = ''
+      for (const byte of file) binary += String.fromCharCode(byte)
+      fields.push({
+        name,
+        filename: value.name,
+        type: value.type,
+        size: file.length,
+        base64: btoa(binary),
+      })
+    }
+  }
+  return fields
+}
+
+// A path as servers compare it: escapes of characters a path may hold as they are (`%3A` is `:`,
+// as Google's `Sheet1!1%3A1` is `Sheet1!1:1`) decoded, every other escape kept, in capitals.
+function normalPath(path) {
+  return path.replace(/%([0-9a-f]{2})/gi, (escape, hex) => {
+    const char = String.fromCharCode(parseInt(hex, 16))
+    return /[A-Za-z0-9\-._~!$&'()*+,;=:@]/.test(char) ? char : escape.toUpperCase()
+  })
 }

@@ -10,7 +10,8 @@ const NOT_SECRET = new Set(['idempotency-key'])
 export type Request = {
   method: string
   headers: Headers
-  body?: string
+  /** FormData is sent again on a 307/308: fetch writes it anew each time. */
+  body?: string | FormData
   signal?: AbortSignal
 }
 
@@ -45,7 +46,7 @@ export async function fetchFollowing(
   let url = start
   let leftOrigin = false
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(url, {
+    const response = await fetchOnceMore(url, {
       method,
       headers,
       body,
@@ -81,6 +82,28 @@ export async function fetchFollowing(
       stripCredentials(headers, options.credentialHeaders ?? [])
     }
     url = next
+  }
+}
+
+/** Methods that change nothing more when sent twice (RFC 9110 section 9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+
+/**
+ * fetch, sent once more at once when the connection drops before an answer and sending it again
+ * is safe: an idempotent method, or a request carrying an Idempotency-Key. workerd's HTTP client
+ * (kj) decides whether to reuse a connection from the answer's Connection header alone: after an
+ * HTTP/1.0 answer without `Connection: close` (Python's http.server, many small services) it puts
+ * the socket back in its pool though the server has closed it, and the next request on it fails
+ * with "Network connection lost" (issue 19 item 11). The second try gets a fresh connection.
+ * A POST without a key is not sent again: it may have taken effect.
+ */
+async function fetchOnceMore(url: URL, init: RequestInit & { method: string; headers: Headers }) {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    const safe = IDEMPOTENT.has(init.method) || init.headers.has('idempotency-key')
+    if (!safe || init.signal?.aborted) throw error
+    return fetch(url, init)
   }
 }
 

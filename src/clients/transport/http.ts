@@ -20,7 +20,15 @@ export type ReadOptions = {
  */
 export async function readBody(response: Response, options: ReadOptions = {}): Promise<unknown> {
   const text = await readText(response, options.limit)
-  const as = options.as ?? 'auto'
+  return parseBody(text, response, options.as)
+}
+
+/** A body already read as text, parsed as `readBody` would (`as`: see ReadOptions). */
+export function parseBody(
+  text: string,
+  response: Pick<Response, 'status' | 'headers'>,
+  as: ReadOptions['as'] = 'auto',
+): unknown {
   if (as === 'text') return text
   if (text === '') return null
   const type = response.headers.get('content-type') ?? ''
@@ -44,6 +52,11 @@ export async function readBody(response: Response, options: ReadOptions = {}): P
 
 /** The body as UTF-8 text, counted as it streams in (see read-capped.ts). */
 export async function readText(response: Response, limit = MAX_RESPONSE_BYTES): Promise<string> {
+  return new TextDecoder().decode(await readBytes(response, limit))
+}
+
+/** The body's bytes, never more than `limit` of them (at most MAX_RESPONSE_BYTES). */
+export async function readBytes(response: Response, limit = MAX_RESPONSE_BYTES) {
   const max = Math.min(limit, MAX_RESPONSE_BYTES)
   const tooLarge = () =>
     new AutomateError(
@@ -51,7 +64,7 @@ export async function readText(response: Response, limit = MAX_RESPONSE_BYTES): 
       `The answer is larger than ${max} bytes; raise maxResponseBytes (at most ${MAX_RESPONSE_BYTES}) or ask the API for less`,
       { retryable: false, details: { limit: max } },
     )
-  return new TextDecoder().decode(await readCapped(response, max, tooLarge))
+  return readCapped(response, max, tooLarge)
 }
 
 /** Retry-After is either seconds or an HTTP date; either way, milliseconds from now. */

@@ -33,7 +33,7 @@ const nameSchema = z
 const typeSchema = z.enum(CREDENTIAL_TYPES as [CredentialType, ...CredentialType[]])
 
 const BASE_URL_NEEDED =
-  'required for http-bearer, http-basic and http-header: the credential is sent only under it'
+  'required for the http-* types (bearer, basic, header, query, oauth2-client): the credential is sent only under it'
 
 // One object per type, so a bad field is named by its full path (`data.token`) and the OpenAPI
 // document shows what each type's `data` holds.

@@ -1,0 +1,2 @@
+export const CLIENT_ID: string
+export const CLIENT_SECRET: string

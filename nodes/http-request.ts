@@ -4,25 +4,18 @@ import {
   HTTP_CREDENTIAL_TYPES,
   MAX_RESPONSE_BYTES,
   authHeader,
-  checkWithinBase,
   credentialName,
+  credentialUrl,
   defineNode,
   fetchFollowing,
   httpError,
+  isHttpUrl,
   noAnswerError,
   readBody,
 } from '../src/nodes/node-api'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const INPUT_AS_BODY = new Set(['POST', 'PUT', 'PATCH'])
-
-const isHttpUrl = (url: string) => {
-  try {
-    return /^https?:$/.test(new URL(url).protocol)
-  } catch {
-    return false
-  }
-}
 
 export default defineNode({
   type: 'http-request',
@@ -99,7 +92,7 @@ export default defineNode({
   async run(input, ctx) {
     const { config, signal, idempotencyKey } = ctx
     const credential = config.credential ? await ctx.credential() : undefined
-    const url = resolveUrl(config.url, credential)
+    const url = credentialUrl(config.url, credential)
     for (const [key, value] of Object.entries(config.query ?? {}))
       url.searchParams.set(key, String(value))
 
@@ -169,41 +162,6 @@ function recordedHeaders(headers: Headers) {
   const kept: Record<string, string> = {}
   for (const [name, value] of headers) if (name !== 'set-cookie') kept[name] = value
   return kept
-}
-
-/**
- * Where the request goes. A credential goes only under its own baseUrl (issue 20): a path is
- * resolved against it, and a URL anywhere else, filled in from a template or not, is refused
- * rather than sent the secret, as is a path that climbs out of the base (`/../`, `%2e%2e`). A
- * credential stored before baseUrl was required has none, and is sent nowhere until it gets one.
- */
-function resolveUrl(raw: string, credential: { name: string; baseUrl?: string } | undefined) {
-  if (!credential?.baseUrl) {
-    if (credential) {
-      throw new AutomateError(
-        'CREDENTIAL_ORIGIN',
-        `Credential ${credential.name} has no baseUrl, so it is not sent anywhere: an http-* ` +
-          'credential goes only to the API it names. Set its baseUrl once, with PUT ' +
-          `/api/credentials/${credential.name} {"data": {…}, "baseUrl": "https://api.example.com"} ` +
-          "or on the credential's admin page",
-        {
-          retryable: false,
-          details: [{ path: 'config.credential', message: 'the credential needs a baseUrl' }],
-        },
-      )
-    }
-    if (!isHttpUrl(raw)) {
-      throw new AutomateError(
-        'CONFIG_INVALID',
-        'config.url is a path, which needs a credential with a baseUrl',
-        { retryable: false, details: [{ path: 'config.url', message: 'must be an absolute URL' }] },
-      )
-    }
-    return new URL(raw)
-  }
-  const base = new URL(credential.baseUrl)
-  const url = isHttpUrl(raw) ? new URL(raw) : new URL(base.pathname.replace(/\/$/, '') + raw, base)
-  return checkWithinBase(url, base, `Credential ${credential.name}`)
 }
 
 function encodeBody(payload: unknown, format: 'json' | 'form') {

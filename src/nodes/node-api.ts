@@ -18,7 +18,7 @@ export { sendParts, splitMessage } from '../clients/split-message'
 // For the http-request node: the transport the clients use, with redirects and any URL.
 export { HTTP_CREDENTIAL_TYPES, authHeader } from '../clients/http-auth'
 export { fetchFollowing } from '../clients/transport/follow-redirects'
-export { checkWithinBase } from '../clients/transport/credential-scope'
+export { credentialUrl, isHttpUrl } from '../clients/transport/credential-url'
 export { MAX_RESPONSE_BYTES, httpError, noAnswerError, readBody } from '../clients/transport/http'
 // For the nodes that pause a run or run code.
 export { MAX_QUEUE_DELAY_MS } from '../engine/messages'

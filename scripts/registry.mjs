@@ -48,7 +48,9 @@ export function renderTriggerRegistry(files) {
 }
 
 function renderModules(files, kind) {
-  const declaredType = new RegExp(`${kind.define}\\(\\s*\\{[\\s\\S]*?\\btype:\\s*['"\`]([^'"\`]+)['"\`]`)
+  const declaredType = new RegExp(
+    `${kind.define}\\(\\s*\\{[\\s\\S]*?\\btype:\\s*['"\`]([^'"\`]+)['"\`]`,
+  )
   const errors = []
   const seen = new Map()
   const entries = []
@@ -59,7 +61,9 @@ function renderModules(files, kind) {
     const declared = declaredType.exec(source)?.[1]
     const at = `${kind.dir}/${fileName}`
     if (!TYPE_PATTERN.test(fileType)) {
-      errors.push(`${at}: a ${kind.what} file name must be kebab-case (it is the ${kind.what}'s type)`)
+      errors.push(
+        `${at}: a ${kind.what} file name must be kebab-case (it is the ${kind.what}'s type)`,
+      )
       continue
     }
     if (!declared) {
@@ -77,7 +81,9 @@ function renderModules(files, kind) {
       continue
     }
     if (seen.has(declared)) {
-      errors.push(`${at}: type '${declared}' is already declared by ${kind.dir}/${seen.get(declared)}`)
+      errors.push(
+        `${at}: type '${declared}' is already declared by ${kind.dir}/${seen.get(declared)}`,
+      )
       continue
     }
     seen.set(declared, fileName)

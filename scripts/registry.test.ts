@@ -104,7 +104,10 @@ describe('registry generator', () => {
 describe('trigger registry generator', () => {
   it('lists triggers/<type>.ts declared with definePollTrigger, and names a mismatch', () => {
     const ok = renderTriggerRegistry([
-      { fileName: 'http-poll.ts', source: "export default definePollTrigger({ type: 'http-poll' })" },
+      {
+        fileName: 'http-poll.ts',
+        source: "export default definePollTrigger({ type: 'http-poll' })",
+      },
     ])
     expect(ok).toMatchObject({ ok: true })
     expect((ok as { text: string }).text).toContain("'http-poll': httpPollTrigger,")

@@ -63,7 +63,9 @@ export default definePollTrigger({
     return {
       items: fresh.map((entry) => ({ id: entry.key || String(entry.row), item: entry.item })),
       cursorAfter: (count) =>
-        count === 0 ? (cursor ?? { row: after }) : { row: fresh[count - 1]!.row, key: fresh[count - 1]!.key },
+        count === 0
+          ? (cursor ?? { row: after })
+          : { row: fresh[count - 1]!.row, key: fresh[count - 1]!.key },
     }
   },
 })

@@ -30,8 +30,8 @@ export default definePollTrigger({
   title: 'HTTP: poll an API',
   description:
     'GETs a JSON API on every poll and starts a run for each item whose id it has not seen ' +
-    'before: `items` is a JSONata path to the list in the answer, `id` one to an item\'s id. ' +
-    'With `cursor`, the last item\'s `from` value is sent as the query parameter `param`.',
+    "before: `items` is a JSONata path to the list in the answer, `id` one to an item's id. " +
+    "With `cursor`, the last item's `from` value is sent as the query parameter `param`.",
   credentialTypes: HTTP_CREDENTIAL_TYPES,
   sample: {
     config: { url: 'https://api.example.com/orders', items: 'echo', id: '$string(ok)' },
@@ -48,7 +48,9 @@ export default definePollTrigger({
       .describe("The URL to GET; a path is resolved against the credential's baseUrl"),
     credential: credentialName()
       .optional()
-      .describe('A stored http-bearer, http-basic or http-header credential; sent only under its baseUrl'),
+      .describe(
+        'A stored http-bearer, http-basic or http-header credential; sent only under its baseUrl',
+      ),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers'),
     query: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
@@ -99,7 +101,10 @@ export default definePollTrigger({
         },
       )
       response = followed.response
-      body = await readBody(response, { limit: MAX_RESPONSE_BYTES, as: response.ok ? 'json' : 'auto' })
+      body = await readBody(response, {
+        limit: MAX_RESPONSE_BYTES,
+        as: response.ok ? 'json' : 'auto',
+      })
     } catch (error) {
       if (error instanceof AutomateError) throw error
       throw noAnswerError(`GET ${url.origin}`, error, ctx.signal.aborted)
@@ -115,7 +120,10 @@ export default definePollTrigger({
         throw new AutomateError(
           'CONFIG_INVALID',
           `config.id gave ${id === undefined ? 'nothing' : typeof id} for item ${index}, not a string or number`,
-          { retryable: false, details: [{ path: 'config.id', message: 'must give each item an id' }] },
+          {
+            retryable: false,
+            details: [{ path: 'config.id', message: 'must give each item an id' }],
+          },
         )
       }
       const from = config.cursor ? await evaluateExpression(config.cursor.from, item) : undefined
@@ -136,7 +144,8 @@ export default definePollTrigger({
     }
     const lastFrom = (started: typeof unique) =>
       started.reduce<string | number | undefined>(
-        (max, entry) => (entry.from !== undefined && compare(entry.from, max) > 0 ? entry.from : max),
+        (max, entry) =>
+          entry.from !== undefined && compare(entry.from, max) > 0 ? entry.from : max,
         cursor?.value,
       )
     if (ctx.baselineOnly) return { items: [], cursorAfter: () => next(unique, lastFrom(unique)) }

@@ -38,7 +38,11 @@ export default definePollTrigger({
     const { config } = ctx
     const client = notionClient(await ctx.credential(), ctx.signal)
     const cursor = ctx.cursor as Cursor | null
-    const query = (since: string | undefined, direction: 'ascending' | 'descending', start?: string) => {
+    const query = (
+      since: string | undefined,
+      direction: 'ascending' | 'descending',
+      start?: string,
+    ) => {
       // https://developers.notion.com/reference/filter-data-source-entries#timestamp
       const edited = since
         ? [{ timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } }]

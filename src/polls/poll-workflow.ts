@@ -4,12 +4,7 @@ import type { RunsQueue } from '../engine/messages'
 import { AutomateError, describeError } from '../errors'
 import { randomToken, uuidv7 } from '../lib/ids'
 import { logEvent } from '../lib/log-event'
-import {
-  claimPoll,
-  claimPollAlert,
-  recordPollFailure,
-  type DuePoll,
-} from '../store/polls'
+import { claimPoll, claimPollAlert, recordPollFailure, type DuePoll } from '../store/polls'
 import type { TriggerInfo } from '../store/run-model'
 import { findPollTrigger } from '../triggers/registry'
 import type { WorkflowDefinition } from '../workflow/definition'

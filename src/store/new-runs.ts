@@ -47,7 +47,8 @@ export async function recordGatedRuns(
   db: D1Database,
   gate: { claim: D1PreparedStatement; guard: InsertGuard },
   runs: NewRun[],
-  state: { status: 'queued' } | { status: 'failed'; errorText: string; finishedAt: number } = QUEUED,
+  state:
+    { status: 'queued' } | { status: 'failed'; errorText: string; finishedAt: number } = QUEUED,
 ): Promise<{ claimed: boolean; written: Set<string> }> {
   const statements = [gate.claim]
   const rowAt = new Map<string, number>()
@@ -55,7 +56,12 @@ export async function recordGatedRuns(
     const key = run.start.trigger.dedupeKey
     let guard = gate.guard
     if (key) {
-      const claim = { workflowId: run.start.workflowId, key, runId: run.runId, now: run.start.createdAt }
+      const claim = {
+        workflowId: run.start.workflowId,
+        key,
+        runId: run.runId,
+        now: run.start.createdAt,
+      }
       statements.push(claimDeliveryKeyUnder(db, claim, gate.guard))
       guard = ownsDeliveryKey(gate.guard, key)
     }

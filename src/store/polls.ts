@@ -31,6 +31,8 @@ export function syncPoll(
   if (!definition?.enabled || trigger?.type !== 'poll') {
     return db.delete(pollState).where(eq(pollState.workflowId, workflowId))
   }
+  // Every column, in the table's order (drizzle's insert-select asks for that).
+  const nothing = sql<null>`NULL`
   const row = db
     .select({
       workflowId: workflows.id,
@@ -38,8 +40,18 @@ export function syncPoll(
       source: sql<string>`${trigger.source}`.as('source'),
       triggerKey: sql<string>`${triggerKey(trigger)}`.as('trigger_key'),
       everyMs: sql<number>`${everyMs(trigger.every)}`.as('every_ms'),
+      cursor: nothing.as('cursor'),
+      skipExisting: sql<number>`0`.as('skip_existing'),
+      seq: sql<number>`0`.as('seq'),
+      claimId: nothing.as('claim_id'),
       // Polled at the next tick: the first poll records the baseline.
       nextPollAt: sql<number>`${now}`.as('next_poll_at'),
+      lastPollAt: nothing.as('last_poll_at'),
+      lastFound: nothing.as('last_found'),
+      lastStarted: nothing.as('last_started'),
+      failures: sql<number>`0`.as('failures'),
+      lastError: nothing.as('last_error'),
+      failedRunId: nothing.as('failed_run_id'),
       updatedAt: sql<number>`${now}`.as('updated_at'),
     })
     .from(workflows)

@@ -234,7 +234,8 @@ function timestampFilterError(filter, path = 'body.filter') {
     return `${path}.timestamp should be \`"created_time"\` or \`"last_edited_time"\`, instead was \`${JSON.stringify(filter.timestamp)}\`.`
   const condition = filter[filter.timestamp] ?? {}
   for (const [name, value] of Object.entries(condition)) {
-    if (!TIME_CONDITIONS.includes(name)) return `${path}.${filter.timestamp}.${name} is not a valid condition.`
+    if (!TIME_CONDITIONS.includes(name))
+      return `${path}.${filter.timestamp}.${name} is not a valid condition.`
     if (Number.isNaN(Date.parse(value)))
       return `${path}.${filter.timestamp}.${name} should be a valid ISO 8601 date string, instead was \`${JSON.stringify(value)}\`.`
   }
@@ -264,7 +265,10 @@ function sorted(results, sorts) {
   const sign = timestamp.direction === 'descending' ? -1 : 1
   return results
     .map((page, i) => [page, i])
-    .sort(([a, i], [b, j]) => sign * (Date.parse(a[timestamp.timestamp]) - Date.parse(b[timestamp.timestamp])) || i - j)
+    .sort(
+      ([a, i], [b, j]) =>
+        sign * (Date.parse(a[timestamp.timestamp]) - Date.parse(b[timestamp.timestamp])) || i - j,
+    )
     .map(([page]) => page)
 }
 

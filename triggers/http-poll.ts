@@ -34,7 +34,7 @@ export default definePollTrigger({
     "With `cursor`, the last item's `from` value is sent as the query parameter `param`.",
   credentialTypes: HTTP_CREDENTIAL_TYPES,
   sample: {
-    config: { url: 'https://api.example.com/orders', items: 'echo', id: '$string(ok)' },
+    config: { url: 'https://api.example.com/orders', items: '$', id: '$string(ok)' },
   },
   config: z.object({
     url: z

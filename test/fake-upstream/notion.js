@@ -11,6 +11,8 @@
 //   GET  /v1/pages/{id}/properties/{property_id}     one property item, paginated for title,
 //                                                    rich_text, relation and people
 //
+//   POST /__notion/clock { aheadMs }                  test only: moves the fake's clock ahead
+//
 // Every data source has the schema below; "missing" is not shared with the integration. Pages
 // created in one are returned by its queries, after 3 seeded ones ("many…" has 120, "linked…" one
 // page with 130 relations, 30 people and 30 mentions, "wiki…" a child data source beside its
@@ -43,6 +45,12 @@ const error = (status, code, message, headers) =>
 const invalid = (message) => error(400, 'validation_error', `body failed validation: ${message}`)
 
 export function notion(request, url) {
+  // Test only: moves this host's clock (`{ aheadMs }`), so an edit can fall in a later minute
+  // than the one before it without the test waiting for the minute to turn.
+  if (request.path === '/__notion/clock' && request.method === 'POST') {
+    clockAhead = request.body?.aheadMs ?? 0
+    return json(200, { ok: true })
+  }
   const token = bearerOf(request)
   if (!token || token.includes('invalid'))
     return error(401, 'unauthorized', 'API token is invalid.')
@@ -274,8 +282,10 @@ function sorted(results, sorts) {
 
 // "last_edited_time and created_time properties will be rounded down to the closest minute"
 // (https://developers.notion.com/changelog/last-edited-time-is-now-rounded-to-the-nearest-minute).
+let clockAhead = 0
+
 function notionNow() {
-  const now = new Date()
+  const now = new Date(Date.now() + clockAhead)
   now.setUTCSeconds(0, 0)
   return now.toISOString()
 }

@@ -5,6 +5,7 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { signedIn } from '../../test/admin-session'
 import { createCredential } from '../../test/credentials'
 import { admin, createWorkflow, fakeUpstream, waitForRun } from '../../test/helpers'
 import type { Env } from '../env'
@@ -381,6 +382,38 @@ describe('poll triggers: http-poll', () => {
     const after = await state(workflow.id)
     expect(after.lastFound).toBe(2)
     expect(Date.parse(after.nextPollAt) - Date.parse(after.lastPollAt!)).toBe(60_000)
+  })
+})
+
+describe('admin workflow page: Polling', () => {
+  it('shows cursor, last poll, items found and next poll, and polls or resets through the API', async () => {
+    const { api, serve } = await ordersApi()
+    const workflow = await createWorkflow(polled(api.url('/orders')))
+    const session = await signedIn()
+    const path = `/admin/workflows/${workflow.id}`
+    const before = await session.page(path)
+    expect(before.html).toContain('<h2>Polling</h2>')
+    expect(before.html).toContain('no baseline yet')
+    expect(before.html).toContain(`action="${path}/poll"`)
+    expect(before.html).toContain(`action="${path}/poll/reset"`)
+
+    const baseline = await session.post(`${path}/poll`)
+    expect(baseline.status).toBe(303)
+    expect(baseline.location).toBe(`${path}?done=polled-baseline&found=0&started=0#poll`)
+    await serve(orders(1, 2))
+    const polledNow = await session.post(`${path}/poll`)
+    expect(polledNow.location).toBe(`${path}?done=polled&found=2&started=2#poll`)
+    const after = await session.page(`${path}?done=polled&found=2&started=2`)
+    expect(after.html).toContain('Polled: 2 new items, 2 runs started.')
+    expect(after.html).toContain('2 new, 2 started')
+    expect(after.html).toContain('&quot;seen&quot;:[&quot;1&quot;,&quot;2&quot;]')
+
+    const reset = await session.post(`${path}/poll/reset`)
+    expect(reset.location).toBe(`${path}?done=baseline-reset#poll`)
+    expect((await session.page(path)).html).toContain('no baseline yet')
+
+    // Without the form token nothing is polled.
+    expect((await session.post(`${path}/poll`, { _csrf: '0' })).status).toBe(403)
   })
 })
 

@@ -7,6 +7,8 @@ import { ErrorList, type ShownError } from '../components/field-errors'
 import { formatTime, prettyJson } from '../lib/format'
 import { Layout } from '../components/layout'
 import { MemoryCard } from '../components/memory-card'
+import { PollCard } from '../components/poll-card'
+import type { PollRow } from '../../../store/polls'
 import type { MemoryKeyView } from '../../../store/memory-keys'
 import { NodeConfig } from '../components/node-config'
 import { PostButton } from '../components/post-button'
@@ -27,6 +29,8 @@ type WorkflowPageProps = {
   payload?: { text: string; errors: ShownError[] }
   /** The first keys of its memory between runs, and whether there are more. */
   memory: { keys: MemoryKeyView[]; nextCursor: string | null }
+  /** Its poll trigger's state, for a workflow polled while enabled. */
+  poll?: PollRow | null
 }
 
 /**
@@ -179,6 +183,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
           ))}
         </ol>
       </section>
+      {props.poll ? <PollCard path={path} poll={props.poll} /> : null}
       <VersionsCard path={path} versions={versions} current={version} />
       <MemoryCard path={path} keys={props.memory.keys} more={props.memory.nextCursor !== null} />
       <RunsTable

@@ -1,9 +1,10 @@
 import { readCredential } from '../credentials/read-credential'
 import { startGatedRuns, recordFailedStart, type RunRequest } from '../engine/start-run'
 import type { RunsQueue } from '../engine/messages'
-import { AutomateError, describeError } from '../errors'
+import { AutomateError, describeError, type ErrorInfo } from '../errors'
 import { randomToken, uuidv7 } from '../lib/ids'
 import { logEvent } from '../lib/log-event'
+import { redactError } from '../redact/redact'
 import { claimPoll, claimPollAlert, recordPollFailure, type DuePoll } from '../store/polls'
 import type { TriggerInfo } from '../store/run-model'
 import { findPollTrigger } from '../triggers/registry'
@@ -50,8 +51,17 @@ export async function pollWorkflow(env: PollEnv, due: DuePoll, now = Date.now())
   try {
     return await pollSource(env, due, trigger, now)
   } catch (error) {
-    await recordFailure(env, due, error, now)
-    throw error
+    // Redacted before it is stored, put in the inbox or answered: an app's error may quote the
+    // credential it was sent (an API echoing its Authorization header).
+    const info = redactError(describeError(error))
+    await recordFailure(env, due, error, info, now)
+    if (!(error instanceof AutomateError)) throw error
+    throw new AutomateError(error.code, info.message, {
+      status: error.status,
+      retryable: error.retryable,
+      details: info.details,
+      retryAfterMs: error.retryAfterMs,
+    })
   }
 }
 
@@ -153,8 +163,13 @@ async function dedupeKey(source: string, itemId: string) {
   return `poll:${source}:sha256:${hex}`
 }
 
-async function recordFailure(env: PollEnv, due: DuePoll, thrown: unknown, now: number) {
-  const error = describeError(thrown)
+async function recordFailure(
+  env: PollEnv,
+  due: DuePoll,
+  thrown: unknown,
+  error: ErrorInfo,
+  now: number,
+) {
   const retryAfterMs = thrown instanceof AutomateError ? thrown.retryAfterMs : undefined
   const failures = due.failures + 1
   const row = await recordPollFailure(env.DB, due, {

@@ -326,6 +326,31 @@ describe('poll triggers: http-poll', () => {
     expect((await other.received()).requests).toEqual([])
   })
 
+  it('never stores, shows or answers the credential an API quotes back in its error', async () => {
+    const api = fakeUpstream()
+    const token = `poll-secret-${crypto.randomUUID()}`
+    const credential = await createCredential('http-bearer', { token }, { baseUrl: api.base })
+    const workflow = await createWorkflow(
+      polled('/__echo-auth?status=401&filler=10', {}, { credential }),
+    )
+    const texts: string[] = []
+    for (let i = 0; i < FAILURES_BEFORE_INBOX; i++) {
+      const failed = await poll(workflow.id)
+      expect(failed.status).toBe(502)
+      texts.push(JSON.stringify(failed.body))
+    }
+    // It did reach the API, which quoted it.
+    expect((await api.received()).requests[0]!.headers.authorization).toBe(`Bearer ${token}`)
+    texts.push(JSON.stringify(await state(workflow.id)))
+    texts.push(JSON.stringify(await runsOf(workflow.id)))
+    const { results } = await env.DB.prepare('SELECT * FROM poll_state WHERE workflow_id = ?')
+      .bind(workflow.id)
+      .all()
+    texts.push(JSON.stringify(results))
+    expect(texts.join('\n')).toContain('401')
+    expect(texts.join('\n')).not.toContain(token)
+  })
+
   it('refuses an interval under a minute, an unknown source and a bad config, naming the field', async () => {
     const cases = [
       [{ every: '30s' }, 'trigger.every', /1m, 5m/],

@@ -7,7 +7,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { signedIn } from '../../test/admin-session'
 import { createCredential } from '../../test/credentials'
-import { admin, createWorkflow, fakeUpstream, waitForRun } from '../../test/helpers'
+import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../test/helpers'
 import type { Env } from '../env'
 import { FAILURES_BEFORE_INBOX } from './backoff'
 import { pollNow } from './fire-polls'
@@ -119,6 +119,8 @@ describe('poll triggers: http-poll', () => {
     // The same items again: nothing new.
     const third = await poll(workflow.id)
     expect(third.body).toMatchObject({ found: 0, started: [] })
+    // A polled workflow has no webhook.
+    expect((await postWebhook(workflow, { id: 6 })).status).toBe(404)
     expect(await itemIds(workflow.id)).toEqual(['3', '4', '5'])
     // Every poll asked the API the same way.
     const { requests } = await api.received()

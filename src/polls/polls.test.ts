@@ -375,6 +375,22 @@ describe('poll triggers: http-poll', () => {
     }
   })
 
+  it('refuses a stored credential of a type the source does not take, naming the field', async () => {
+    const notion = await createCredential('notion', { token: 'ntn_wrong_kind' })
+    const response = await admin('/api/workflows', {
+      method: 'POST',
+      json: polled('https://api.example.com/orders', {}, { credential: notion }),
+    })
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as { error: { details: unknown[] } }
+    expect(body.error.details).toEqual([
+      {
+        path: 'trigger.config.credential',
+        message: `credential ${notion} is a notion credential; http-poll accepts http-bearer or http-basic or http-header`,
+      },
+    ])
+  })
+
   it('answers 409 for a workflow without an active poll trigger', async () => {
     const hook = await createWorkflow({
       name: 'hook',

@@ -4,6 +4,7 @@ import { AutomateError } from '../../errors'
 import { workflowSchema } from '../../workflow/definition'
 import { secretWarnings } from '../../workflow/secret-warnings'
 import { checkWorkflowCredentials } from '../../credentials/check-workflow'
+import { checkPollCredential } from '../../polls/check-credential'
 import { forgetWorkflow } from '../../store/workflow-cache'
 import {
   createWorkflow,
@@ -102,6 +103,7 @@ const create = apiRoute({
 workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
   await checkWorkflowCredentials(c.env.DB, definition)
+  await checkPollCredential(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
   return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition), 201)
@@ -132,6 +134,7 @@ workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
   const definition = c.req.valid('json')
   await checkWorkflowCredentials(c.env.DB, definition)
+  await checkPollCredential(c.env.DB, definition)
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)

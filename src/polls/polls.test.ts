@@ -10,7 +10,7 @@ import { createCredential } from '../../test/credentials'
 import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../test/helpers'
 import type { Env } from '../env'
 import { FAILURES_BEFORE_INBOX } from './backoff'
-import { pollNow } from './fire-polls'
+import { fireDuePolls, pollNow } from './fire-polls'
 import type { PollReport } from './poll-workflow'
 
 // Poll triggers end to end against fake upstreams whose data changes between polls: the poll
@@ -267,6 +267,30 @@ describe('poll triggers: http-poll', () => {
     const runs = await runsOf(workflow.id)
     expect(runs.map((r) => r.trigger.itemId)).toEqual(all.map(String))
     expect(runs.at(-1)!.status).toBe('queued')
+  })
+
+  it('loses no item and starts none twice when the cron tick dies at any D1 call', async () => {
+    const { api, serve } = await ordersApi()
+    const workflow = await createWorkflow(polled(api.url('/orders')))
+    await poll(workflow.id)
+    // The tick's clock: only this workflow's poll is due at it (others are due at their save).
+    const at = 1_000
+    const due = () =>
+      env.DB.prepare('UPDATE poll_state SET next_poll_at = ? WHERE workflow_id = ?')
+        .bind(at, workflow.id)
+        .run()
+    const all: number[] = []
+    // A tick: the due polls (all), taking one (first), then the poll's batch.
+    for (let dieAt = 1; dieAt <= 4; dieAt++) {
+      all.push(dieAt * 10)
+      await serve(orders(...all))
+      await due()
+      await fireDuePolls(dyingEnv(dieAt), at).catch(() => undefined)
+      // A tick that died holding the poll leaves it taken for a while; the next one comes later.
+      await due()
+      expect((await fireDuePolls(env as Env, at)).polls).toBe(1)
+      expect(await itemIds(workflow.id)).toEqual(all.map(String))
+    }
   })
 
   it('backs off when the source fails, and puts the streak in the inbox once', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { google, sheetsCall, valuesPath } from '../src/clients/google'
+import { google, keyedRows, sheetsCall, valuesPath } from '../src/clients/google'
 import { defineNode } from '../src/nodes/node-api'
 
 export default defineNode({
@@ -51,10 +51,6 @@ export default defineNode({
     const values = answer.values ?? []
     if (config.as === 'rows') return { range: answer.range ?? config.range, rows: values }
     const [header = [], ...rows] = values
-    const keys = header.map((name) => String(name).trim())
-    const objects = rows.map((row) =>
-      Object.fromEntries(keys.map((key, i) => [key, row[i] ?? ''] as const).filter(([key]) => key)),
-    )
-    return { range: answer.range ?? config.range, rows: objects }
+    return { range: answer.range ?? config.range, rows: keyedRows(header, rows) }
   },
 })

@@ -5,12 +5,13 @@ import {
   MAX_RESPONSE_BYTES,
   appendQuery,
   authenticate,
-  checkWithinBase,
   credentialName,
+  credentialUrl,
   defineNode,
   encodeBody,
   fetchFollowing,
   httpError,
+  isHttpUrl,
   noAnswerError,
   readAnswer,
   refused,
@@ -20,14 +21,6 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const INPUT_AS_BODY = new Set(['POST', 'PUT', 'PATCH'])
 /** How much longer than the request's own timeoutMs its step may take. */
 const TIMEOUT_GRACE_MS = 5_000
-
-const isHttpUrl = (url: string) => {
-  try {
-    return /^https?:$/.test(new URL(url).protocol)
-  } catch {
-    return false
-  }
-}
 
 export default defineNode({
   type: 'http-request',
@@ -129,7 +122,7 @@ export default defineNode({
   async run(input, ctx) {
     const { config, signal, idempotencyKey } = ctx
     const credential = config.credential ? await ctx.credential() : undefined
-    let url = appendQuery(resolveUrl(config.url, credential), config.query)
+    let url = appendQuery(credentialUrl(config.url, credential), config.query)
 
     const headers = new Headers(config.headers)
     if (config.sendIdempotencyKey && !headers.has('idempotency-key')) {
@@ -200,39 +193,4 @@ function recordedHeaders(headers: Headers) {
   const kept: Record<string, string> = {}
   for (const [name, value] of headers) if (name !== 'set-cookie') kept[name] = value
   return kept
-}
-
-/**
- * Where the request goes. A credential goes only under its own baseUrl (issue 20): a path is
- * resolved against it, and a URL anywhere else, filled in from a template or not, is refused
- * rather than sent the secret, as is a path that climbs out of the base (`/../`, `%2e%2e`). A
- * credential stored before baseUrl was required has none, and is sent nowhere until it gets one.
- */
-function resolveUrl(raw: string, credential: { name: string; baseUrl?: string } | undefined) {
-  if (!credential?.baseUrl) {
-    if (credential) {
-      throw new AutomateError(
-        'CREDENTIAL_ORIGIN',
-        `Credential ${credential.name} has no baseUrl, so it is not sent anywhere: an http-* ` +
-          'credential goes only to the API it names. Set its baseUrl once, with PUT ' +
-          `/api/credentials/${credential.name} {"data": {…}, "baseUrl": "https://api.example.com"} ` +
-          "or on the credential's admin page",
-        {
-          retryable: false,
-          details: [{ path: 'config.credential', message: 'the credential needs a baseUrl' }],
-        },
-      )
-    }
-    if (!isHttpUrl(raw)) {
-      throw new AutomateError(
-        'CONFIG_INVALID',
-        'config.url is a path, which needs a credential with a baseUrl',
-        { retryable: false, details: [{ path: 'config.url', message: 'must be an absolute URL' }] },
-      )
-    }
-    return new URL(raw)
-  }
-  const base = new URL(credential.baseUrl)
-  const url = isHttpUrl(raw) ? new URL(raw) : new URL(base.pathname.replace(/\/$/, '') + raw, base)
-  return checkWithinBase(url, base, `Credential ${credential.name}`)
 }

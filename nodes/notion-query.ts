@@ -1,16 +1,7 @@
 import { z } from 'zod'
 import { notion, notionCall, notionClient, wholePage } from '../src/clients/notion'
-import { fromNotionProperty } from '../src/clients/notion-properties'
+import { type NotionPage, simplePage } from '../src/clients/notion-properties'
 import { defineNode } from '../src/nodes/node-api'
-
-type Page = {
-  object: string
-  id: string
-  url?: string
-  created_time?: string
-  last_edited_time?: string
-  properties?: Record<string, { type: string }>
-}
 
 export default defineNode({
   type: 'notion-query',
@@ -39,7 +30,7 @@ export default defineNode({
   async run(_input, ctx) {
     const { config } = ctx
     const notion = notionClient(await ctx.credential(), ctx.signal)
-    const pages: Page[] = []
+    const pages: NotionPage[] = []
     let cursor: string | undefined
     let hasMore = true
     while (hasMore && pages.length < config.limit) {
@@ -55,31 +46,16 @@ export default defineNode({
           result_type: 'page',
         }),
       )
-      const found = (answer.results as Page[]).filter((result) => result.object === 'page')
+      const found = (answer.results as NotionPage[]).filter((result) => result.object === 'page')
       for (const page of found) pages.push(await wholePage(notion, page))
       cursor = answer.next_cursor ?? undefined
       hasMore = answer.has_more && cursor !== undefined
     }
     const results = pages.slice(0, config.limit)
     return {
-      results: config.mode === 'raw' ? results : results.map(simplify),
+      results: config.mode === 'raw' ? results : results.map(simplePage),
       hasMore,
       nextCursor: hasMore ? (cursor ?? null) : null,
     }
   },
 })
-
-function simplify(page: Page) {
-  return {
-    id: page.id,
-    url: page.url ?? null,
-    createdTime: page.created_time ?? null,
-    lastEditedTime: page.last_edited_time ?? null,
-    properties: Object.fromEntries(
-      Object.entries(page.properties ?? {}).map(([name, property]) => [
-        name,
-        fromNotionProperty(property),
-      ]),
-    ),
-  }
-}

@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
 // Redaction happens once, in logEvent (src/lib/log-event.ts): a console call anywhere else in the
 // Worker would write a line nothing has redacted.
 it('the Worker writes to the console only through logEvent', () => {
-  const offenders = [...sources('src'), ...sources('nodes')]
+  const offenders = [...sources('src'), ...sources('nodes'), ...sources('triggers')]
     .filter((file) => file !== join('src', 'lib', 'log-event.ts'))
     .filter((file) =>
       /\bconsole\.(log|info|warn|error|debug|trace)\b/.test(readFileSync(join(root, file), 'utf8')),

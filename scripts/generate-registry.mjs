@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// Writes src/generated/node-registry.ts from nodes/*.ts, and the service registry and error codes
+// Writes src/generated/node-registry.ts from nodes/*.ts, src/generated/trigger-registry.ts from
+// triggers/*.ts, and the service registry and error codes
 // from the defineService declarations in src/clients/*.ts. `--check` only verifies they are current.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { GENERATED_PATH, checkRegistry, isNodeFile, renderRegistry } from './registry.mjs'
+import {
+  GENERATED_PATH,
+  TRIGGER_REGISTRY_PATH,
+  checkRegistry,
+  isNodeFile,
+  renderRegistry,
+  renderTriggerRegistry,
+} from './registry.mjs'
 import { isClientFile, renderServices } from './service-registry.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -20,14 +28,22 @@ const read = (path) => (existsSync(join(root, path)) ? readFileSync(join(root, p
 
 const nodes = sources('nodes', isNodeFile)
 const nodeResult = check ? checkRegistry(nodes, read(GENERATED_PATH)) : renderRegistry(nodes)
+// A copy of the layout without a triggers/ folder (the registry test's) has no trigger registry.
+const triggerResult = existsSync(join(root, 'triggers'))
+  ? renderTriggerRegistry(sources('triggers', isNodeFile))
+  : { ok: true, skipped: true }
 const serviceResult = renderServices(sources('src/clients', isClientFile))
 
 const errors = [
   ...(nodeResult.ok ? [] : nodeResult.errors),
+  ...(triggerResult.ok ? [] : triggerResult.errors),
   ...(serviceResult.ok ? [] : serviceResult.errors),
 ]
 const outputs = [
   ...(nodeResult.ok ? [{ path: GENERATED_PATH, text: nodeResult.text }] : []),
+  ...(triggerResult.ok && !triggerResult.skipped
+    ? [{ path: TRIGGER_REGISTRY_PATH, text: triggerResult.text }]
+    : []),
   ...(serviceResult.ok ? serviceResult.outputs : []),
 ]
 if (check) {

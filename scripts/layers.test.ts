@@ -18,16 +18,18 @@ const LAYERS: string[][] = [
   ['src/http/admin/admin-env.ts'],
   ['src/http/api/', 'src/http/hooks/'],
   ['src/http/'],
-  ['src/schedules/'],
+  ['src/schedules/', 'src/polls/'],
   ['src/engine/'],
   ['src/store/'],
   ['src/workflow/'],
   // The catalogue of nodes, then the nodes, which use the node API; below it the credentials,
   // composed from the services the clients declare (src/generated/ files stand each above what
   // they are generated from).
-  ['src/nodes/registry.ts'],
-  ['src/generated/node-registry.ts'],
-  ['nodes/'],
+  // Polling triggers (triggers/) are declared like nodes and use the node API's helpers.
+  ['src/nodes/registry.ts', 'src/triggers/registry.ts'],
+  ['src/generated/node-registry.ts', 'src/generated/trigger-registry.ts'],
+  ['nodes/', 'triggers/'],
+  ['src/triggers/'],
   ['src/nodes/'],
   ['src/credentials/'],
   ['src/generated/service-registry.ts'],
@@ -87,7 +89,7 @@ function importsOf(file: string): string[] {
   return [...found]
 }
 
-const files = [...sourceFiles('src'), ...sourceFiles('nodes')]
+const files = [...sourceFiles('src'), ...sourceFiles('nodes'), ...sourceFiles('triggers')]
 const graph = new Map(files.map((file) => [file, importsOf(file)]))
 
 /** Where a file stands: [layer index, entry]. */
@@ -161,7 +163,7 @@ describe('layers', () => {
     expect(graph.get('src/store/runs.ts')).toContain('src/store/run-model.ts') // `import type`
   })
 
-  it('every file of src/ and nodes/ imports only its own layer entry or a lower one', () => {
+  it('every file of src/, nodes/ and triggers/ imports only its own layer entry or a lower one', () => {
     const upward = upwardImports().filter((edge) => !KNOWN_UPWARD.has(edge))
     expect(upward, 'imports against the layer order (README "Project layout")').toEqual([])
   })

@@ -31,7 +31,16 @@ describe('npm run new-node', () => {
   beforeAll(() => {
     // A copy of what the command and the type check read, with the project's node_modules.
     copy = mkdtempSync(join(tmpdir(), 'automateos-new-node-'))
-    for (const entry of ['nodes', 'src', 'scripts', 'test', 'examples', 'package.json', 'tsconfig.json'])
+    for (const entry of [
+      'nodes',
+      'triggers',
+      'src',
+      'scripts',
+      'test',
+      'examples',
+      'package.json',
+      'tsconfig.json',
+    ])
       cpSync(join(root, entry), join(copy, entry), { recursive: true })
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir')
   })

@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ESM script without type declarations
-import { GENERATED_PATH, checkRegistry, isNodeFile, renderRegistry } from './registry.mjs'
+import {
+  GENERATED_PATH,
+  TRIGGER_REGISTRY_PATH,
+  checkRegistry,
+  isNodeFile,
+  renderRegistry,
+  renderTriggerRegistry,
+} from './registry.mjs'
 
 const node = (type: string, fileName = `${type}.ts`) => ({
   fileName,
@@ -91,5 +98,38 @@ describe('registry generator', () => {
     execFileSync('node', [`${dir}/scripts/generate-registry.mjs`])
     expect(readFileSync(`${dir}/${GENERATED_PATH}`, 'utf8')).toContain("'extra': extraNode")
     execFileSync('rm', ['-rf', dir])
+  })
+})
+
+describe('trigger registry generator', () => {
+  it('lists triggers/<type>.ts declared with definePollTrigger, and names a mismatch', () => {
+    const ok = renderTriggerRegistry([
+      {
+        fileName: 'http-poll.ts',
+        source: "export default definePollTrigger({ type: 'http-poll' })",
+      },
+    ])
+    expect(ok).toMatchObject({ ok: true })
+    expect((ok as { text: string }).text).toContain("'http-poll': httpPollTrigger,")
+    const wrong = renderTriggerRegistry([
+      { fileName: 'a-b.ts', source: "export default definePollTrigger({ type: 'c' })" },
+    ])
+    expect(wrong).toEqual({
+      ok: false,
+      errors: ["triggers/a-b.ts: declares type 'c' but its file name says 'a-b'"],
+    })
+  })
+
+  it('the committed trigger registry matches triggers/', () => {
+    const files = readdirSync('triggers')
+      .filter(isNodeFile)
+      .map((fileName: string) => ({
+        fileName,
+        source: readFileSync(`triggers/${fileName}`, 'utf8'),
+      }))
+    expect(renderTriggerRegistry(files)).toEqual({
+      ok: true,
+      text: readFileSync(TRIGGER_REGISTRY_PATH, 'utf8'),
+    })
   })
 })

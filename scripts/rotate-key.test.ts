@@ -40,7 +40,7 @@ beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'automateos-rotate-'))
   for (const entry of ['scripts', 'wrangler.toml', 'package.json', 'tsconfig.json'])
     cpSync(join(root, entry), join(copy, entry), { recursive: true })
-  for (const entry of ['src', 'nodes', 'migrations', 'node_modules'])
+  for (const entry of ['src', 'nodes', 'triggers', 'migrations', 'node_modules'])
     symlinkSync(join(root, entry), join(copy, entry))
   writeFileSync(join(copy, '.dev.vars'), `ADMIN_TOKEN=${TOKEN}\nENCRYPTION_KEY=${OLD_KEY}\n`)
   server = await startLocalServer(range(8900, 8909), { root: copy, secrets: 'dev-vars' })

@@ -19,7 +19,7 @@ function sources(dir: string): string[] {
     .map((e) => relative(root, join(e.parentPath, e.name)).split('\\').join('/'))
 }
 
-const worker = [...sources('src'), ...sources('nodes')]
+const worker = [...sources('src'), ...sources('nodes'), ...sources('triggers')]
 const text = (file: string) => readFileSync(join(root, file), 'utf8')
 const inStore = (file: string) => file.startsWith('src/store/')
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: AutomateOS on this machine. Writes .dev.vars (ADMIN_TOKEN) when missing, applies
 // the local D1 migrations, runs the Worker as `wrangler dev` does, loads examples/ into an empty database, prints
-// how to use it, and runs the sweeper every 30 s (wrangler dev does not fire cron triggers).
+// how to use it, and calls the scheduled handler every 30 s (wrangler dev fires no cron triggers):
+// it fires schedules and poll triggers and runs the sweeper.
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -9,6 +9,8 @@ import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks/hooks'
 import { resumeHooks } from './http/hooks/resume-hook'
 import { memoryApi } from './http/api/memory-api'
+import { pollsApi } from './http/api/polls-api'
+import { triggersApi } from './http/api/triggers-api'
 import { nodesApi } from './http/api/nodes-api'
 import { notionVerificationApi } from './http/api/notion-verification-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
@@ -36,6 +38,8 @@ app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/workflows', memoryApi)
 app.route('/api/workflows', notionVerificationApi)
+app.route('/api/workflows', pollsApi)
+app.route('/api/triggers', triggersApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)

@@ -83,6 +83,9 @@ export type ErrorCode =
   | 'MEMORY_KEY_INVALID'
   | 'MEMORY_VALUE_TOO_LARGE'
   | 'MEMORY_NOT_A_NUMBER'
+  // polling triggers (src/polls/)
+  | 'POLL_NOT_ACTIVE'
+  | 'POLL_FAILED'
 
 /**
  * The one error type of AutomateOS. `code` is stable and machine-readable, `status` is the HTTP

@@ -6,6 +6,7 @@ import type { RunMessage } from './store/run-model'
 import { rememberEnvSecrets } from './credentials/remember-credential'
 import { sweepStuckRuns } from './engine/sweeper'
 import { fireDueSchedules } from './schedules/fire-schedules'
+import { fireDuePolls } from './polls/fire-polls'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
 import { expireMemory } from './store/expire-memory'
 import { pruneRuns } from './store/prune-runs'
@@ -33,6 +34,7 @@ export default {
     ctx.waitUntil(
       Promise.all([
         fireDueSchedules(env),
+        fireDuePolls(env),
         sweepStuckRuns(env),
         expireDeliveryKeys(env.DB),
         expireMemory(env.DB),

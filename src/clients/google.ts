@@ -203,3 +203,14 @@ function columnIndex(letters: string) {
 export function valuesPath(spreadsheetId: string, range: string, suffix = '') {
   return `/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values/${encodeURIComponent(range)}${suffix}`
 }
+
+/**
+ * Rows as objects keyed by the header row (its cells trimmed; a blank header cell's column is
+ * left out): what google-sheets-read returns and google-sheets-new-rows starts each run with.
+ */
+export function keyedRows(header: unknown[], rows: unknown[][]) {
+  const keys = header.map((name) => String(name).trim())
+  return rows.map((row) =>
+    Object.fromEntries(keys.map((key, i) => [key, row[i] ?? ''] as const).filter(([key]) => key)),
+  )
+}

@@ -180,3 +180,32 @@ export function fromNotionProperty(property: PropertyValue): unknown {
       return value ?? null
   }
 }
+
+/** A page as Notion answers it, in the parts the simple shape reads. */
+export type NotionPage = {
+  object: string
+  id: string
+  url?: string
+  created_time?: string
+  last_edited_time?: string
+  properties?: Record<string, { type: string }>
+}
+
+/**
+ * A page as plain values: what notion-query returns in simple mode and notion-changed-pages
+ * starts each run with, so one workflow can take either.
+ */
+export function simplePage(page: NotionPage) {
+  return {
+    id: page.id,
+    url: page.url ?? null,
+    createdTime: page.created_time ?? null,
+    lastEditedTime: page.last_edited_time ?? null,
+    properties: Object.fromEntries(
+      Object.entries(page.properties ?? {}).map(([name, property]) => [
+        name,
+        fromNotionProperty(property as PropertyValue),
+      ]),
+    ),
+  }
+}

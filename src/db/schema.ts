@@ -215,3 +215,29 @@ export const memory = sqliteTable(
       .where(sql`expires_at is not null`),
   ],
 )
+
+// The state of each enabled workflow's poll trigger (migration 0015; src/store/polls.ts writes
+// it): the source's cursor, when to poll next, and the failures in a row.
+export const pollState = sqliteTable(
+  'poll_state',
+  {
+    workflowId: text('workflow_id').primaryKey(),
+    workflowVersion: integer('workflow_version').notNull(),
+    source: text('source').notNull(),
+    triggerKey: text('trigger_key').notNull(),
+    everyMs: integer('every_ms').notNull(),
+    cursor: text('cursor'),
+    skipExisting: integer('skip_existing').notNull().default(0),
+    seq: integer('seq').notNull().default(0),
+    claimId: text('claim_id'),
+    nextPollAt: integer('next_poll_at').notNull(),
+    lastPollAt: integer('last_poll_at'),
+    lastFound: integer('last_found'),
+    lastStarted: integer('last_started'),
+    failures: integer('failures').notNull().default(0),
+    lastError: text('last_error'),
+    failedRunId: text('failed_run_id'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('poll_state_due').on(t.nextPollAt)],
+)

@@ -1,4 +1,4 @@
-import { AutomateError } from '../errors'
+import { AutomateError, type ErrorInfo } from '../errors'
 import { uuidv7 } from '../lib/ids'
 import { logEvent } from '../lib/log-event'
 import { claimDeliveryKey, releaseDeliveryKey } from '../store/delivery-keys'
@@ -104,7 +104,10 @@ export async function startRun(env: StartEnv, request: RunRequest): Promise<Star
   let won = true
   try {
     // Inside the try: a failed write must give the delivery id back too.
-    if (gate) won = await recordGatedRuns(db, gate, [run], rows?.write)
+    if (gate) {
+      const { written } = await recordGatedRuns(db, gate, [run], { rows: rows?.write })
+      won = written.has(runId)
+    }
     else await recordRun(db, run, { record: recordFirst, rows: rows?.write })
     if (won) await env.RUNS.send(run.message)
   } catch (error) {
@@ -144,11 +147,46 @@ export async function startRuns(
   requests: RunRequest[],
   gate: { claim: D1PreparedStatement; guard: InsertGuard },
 ): Promise<boolean> {
+  return (await startGatedRuns(env, requests, gate)).claimed
+}
+
+/**
+ * startRuns, answering which runs started: a request whose trigger carries a dedupeKey another
+ * run owns (an item already started) is not written, and its message is not sent.
+ */
+export async function startGatedRuns(
+  env: Pick<StartEnv, 'DB' | 'RUNS'>,
+  requests: RunRequest[],
+  gate: { claim: D1PreparedStatement; guard: InsertGuard },
+): Promise<{ claimed: boolean; started: string[] }> {
   const runs = requests.map((request) => newRun(env.DB, request))
-  if (!(await recordGatedRuns(env.DB, gate, runs))) return false
-  for (let i = 0; i < runs.length; i += SEND_BATCH) {
-    const chunk = runs.slice(i, i + SEND_BATCH).map((run) => ({ body: run.message }))
+  const { claimed, written } = await recordGatedRuns(env.DB, gate, runs)
+  if (!claimed) return { claimed, started: [] }
+  const started = runs.filter((run) => written.has(run.runId))
+  for (let i = 0; i < started.length; i += SEND_BATCH) {
+    const chunk = started.slice(i, i + SEND_BATCH).map((run) => ({ body: run.message }))
     await env.RUNS.sendBatch(chunk)
   }
-  return true
+  return { claimed, started: started.map((run) => run.runId) }
+}
+
+/**
+ * A run that failed before it began (a poll trigger that keeps failing), recorded as failed so
+ * it shows in the inbox with its error, as a failed run does: written in one batch after
+ * `gate.claim`, only if that wins. Nothing is queued. The run id, or undefined when the claim lost.
+ */
+export async function recordFailedStart(
+  env: Pick<StartEnv, 'DB'>,
+  request: RunRequest & { runId: string },
+  error: ErrorInfo,
+  gate: { claim: D1PreparedStatement; guard: InsertGuard },
+): Promise<string | undefined> {
+  const run = newRun(env.DB, request)
+  const state = {
+    status: 'failed',
+    errorText: JSON.stringify(error),
+    finishedAt: request.createdAt,
+  } as const
+  const { claimed, written } = await recordGatedRuns(env.DB, gate, [run], { state })
+  return claimed && written.has(run.runId) ? run.runId : undefined
 }

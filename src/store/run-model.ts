@@ -5,7 +5,7 @@ import type { ErrorInfo } from '../errors'
 
 /** What the webhook, a manual start or a schedule recorded about how a run began. */
 export type TriggerInfo = {
-  type: 'webhook' | 'manual' | 'schedule'
+  type: 'webhook' | 'manual' | 'schedule' | 'poll'
   receivedAt: number
   /**
    * The origin the webhook or manual start was received on: where the run's resume URLs point
@@ -24,6 +24,9 @@ export type TriggerInfo = {
   timezone?: string
   /** Under catchUp `once`: the first of the missed fire times this run also stands for. */
   missedSince?: string
+  /** A poll trigger's run: the polling trigger type, and the id of the item it was started for. */
+  source?: string
+  itemId?: string
 }
 
 /** Where a run started from another came from: shown as replayOf / resumedFrom on the run. */

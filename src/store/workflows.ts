@@ -4,6 +4,7 @@ import { TOKEN_HASH_PREFIX, hashToken, randomToken } from '../lib/ids'
 import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
 import { clearMemory } from './memory-keys'
+import { syncPoll } from './polls'
 import { syncSchedule } from './schedules'
 
 export type StoredWorkflow = WorkflowDefinition & {
@@ -59,6 +60,7 @@ export async function createWorkflow(
       .insert(workflowVersions)
       .values({ workflowId: row.id, version: 1, definition: text, createdAt: now }),
     syncSchedule(db, row.id, definition, now),
+    syncPoll(db, row.id, definition, now),
   ])
   return { ...toStored(row, text), hookToken }
 }
@@ -92,6 +94,7 @@ export async function replaceWorkflow(d1: D1Database, id: string, definition: Wo
         .where(eq(workflows.id, id)),
     ),
     syncSchedule(db, id, definition, now),
+    syncPoll(db, id, definition, now),
   ])
   const row = updated[0]
   return row ? toStored(row, text) : undefined
@@ -103,6 +106,7 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
   const [result] = await db.batch([
     db.delete(workflows).where(eq(workflows.id, id)).returning({ id: workflows.id }),
     syncSchedule(db, id, undefined, Date.now()),
+    syncPoll(db, id, undefined, Date.now()),
   ])
   // Its memory goes with it (a shared namespace stays: other workflows may use it).
   if (result.length > 0) await clearMemory(d1, id, Date.now())

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { KEY_SLOT } from '../credentials/keyring'
 import { jsonataSource } from '../lib/jsonata'
 import { cronIssue, timezoneIssue } from '../schedules/cron'
+import { findPollTrigger, listPollTriggers } from '../triggers/registry'
+import { EVERY_PATTERN, MAX_POLL_ITEMS, everyIssue } from './poll-every'
 
 /**
  * Worker secrets a webhook rule must never be pointed at: they would turn the hook into an oracle.
@@ -95,9 +97,57 @@ const scheduleTrigger = z
     if (cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: cron })
   })
 
-export const triggerSchema = z.discriminatedUnion('type', [webhookTrigger, scheduleTrigger])
+const pollTrigger = z
+  .object({
+    type: z.literal('poll'),
+    source: z.string().min(1).max(100).describe('the polling trigger type, e.g. http-poll'),
+    every: z
+      .string()
+      .regex(EVERY_PATTERN, 'must be a number and a unit: 1m, 5m, 2h or 1d')
+      .default('5m')
+      .describe('how often to poll: at least 1m (the cron ticks once a minute)'),
+    config: z.record(z.string(), z.unknown()).default({}).describe("the source's config"),
+    processExisting: z
+      .boolean()
+      .default(false)
+      .describe('the first poll starts runs for what is already there (default: only new items)'),
+    maxItems: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_POLL_ITEMS)
+      .default(MAX_POLL_ITEMS)
+      .describe('most runs one poll starts, oldest first; the rest wait for the next poll'),
+  })
+  .strict()
+  .superRefine((trigger, ctx) => {
+    const every = everyIssue(trigger.every)
+    if (every) ctx.addIssue({ code: 'custom', path: ['every'], message: every })
+    const source = findPollTrigger(trigger.source)
+    if (!source) {
+      const known = listPollTriggers().map((t) => t.type)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: `unknown polling trigger '${trigger.source}'; one of ${known.join(', ')}`,
+      })
+      return
+    }
+    const parsed = source.config.safeParse(trigger.config)
+    if (parsed.success) return
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', path: ['config', ...issue.path], message: issue.message })
+    }
+  })
+
+export const triggerSchema = z.discriminatedUnion('type', [
+  webhookTrigger,
+  scheduleTrigger,
+  pollTrigger,
+])
 
 export type Trigger = z.output<typeof triggerSchema>
 export type WebhookTrigger = z.output<typeof webhookTrigger>
 export type ScheduleTrigger = z.output<typeof scheduleTrigger>
+export type PollTrigger = z.output<typeof pollTrigger>
 export type SignatureRule = NonNullable<WebhookTrigger['signature']>

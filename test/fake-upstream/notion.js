@@ -7,8 +7,11 @@
 //                                                    most 100), result_type
 //   POST /v1/pages                                   parent { data_source_id } or { page_id },
 //                                                    properties, children
+//   PATCH /v1/pages/{id}                             properties (of a data source's page)
 //   GET  /v1/pages/{id}/properties/{property_id}     one property item, paginated for title,
 //                                                    rich_text, relation and people
+//
+//   POST /__notion/clock { aheadMs }                  test only: moves the fake's clock ahead
 //
 // Every data source has the schema below; "missing" is not shared with the integration. Pages
 // created in one are returned by its queries, after 3 seeded ones ("many…" has 120, "linked…" one
@@ -42,6 +45,12 @@ const error = (status, code, message, headers) =>
 const invalid = (message) => error(400, 'validation_error', `body failed validation: ${message}`)
 
 export function notion(request, url, options = {}) {
+  // Test only: moves this host's clock (`{ aheadMs }`), so an edit can fall in a later minute
+  // than the one before it without the test waiting for the minute to turn.
+  if (request.path === '/__notion/clock' && request.method === 'POST') {
+    clockAhead = request.body?.aheadMs ?? 0
+    return json(200, { ok: true })
+  }
   const token = bearerOf(request)
   if (!token || token.includes('invalid'))
     return error(401, 'unauthorized', 'API token is invalid.')
@@ -67,6 +76,8 @@ export function notion(request, url, options = {}) {
   if (match && request.method === 'POST') return query(store, match[1], request.body ?? {})
   if (request.path === '/v1/pages' && request.method === 'POST')
     return createPage(store, request.body ?? {})
+  match = /^\/v1\/pages\/([^/]+)$/.exec(request.path)
+  if (match && request.method === 'PATCH') return updatePage(store, match[1], request.body ?? {})
   match = /^\/v1\/pages\/([^/]+)\/properties\/([^/]+)$/.exec(request.path)
   if (match && request.method === 'GET')
     return propertyItem(store, match[1], decodeURIComponent(match[2]), request.query)
@@ -190,9 +201,15 @@ function query(store, id, body) {
   const children = pagesOf(store, id).map(pageObject)
   if (id.startsWith('wiki'))
     children.unshift({ object: 'data_source', id: `${id}-child`, title: [text('Child')] })
-  const results = body.result_type
+  const filterError = body.filter === undefined ? undefined : timestampFilterError(body.filter)
+  if (filterError) return invalid(filterError)
+  const kept = body.result_type
     ? children.filter((child) => child.object === body.result_type)
     : children
+  const results = sorted(
+    kept.filter((child) => body.filter === undefined || matches(child, body.filter)),
+    body.sorts,
+  )
   const start = body.start_cursor ? results.findIndex((p) => p.id === body.start_cursor) : 0
   if (start === -1) return invalid('body.start_cursor should be a valid uuid.')
   const size = body.page_size ?? 100
@@ -205,6 +222,95 @@ function query(store, id, body) {
     type: 'page_or_data_source',
     page_or_data_source: {},
   })
+}
+
+// Timestamp filters (https://developers.notion.com/reference/filter-data-source-entries#timestamp):
+// `{ timestamp: 'last_edited_time' | 'created_time', <timestamp>: { after | before | on_or_after |
+// on_or_before | equals: ISO 8601 } }`, alone or inside `and` / `or`. Property filters are not
+// evaluated by this fake (every page matches them), as before.
+const TIMESTAMPS = ['last_edited_time', 'created_time']
+const TIME_CONDITIONS = ['after', 'before', 'on_or_after', 'on_or_before', 'equals']
+
+function timestampFilterError(filter, path = 'body.filter') {
+  for (const compound of ['and', 'or']) {
+    if (Array.isArray(filter?.[compound])) {
+      for (const [i, inner] of filter[compound].entries()) {
+        const found = timestampFilterError(inner, `${path}.${compound}[${i}]`)
+        if (found) return found
+      }
+      return undefined
+    }
+  }
+  if (filter?.timestamp === undefined) return undefined
+  if (!TIMESTAMPS.includes(filter.timestamp))
+    return `${path}.timestamp should be \`"created_time"\` or \`"last_edited_time"\`, instead was \`${JSON.stringify(filter.timestamp)}\`.`
+  const condition = filter[filter.timestamp] ?? {}
+  for (const [name, value] of Object.entries(condition)) {
+    if (!TIME_CONDITIONS.includes(name))
+      return `${path}.${filter.timestamp}.${name} is not a valid condition.`
+    if (Number.isNaN(Date.parse(value)))
+      return `${path}.${filter.timestamp}.${name} should be a valid ISO 8601 date string, instead was \`${JSON.stringify(value)}\`.`
+  }
+  return undefined
+}
+
+function matches(page, filter) {
+  if (Array.isArray(filter.and)) return filter.and.every((inner) => matches(page, inner))
+  if (Array.isArray(filter.or)) return filter.or.some((inner) => matches(page, inner))
+  if (filter.timestamp === undefined) return true
+  const time = Date.parse(page[filter.timestamp])
+  return Object.entries(filter[filter.timestamp] ?? {}).every(([name, value]) => {
+    const at = Date.parse(value)
+    if (name === 'after') return time > at
+    if (name === 'before') return time < at
+    if (name === 'on_or_after') return time >= at
+    if (name === 'on_or_before') return time <= at
+    return time === at
+  })
+}
+
+// Timestamp sorts (https://developers.notion.com/reference/sort-data-source-entries); property
+// sorts leave the order as it is, as before.
+function sorted(results, sorts) {
+  const timestamp = (sorts ?? []).find((sort) => TIMESTAMPS.includes(sort.timestamp))
+  if (!timestamp) return results
+  const sign = timestamp.direction === 'descending' ? -1 : 1
+  return results
+    .map((page, i) => [page, i])
+    .sort(
+      ([a, i], [b, j]) =>
+        sign * (Date.parse(a[timestamp.timestamp]) - Date.parse(b[timestamp.timestamp])) || i - j,
+    )
+    .map(([page]) => page)
+}
+
+// "last_edited_time and created_time properties will be rounded down to the closest minute"
+// (https://developers.notion.com/changelog/last-edited-time-is-now-rounded-to-the-nearest-minute).
+let clockAhead = 0
+
+function notionNow() {
+  const now = new Date(Date.now() + clockAhead)
+  now.setUTCSeconds(0, 0)
+  return now.toISOString()
+}
+
+// https://developers.notion.com/reference/patch-page: the properties given change, the rest stay.
+function updatePage(store, id, body) {
+  const page = store.pages.get(id)
+  if (!page) return notShared(id, 'page')
+  const tooLarge = sizeError(body.properties)
+  if (tooLarge) return invalid(tooLarge)
+  for (const [name, value] of Object.entries(body.properties ?? {})) {
+    const type = SCHEMA[name]
+    if (!type) return error(400, 'validation_error', `${name} is not a property that exists.`)
+    const keys = Object.keys(value ?? {}).filter((k) => k !== 'type' && k !== 'id')
+    if (keys.length !== 1 || keys[0] !== type)
+      return error(400, 'validation_error', `${name} is expected to be ${type}.`)
+  }
+  const changed = record(page.parent, body.properties ?? {})
+  page.properties = { ...page.properties, ...changed.properties }
+  page.last_edited_time = changed.last_edited_time
+  return json(200, pageObject(page))
 }
 
 // Size limits of a request (https://developers.notion.com/reference/request-limits): 2,000
@@ -304,7 +410,7 @@ function richItem(item) {
 /** A page as stored: every property value whole. */
 function record(parent, properties) {
   const id = crypto.randomUUID()
-  const now = new Date().toISOString()
+  const now = notionNow()
   return {
     id,
     created_time: now,

@@ -5,6 +5,7 @@ import { workflowSchema } from '../../workflow/definition'
 import { secretWarnings } from '../../workflow/secret-warnings'
 import { type MissingCredential, checkWorkflowCredentials } from '../../credentials/check-workflow'
 import { missingCredentialWarnings } from '../../workflow/credential-warnings'
+import { checkPollCredential } from '../../polls/check-credential'
 import { forgetWorkflow } from '../../store/workflow-cache'
 import {
   createWorkflow,
@@ -120,6 +121,7 @@ const create = apiRoute({
 workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
   const missing = await checkWorkflowCredentials(c.env.DB, definition)
+  await checkPollCredential(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
   return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition, missing), 201)
@@ -150,6 +152,7 @@ workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
   const definition = c.req.valid('json')
   const missing = await checkWorkflowCredentials(c.env.DB, definition)
+  await checkPollCredential(c.env.DB, definition)
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)

@@ -8,6 +8,8 @@ import { ErrorList, type ShownError } from '../components/field-errors'
 import { formatTime, prettyJson } from '../lib/format'
 import { Layout } from '../components/layout'
 import { MemoryCard } from '../components/memory-card'
+import { PollCard } from '../components/poll-card'
+import type { PollRow } from '../../../store/polls'
 import type { MemoryKeyView } from '../../../store/memory-keys'
 import { NodeConfig } from '../components/node-config'
 import { PostButton } from '../components/post-button'
@@ -33,6 +35,8 @@ type WorkflowPageProps = {
   memory: { keys: MemoryKeyView[]; nextCursor: string | null }
   /** Credentials its nodes name that do not exist (the save's CREDENTIAL_MISSING warnings). */
   missingCredentials?: MissingCredential[]
+  /** Its poll trigger's state, for a workflow polled while enabled. */
+  poll?: PollRow | null
 }
 
 /**
@@ -223,6 +227,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
           ))}
         </ol>
       </section>
+      {props.poll ? <PollCard path={path} poll={props.poll} /> : null}
       <VersionsCard path={path} versions={versions} current={version} />
       <MemoryCard path={path} keys={props.memory.keys} more={props.memory.nextCursor !== null} />
       <RunsTable

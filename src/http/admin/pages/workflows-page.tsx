@@ -13,8 +13,15 @@ type WorkflowsPageProps = {
 }
 
 export function triggerLabel(trigger: StoredWorkflow['trigger']): string {
-  const t = trigger as { type: string; cron?: string; signature?: unknown }
+  const t = trigger as {
+    type: string
+    cron?: string
+    signature?: unknown
+    source?: string
+    every?: string
+  }
   if (t.type === 'schedule' && t.cron) return `schedule ${t.cron}`
+  if (t.type === 'poll' && t.source) return `poll ${t.source} every ${t.every ?? '5m'}`
   return t.signature ? `${t.type}, signed` : t.type
 }
 

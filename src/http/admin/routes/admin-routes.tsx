@@ -13,6 +13,7 @@ import { DashboardPage } from '../pages/dashboard-page'
 import { InboxPage } from '../pages/inbox-page'
 import { loadRuns } from '../lib/load-runs'
 import { memoryPages } from './memory-routes'
+import { pollPages } from './poll-routes'
 import { MessagePage } from '../pages/message-page'
 import { nodeCatalogue } from '../components/node-catalogue'
 import { NodesPage } from '../pages/nodes-page'
@@ -67,6 +68,7 @@ adminPage.get('/', async (c) => {
 
 adminPage.route('/workflows', workflowPages)
 adminPage.route('/workflows', memoryPages)
+adminPage.route('/workflows', pollPages)
 adminPage.route('/runs', runPages)
 adminPage.route('/credentials', credentialPages)
 

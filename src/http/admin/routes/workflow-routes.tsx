@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { diffLines, foldUnchanged } from '../lib/line-diff'
 import { listMemoryKeys } from '../../../store/memory-keys'
+import { pollOf } from '../../../store/polls'
 import { workflowActivity } from '../../../store/run-stats'
 import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
 import { getWorkflow, listWorkflows } from '../../../store/workflows'
@@ -38,6 +39,19 @@ const NOTICES: Record<string, string> = {
   rotated: 'New webhook URL: the old one answers 404 from now on.',
   'memory-deleted': 'Forgotten: the key is gone from its memory.',
   'memory-cleared': "Cleared: the workflow's memory is empty.",
+  'baseline-reset': 'Baseline reset: the next poll records what is there now and starts nothing.',
+}
+
+/** What a Poll now did, worded from the numbers in the link (nothing else of it is shown). */
+function pollNotice(c: C) {
+  const done = c.req.query('done')
+  if (done !== 'polled' && done !== 'polled-baseline') return undefined
+  const count = (name: string) => Math.max(0, Math.floor(Number(c.req.query(name)) || 0))
+  const found = count('found')
+  const started = count('started')
+  const runs = `${started} ${started === 1 ? 'run' : 'runs'} started`
+  if (done === 'polled-baseline') return `Baseline recorded: ${found} existing items, ${runs}.`
+  return `Polled: ${found} new ${found === 1 ? 'item' : 'items'}, ${runs}.`
 }
 
 async function formText(c: C, field: string): Promise<string> {
@@ -117,11 +131,12 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] }; webhookUrl?: string; notice?: string },
 ) {
-  const [runs, versions, memory, missing] = await Promise.all([
+  const [runs, versions, memory, missing, poll] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
     listMemoryKeys(c.env.DB, workflow.id, { limit: MEMORY_SHOWN }, Date.now()),
     missingCredentials(c.env.DB, workflow),
+    workflow.trigger.type === 'poll' ? pollOf(c.env.DB, workflow.id) : null,
   ])
   return (
     <WorkflowPage
@@ -130,10 +145,11 @@ async function workflowPage(
       webhookBase={`${originOf(c)}/hooks/${workflow.id}`}
       runs={runs}
       versions={versions}
-      notice={extra.notice ?? NOTICES[c.req.query('done') ?? '']}
+      notice={extra.notice ?? NOTICES[c.req.query('done') ?? ''] ?? pollNotice(c)}
       payload={extra.payload}
       memory={memory}
       missingCredentials={missing}
+      poll={poll}
     />
   )
 }

@@ -6,6 +6,7 @@ import { github } from '../clients/github'
 import { google } from '../clients/google'
 import { http } from '../clients/http-auth'
 import { notion } from '../clients/notion'
+import { oauth2 } from '../clients/oauth2'
 import { openai } from '../clients/openai'
 import { slack } from '../clients/slack'
 import { telegram } from '../clients/telegram'
@@ -16,6 +17,7 @@ export const SERVICES = {
   google,
   http,
   notion,
+  oauth2,
   openai,
   slack,
   telegram,
@@ -28,6 +30,7 @@ export const SERVICE_CREDENTIALS = {
   ...google.credentials,
   ...http.credentials,
   ...notion.credentials,
+  ...oauth2.credentials,
   ...openai.credentials,
   ...slack.credentials,
   ...telegram.credentials,

@@ -120,20 +120,31 @@ export async function finishConnect(
   const state = params.get('state')
   if (!state) throw refused('The callback carries no state: start again with Connect')
   const stateHash = await sha256(state)
-  const start = await env.DB.prepare('DELETE FROM oauth_starts WHERE state_hash = ? RETURNING *')
-    .bind(stateHash)
+  const browserHash = browser ? await sha256(browser) : ''
+  // Taken only by the browser that started it: a callback from another one leaves it in place.
+  const start = await env.DB.prepare(
+    'DELETE FROM oauth_starts WHERE state_hash = ? AND browser_hash = ? RETURNING *',
+  )
+    .bind(stateHash, browserHash)
     .first<StartRow>()
+  if (!start) {
+    const elsewhere = await env.DB.prepare(
+      'SELECT credential FROM oauth_starts WHERE state_hash = ? AND expires_at > ?',
+    )
+      .bind(stateHash, now)
+      .first<{ credential: string }>()
+    if (elsewhere) {
+      throw refused(
+        'This sign-in was started in another browser (or its cookie expired): press Connect ' +
+          'again in the browser you finish it in',
+        elsewhere.credential,
+      )
+    }
+  }
   if (!start || start.expires_at <= now) {
     throw refused(
       'This sign-in link is unknown, used already or older than 10 minutes: press Connect again',
       start?.credential,
-    )
-  }
-  if (!browser || (await sha256(browser)) !== start.browser_hash) {
-    throw refused(
-      'This sign-in was started in another browser (or its cookie expired): press Connect again ' +
-        'in the browser you finish it in',
-      start.credential,
     )
   }
   const name = start.credential

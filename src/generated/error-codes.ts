@@ -8,6 +8,8 @@ export type ServiceErrorCode =
   | 'AI_NO_ANSWER'
   | 'DISCORD_ERROR'
   | 'GITHUB_ERROR'
+  | 'GMAIL_ERROR'
+  | 'GOOGLE_CALENDAR_ERROR'
   | 'GOOGLE_ERROR'
   | 'GOOGLE_SHEETS_ERROR'
   | 'HTTP_ERROR'

@@ -3,6 +3,8 @@
 import type { Service } from '../clients/service'
 import { discord } from '../clients/discord'
 import { github } from '../clients/github'
+import { gmail } from '../clients/gmail'
+import { googleCalendar } from '../clients/google-calendar'
 import { google } from '../clients/google'
 import { http } from '../clients/http-auth'
 import { notion } from '../clients/notion'
@@ -14,6 +16,8 @@ import { telegram } from '../clients/telegram'
 export const SERVICES = {
   discord,
   github,
+  gmail,
+  googleCalendar,
   google,
   http,
   notion,
@@ -27,6 +31,8 @@ export const SERVICES = {
 export const SERVICE_CREDENTIALS = {
   ...discord.credentials,
   ...github.credentials,
+  ...gmail.credentials,
+  ...googleCalendar.credentials,
   ...google.credentials,
   ...http.credentials,
   ...notion.credentials,

@@ -94,9 +94,15 @@ export async function consent(authorizeUrl: string) {
   return location
 }
 
-/** The browser back at AutomateOS: the callback's answer (a 303 to the credential's page). */
-export function callback(url: string, cookie?: string) {
-  return SELF.fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} })
+/**
+ * The browser back at AutomateOS: the callback's page, and where it sends the browser on to (the
+ * credential's page, with `connected=1` or the `problem` in words).
+ */
+export async function callback(url: string, cookie?: string) {
+  const response = await SELF.fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} })
+  const page = await response.text()
+  const href = /<a id="back" href="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&') ?? ''
+  return { status: response.status, next: href, problem: new URL(href, 'http://x').searchParams.get('problem') ?? '' }
 }
 
 /** A credential connected through the whole flow; returns its name. */
@@ -104,8 +110,7 @@ export async function connectedCredential(app: OAuthApp, data: Record<string, un
   const name = await oauthCredential(app, data, options)
   const started = await startConnect(name)
   const answer = await callback(await consent(started.authorizeUrl), started.cookie)
-  const location = answer.headers.get('location') ?? ''
-  if (!location.includes('connected=1')) throw new Error(`callback: ${answer.status} ${location}`)
+  if (!answer.next.includes('connected=1')) throw new Error(`callback: ${answer.status} ${answer.next}`)
   return name
 }
 

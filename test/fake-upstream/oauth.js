@@ -6,7 +6,9 @@
 //
 //   POST /__oauth/clients  { client_id, client_secret, redirect_uris, email?, access_ttl?,
 //                            rotate?, consent?: 'allow' | 'deny', token_prefix?, style?: 'slack',
-//                            extra? }  registers an app (rotate: each refresh gives a new refresh
+//                            extra?, access_tokens?, refresh_tokens? }  registers an app (the
+//                            token lists, when given, are issued first, in order: a test that
+//                            hunts for tokens makes them itself) (rotate: each refresh gives a new refresh
 //                            token and spends the old one; style 'slack': failures are HTTP 200
 //                            { ok: false, error } as Slack's oauth.v2.access answers them)
 //   POST /__oauth/revoke-grant { client_id }  the user removes the app's access at the provider
@@ -123,7 +125,7 @@ function clientOf(request, form) {
 }
 
 function issue(client, scope, refresh) {
-  const access = `${client.token_prefix ?? 'ya29.'}${id('access-')}`
+  const access = client.access_tokens?.shift() ?? `${client.token_prefix ?? 'ya29.'}${id('access-')}`
   accessTokens.set(access, {
     client_id: client.client_id,
     scope,
@@ -139,7 +141,7 @@ function issue(client, scope, refresh) {
     ...(client.style === 'slack' ? { ok: true } : {}),
   }
   if (refresh) {
-    const token = `1//${id('refresh-')}`
+    const token = client.refresh_tokens?.shift() ?? `1//${id('refresh-')}`
     refreshTokens.set(token, { client_id: client.client_id, scope })
     answer.refresh_token = token
   }

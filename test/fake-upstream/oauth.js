@@ -267,10 +267,13 @@ function parseMessage(text) {
   return { headers, parts: parts(headers['content-type'] ?? 'text/plain', headers, text.slice(split + 4)) }
 }
 
+// RFC 2047 §6.2: white space between two encoded words is dropped; beside plain text it stays.
 function decodeWords(value) {
-  return value.replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=\s*/gi, (_, b64) =>
-    new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))),
-  ).trim()
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=/gi, (_, b64) =>
+      new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))),
+    )
 }
 
 function parts(type, headers, body) {

@@ -80,10 +80,7 @@ describe('gmail-send', () => {
   })
 
   it('builds the exact message: CRLF lines, ASCII headers, words of at most 75 characters', () => {
-    const raw = mimeMessage(
-      { to: ['ada@example.com'], subject: 'Hello', html: '<p>Hi</p>' },
-      'b',
-    )
+    const raw = mimeMessage({ to: ['ada@example.com'], subject: 'Hello', html: '<p>Hi</p>' }, 'b')
     expect(raw).toBe(
       [
         'To: ada@example.com',

@@ -6,11 +6,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/
 
-const when = z
-  .string()
-  .refine((v) => DATE.test(v) || DATE_TIME.test(v), {
-    message: 'must be a date (2026-05-01, all day) or a date and time (2026-05-01T09:30, with an offset or timeZone)',
-  })
+const when = z.string().refine((v) => DATE.test(v) || DATE_TIME.test(v), {
+  message:
+    'must be a date (2026-05-01, all day) or a date and time (2026-05-01T09:30, with an offset or timeZone)',
+})
 
 const isTimeZone = (zone: string) => {
   try {
@@ -41,14 +40,20 @@ export default defineNode({
   service: googleCalendar,
   config: z
     .object({
-      calendarId: z.string().min(1).default('primary').describe("A calendar id; 'primary' is the account's own"),
+      calendarId: z
+        .string()
+        .min(1)
+        .default('primary')
+        .describe("A calendar id; 'primary' is the account's own"),
       summary: z.string().min(1).max(1024).describe("The event's title"),
       description: z.string().max(8192).optional(),
       location: z.string().max(1024).optional(),
       start: when.describe('A date (all day) or a date and time'),
       end: when
         .optional()
-        .describe('Same form as start; all day: the last day (default: start); timed: default one hour after'),
+        .describe(
+          'Same form as start; all day: the last day (default: start); timed: default one hour after',
+        ),
       timeZone: z
         .string()
         .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris')
@@ -74,9 +79,17 @@ export default defineNode({
       ...(config.location ? { location: config.location } : {}),
       start,
       end,
-      ...(config.attendees?.length ? { attendees: config.attendees.map((email) => ({ email })) } : {}),
+      ...(config.attendees?.length
+        ? { attendees: config.attendees.map((email) => ({ email })) }
+        : {}),
     }
-    const created = await insertEvent(credential, config.calendarId, event, config.sendUpdates, signal)
+    const created = await insertEvent(
+      credential,
+      config.calendarId,
+      event,
+      config.sendUpdates,
+      signal,
+    )
     return {
       id: created.id,
       htmlLink: created.htmlLink ?? null,
@@ -96,10 +109,18 @@ function times(config: { start: string; end?: string; timeZone?: string }): [Eve
     const last = config.end ?? config.start
     return [{ date: config.start }, { date: nextDay(last) }]
   }
-  if (!config.timeZone && (!OFFSET.test(config.start) || (config.end && !OFFSET.test(config.end)))) {
+  if (
+    !config.timeZone &&
+    (!OFFSET.test(config.start) || (config.end && !OFFSET.test(config.end)))
+  ) {
     throw new AutomateError('CONFIG_INVALID', 'A time without an offset needs config.timeZone', {
       retryable: false,
-      details: [{ path: 'config.timeZone', message: 'required when start or end has no offset (Z, +02:00)' }],
+      details: [
+        {
+          path: 'config.timeZone',
+          message: 'required when start or end has no offset (Z, +02:00)',
+        },
+      ],
     })
   }
   const zone = config.timeZone ? { timeZone: config.timeZone } : {}

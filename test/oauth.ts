@@ -64,6 +64,7 @@ export function oauthCredential(
       clientSecret: app.clientSecret,
       authorizeUrl: app.authorizeUrl,
       tokenUrl: app.tokenUrl,
+      revokeUrl: `${app.host}/revoke`,
       ...data,
     },
     {
@@ -79,7 +80,8 @@ export async function startConnect(name: string, cookie?: string) {
     method: 'POST',
     headers: cookie ? { cookie } : {},
   })
-  if (response.status !== 200) throw new Error(`connect: ${response.status} ${await response.text()}`)
+  if (response.status !== 200)
+    throw new Error(`connect: ${response.status} ${await response.text()}`)
   const body = (await response.json()) as { authorizeUrl: string; redirectUri: string }
   const setCookie = response.headers.get('set-cookie') ?? ''
   return { ...body, cookie: setCookie.split(';')[0]!, setCookie }
@@ -102,22 +104,37 @@ export async function callback(url: string, cookie?: string) {
   const response = await SELF.fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} })
   const page = await response.text()
   const href = /<a id="back" href="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&') ?? ''
-  return { status: response.status, next: href, problem: new URL(href, 'http://x').searchParams.get('problem') ?? '' }
+  return {
+    status: response.status,
+    next: href,
+    problem: new URL(href, 'http://x').searchParams.get('problem') ?? '',
+  }
 }
 
 /** A credential connected through the whole flow; returns its name. */
-export async function connectedCredential(app: OAuthApp, data: Record<string, unknown> = {}, options: { baseUrl?: string | null } = {}) {
+export async function connectedCredential(
+  app: OAuthApp,
+  data: Record<string, unknown> = {},
+  options: { baseUrl?: string | null } = {},
+) {
   const name = await oauthCredential(app, data, options)
   const started = await startConnect(name)
   const answer = await callback(await consent(started.authorizeUrl), started.cookie)
-  if (!answer.next.includes('connected=1')) throw new Error(`callback: ${answer.status} ${answer.next}`)
+  if (!answer.next.includes('connected=1'))
+    throw new Error(`callback: ${answer.status} ${answer.next}`)
   return name
 }
 
 export async function tokenRequests(app: OAuthApp) {
   const response = await fetch(`${app.host}/__requests`)
   const { requests } = (await response.json()) as {
-    requests: { method: string; path: string; headers: Record<string, string>; body: unknown; query: Record<string, string> }[]
+    requests: {
+      method: string
+      path: string
+      headers: Record<string, string>
+      body: unknown
+      query: Record<string, string>
+    }[]
   }
   return requests.filter((r) => r.path === '/token')
 }

@@ -50,10 +50,16 @@ function address(value: string, field: string) {
   const match = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value)
   const email = match ? match[2]! : value.trim()
   if (!/^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(email)) {
-    throw new AutomateError('CONFIG_INVALID', `${field}: ${JSON.stringify(value)} is not an email address`, {
-      retryable: false,
-      details: [{ path: `config.${field}`, message: 'must be an email address or "Name <address>"' }],
-    })
+    throw new AutomateError(
+      'CONFIG_INVALID',
+      `${field}: ${JSON.stringify(value)} is not an email address`,
+      {
+        retryable: false,
+        details: [
+          { path: `config.${field}`, message: 'must be an email address or "Name <address>"' },
+        ],
+      },
+    )
   }
   const name = match?.[1]?.trim()
   if (!name) return email
@@ -78,7 +84,12 @@ function part(type: string, body: string) {
  * add headers of the sender's choosing (a Bcc).
  */
 export function mimeMessage(mail: MailParts, boundary = `automateos-${crypto.randomUUID()}`) {
-  for (const [field, values] of Object.entries({ to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: [mail.subject] }))
+  for (const [field, values] of Object.entries({
+    to: mail.to,
+    cc: mail.cc,
+    bcc: mail.bcc,
+    subject: [mail.subject],
+  }))
     for (const value of values ?? [])
       if (/[\r\n]/.test(value))
         throw new AutomateError('CONFIG_INVALID', `${field} cannot contain a line break`, {
@@ -86,7 +97,11 @@ export function mimeMessage(mail: MailParts, boundary = `automateos-${crypto.ran
           details: [{ path: `config.${field}`, message: 'cannot contain a line break' }],
         })
   const list = (field: string, values?: string[]) =>
-    values?.length ? [`${field[0]!.toUpperCase()}${field.slice(1)}: ${values.map((v) => address(v, field)).join(', ')}`] : []
+    values?.length
+      ? [
+          `${field[0]!.toUpperCase()}${field.slice(1)}: ${values.map((v) => address(v, field)).join(', ')}`,
+        ]
+      : []
   const headers = [
     ...list('to', mail.to),
     ...list('cc', mail.cc),
@@ -108,6 +123,7 @@ export function mimeMessage(mail: MailParts, boundary = `automateos-${crypto.ran
       '',
     ].join('\r\n')
   }
-  const only = mail.html !== undefined ? part('text/html', mail.html) : part('text/plain', mail.text ?? '')
+  const only =
+    mail.html !== undefined ? part('text/html', mail.html) : part('text/plain', mail.text ?? '')
   return [...headers, only, ''].join('\r\n')
 }

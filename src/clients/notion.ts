@@ -36,7 +36,9 @@ export const NOTION_VERSION = '2025-09-03'
  */
 export function notionClient(credential: CredentialOf<typeof notion>, signal?: AbortSignal) {
   const access = credential.type === 'oauth2' ? oauthAccess(credential, 'notion') : undefined
-  let token = access ? access.token : (credential as CredentialOf<typeof notion, 'notion'>).data.token
+  let token = access
+    ? access.token
+    : (credential as CredentialOf<typeof notion, 'notion'>).data.token
   const send = async (url: string, init: RequestInit | undefined) => {
     const headers = new Headers(init?.headers)
     headers.set('authorization', `Bearer ${token}`)

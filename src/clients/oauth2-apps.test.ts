@@ -38,7 +38,9 @@ describe('app nodes with an oauth2 credential', () => {
       { preset: 'notion' },
       { baseUrl: fakeApp('notion').base },
     )
-    const connection = (await (await admin(`/api/credentials/${credential}/connection`)).json()) as {
+    const connection = (await (
+      await admin(`/api/credentials/${credential}/connection`)
+    ).json()) as {
       account: string
     }
     expect(connection.account).toBe('Acme HQ')
@@ -78,13 +80,15 @@ describe('app nodes with an oauth2 credential', () => {
     expect(exchange).toBeDefined()
     const output = await runNode(slackMessage, { credential, text: 'hello', channel: 'C1' })
     expect(output).toMatchObject({ ok: true })
-    const [post] = (await received(slack.base)).filter(
-      (r) => r.path === '/api/chat.postMessage',
-    )
+    const [post] = (await received(slack.base)).filter((r) => r.path === '/api/chat.postMessage')
     expect(post!.headers.authorization).toMatch(/^Bearer xoxb-/)
 
     const google = await connectedCredential(await oauthApp())
-    const refused = await nodeFailure(slackMessage, { credential: google, text: 'x', channel: 'C1' })
+    const refused = await nodeFailure(slackMessage, {
+      credential: google,
+      text: 'x',
+      channel: 'C1',
+    })
     expect(refused.code).toBe('CREDENTIAL_WRONG_TYPE')
   })
 })
@@ -94,7 +98,9 @@ describe('an oauth2 credential only goes to its own origin', () => {
     const app = await oauthApp()
     const credential = await connectedCredential(app, {}, { baseUrl: null })
     // The account came from Google's userinfo at its official host.
-    const connection = (await (await admin(`/api/credentials/${credential}/connection`)).json()) as {
+    const connection = (await (
+      await admin(`/api/credentials/${credential}/connection`)
+    ).json()) as {
       account: string
     }
     expect(connection.account).toBe(app.email)
@@ -120,7 +126,8 @@ describe('an oauth2 credential only goes to its own origin', () => {
       expect(text).not.toContain(refresh)
     }
     // And no access token went to the token URL as a bearer.
-    for (const request of tokenHost) expect(request.headers.authorization ?? '').not.toMatch(/^Bearer/)
+    for (const request of tokenHost)
+      expect(request.headers.authorization ?? '').not.toMatch(/^Bearer/)
   })
 
   it("never sends a Google token to Notion's API, whatever a workflow names", async () => {
@@ -142,7 +149,9 @@ describe('an oauth2 credential only goes to its own origin', () => {
       },
     })
     expect(response.status).toBe(400)
-    const body = (await response.json()) as { error: { details: { path: string; message: string }[] } }
+    const body = (await response.json()) as {
+      error: { details: { path: string; message: string }[] }
+    }
     expect(body.error.details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: 'data.tokenUrl', message: 'must be an https URL' }),

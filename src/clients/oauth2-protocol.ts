@@ -33,10 +33,13 @@ function endpoints(data: OAuth2Data): Endpoints {
   const preset = presetOf(data.preset)
   const authorize = data.authorizeUrl ?? preset.authorizeUrl!
   const as: oauth.AuthorizationServer = {
-    issuer: data.authorizeUrl ? new URL(data.authorizeUrl).origin : (preset.issuer ?? new URL(authorize).origin),
+    issuer: data.authorizeUrl
+      ? new URL(data.authorizeUrl).origin
+      : (preset.issuer ?? new URL(authorize).origin),
     authorization_endpoint: authorize,
     token_endpoint: data.tokenUrl ?? preset.tokenUrl!,
-    revocation_endpoint: data.revokeUrl ?? preset.revokeUrl,
+    // A replaced token URL is another server: the preset's revocation endpoint is not its own.
+    revocation_endpoint: data.revokeUrl ?? (data.tokenUrl ? undefined : preset.revokeUrl),
   }
   const client: oauth.Client = { client_id: data.clientId }
   const auth =
@@ -200,7 +203,8 @@ async function protocol<T>(doing: string, preset: OAuthPreset, run: () => Promis
 }
 
 function grantErrorOf(error: unknown): GrantError | undefined {
-  if (error instanceof oauth.ResponseBodyError) return new GrantError(error.error, error.error_description)
+  if (error instanceof oauth.ResponseBodyError)
+    return new GrantError(error.error, error.error_description)
   if (error instanceof oauth.AuthorizationResponseError)
     return new GrantError(error.error, error.error_description)
   // An answer with HTTP 200 and an error in its body (GitHub, Slack's ok: false).
@@ -220,7 +224,8 @@ function tokenSet(answer: oauth.TokenEndpointResponse, requested: string[]): Tok
   // Known to redaction from here on: a log line or an error that quotes one hides it.
   rememberSecret(answer.access_token)
   rememberSecret(answer.refresh_token)
-  const granted = typeof answer.scope === 'string' ? answer.scope.split(/[\s,]+/).filter(Boolean) : requested
+  const granted =
+    typeof answer.scope === 'string' ? answer.scope.split(/[\s,]+/).filter(Boolean) : requested
   return {
     accessToken: answer.access_token,
     ...(answer.refresh_token ? { refreshToken: answer.refresh_token } : {}),
@@ -244,11 +249,19 @@ async function accountOf(
   // The access token only goes to the API it belongs to: the preset's, or the credential's base.
   const official = new URL(source.url)
   const url = apiBase
-    ? checkWithinBase(new URL(apiBase.replace(/\/+$/, '') + official.pathname), new URL(apiBase), 'The credential')
+    ? checkWithinBase(
+        new URL(apiBase.replace(/\/+$/, '') + official.pathname),
+        new URL(apiBase),
+        'The credential',
+      )
     : official
   try {
     const response = await fetch(url, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'user-agent': 'AutomateOS' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'user-agent': 'AutomateOS',
+      },
       redirect: 'manual',
     })
     if (response.status !== 200) return undefined

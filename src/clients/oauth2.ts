@@ -35,15 +35,25 @@ export const OAUTH2_KIND = {
       authorizeUrl: endpoint()
         .optional()
         .describe("Replaces the preset's authorize URL (required for generic)"),
-      tokenUrl: endpoint().optional().describe("Replaces the preset's token URL (required for generic)"),
-      revokeUrl: endpoint().optional().describe('Revocation endpoint (RFC 7009), for generic'),
+      tokenUrl: endpoint()
+        .optional()
+        .describe("Replaces the preset's token URL (required for generic)"),
+      revokeUrl: endpoint()
+        .optional()
+        .describe(
+          "Replaces the preset's revocation URL (with a replaced tokenUrl, none unless given)",
+        ),
     })
     .strict()
     .superRefine((data, ctx) => {
       if (data.preset !== 'generic') return
       for (const field of ['authorizeUrl', 'tokenUrl'] as const)
         if (!data[field])
-          ctx.addIssue({ code: 'custom', path: [field], message: 'required for the generic preset' })
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: 'required for the generic preset',
+          })
     })
     .describe('An OAuth2 app of your own: press Connect after saving it'),
   notSecret: ['preset', 'clientId', 'scopes', 'authorizeUrl', 'tokenUrl', 'revokeUrl'],

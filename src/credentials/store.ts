@@ -21,7 +21,11 @@ export type CredentialInfo = {
   createdAt: number
   updatedAt: number
   /** An oauth2 credential's state: never connected, connected, or its grant is gone. */
-  connection?: { status: 'not_connected' | 'connected' | 'needs_reconnect'; note?: string; since?: number }
+  connection?: {
+    status: 'not_connected' | 'connected' | 'needs_reconnect'
+    note?: string
+    since?: number
+  }
 }
 
 type Row = typeof credentials.$inferSelect

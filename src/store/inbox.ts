@@ -91,7 +91,8 @@ export async function listReconnects(db: D1Database): Promise<ReconnectItem[]> {
   return results.map((r) => ({
     name: r.name,
     note: r.connection_note,
-    since: r.connection_changed_at === null ? null : new Date(r.connection_changed_at).toISOString(),
+    since:
+      r.connection_changed_at === null ? null : new Date(r.connection_changed_at).toISOString(),
   }))
 }
 

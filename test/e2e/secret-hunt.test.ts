@@ -200,7 +200,12 @@ describe('the secret hunt', () => {
     expect(leaksOf(places, secrets)).toEqual([])
     // Nor five characters in a row of one the hunt made (issue 20: a cut leaves a secret's start).
     // (The Slack webhook's secret is left out: the Slack fake takes only word characters there.)
-    expect(piecesOf(places, secrets.slice(2).filter((s) => s !== slackHook))).toEqual([])
+    expect(
+      piecesOf(
+        places,
+        secrets.slice(2).filter((s) => s !== slackHook),
+      ),
+    ).toEqual([])
     // The search itself reaches what it should: the runs, the blob chunks, the logged failures.
     expect(places.steps).toContain(run.id)
     expect(places['blobs (chunks joined)']).toContain('[redacted]')
@@ -296,7 +301,9 @@ describe('the secret hunt', () => {
     const gmail = await (await fetch(`${app.apiBase}/__requests`)).json()
     expect(JSON.stringify(gmail)).toContain(`Bearer ${access2}`)
     const token = await (await fetch(`${app.host}/__requests`)).json()
-    expect(JSON.stringify(token)).toContain(new URLSearchParams({ t: refresh2! }).toString().slice(2))
+    expect(JSON.stringify(token)).toContain(
+      new URLSearchParams({ t: refresh2! }).toString().slice(2),
+    )
 
     const places = await everyD1Row(env.DB)
     places.console = lines.join('\n')

@@ -81,11 +81,17 @@ function authorize(url) {
   const q = url.searchParams
   const client = clients.get(q.get('client_id'))
   // Google shows an error page for these and never redirects back: the URI is not trusted yet.
-  if (!client) return json(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' })
+  if (!client)
+    return json(401, {
+      error: 'invalid_client',
+      error_description: 'The OAuth client was not found.',
+    })
   if (!client.redirect_uris.includes(q.get('redirect_uri')))
-    return json(400, { error: 'redirect_uri_mismatch', error_description: 'Error 400: redirect_uri_mismatch' })
-  if (q.get('response_type') !== 'code')
-    return json(400, { error: 'unsupported_response_type' })
+    return json(400, {
+      error: 'redirect_uri_mismatch',
+      error_description: 'Error 400: redirect_uri_mismatch',
+    })
+  if (q.get('response_type') !== 'code') return json(400, { error: 'unsupported_response_type' })
   const back = new URL(q.get('redirect_uri'))
   if (q.get('state')) back.searchParams.set('state', q.get('state'))
   // RFC 9207: the issuer names itself on the redirect.
@@ -125,7 +131,8 @@ function clientOf(request, form) {
 }
 
 function issue(client, scope, refresh) {
-  const access = client.access_tokens?.shift() ?? `${client.token_prefix ?? 'ya29.'}${id('access-')}`
+  const access =
+    client.access_tokens?.shift() ?? `${client.token_prefix ?? 'ya29.'}${id('access-')}`
   accessTokens.set(access, {
     client_id: client.client_id,
     scope,
@@ -150,11 +157,14 @@ function issue(client, scope, refresh) {
 
 async function token(request) {
   if (request.method !== 'POST') return json(405, { error: 'invalid_request' })
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+  if (
+    !String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+  )
     return json(400, { error: 'invalid_request', error_description: 'Bad Request' })
   const form = new URLSearchParams(request.rawBody ?? '')
   const client = clientOf(request, form)
-  if (!client) return tokenError(clients.get(form.get('client_id')), 401, 'invalid_client', 'Unauthorized')
+  if (!client)
+    return tokenError(clients.get(form.get('client_id')), 401, 'invalid_client', 'Unauthorized')
   const grant = form.get('grant_type')
   if (grant === 'authorization_code') {
     const code = codes.get(form.get('code'))
@@ -209,7 +219,12 @@ const unauthenticated = () =>
     'authError',
   )
 const insufficient = () =>
-  googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'insufficientPermissions')
+  googleError(
+    403,
+    'PERMISSION_DENIED',
+    'Request had insufficient authentication scopes.',
+    'insufficientPermissions',
+  )
 
 const hasScope = (grant, scope) => grant.scope.split(' ').includes(scope)
 
@@ -218,14 +233,16 @@ export function googleUserApis(request, url) {
   const grant = userOf(request)
   if (url.pathname === '/v1/userinfo') {
     // https://developers.google.com/identity/openid-connect/openid-connect#obtaininguserprofileinformation
-    if (!grant) return json(401, { error: 'invalid_request', error_description: 'Invalid Credentials' })
+    if (!grant)
+      return json(401, { error: 'invalid_request', error_description: 'Invalid Credentials' })
     return json(200, { sub: grant.client_id, email: grant.email, email_verified: true })
   }
   if (!grant) return unauthenticated()
   if (url.pathname === '/gmail/v1/users/me/messages/send' && request.method === 'POST')
     return gmailSend(request, grant)
   const calendar = /^\/calendar\/v3\/calendars\/([^/]+)\/events$/.exec(url.pathname)
-  if (calendar && request.method === 'POST') return calendarInsert(request, grant, decodeURIComponent(calendar[1]), url)
+  if (calendar && request.method === 'POST')
+    return calendarInsert(request, grant, decodeURIComponent(calendar[1]), url)
   return googleError(404, 'NOT_FOUND', 'Requested entity was not found.', 'notFound')
 }
 
@@ -237,8 +254,15 @@ function gmailSend(request, grant) {
   if (!hasScope(grant, 'https://www.googleapis.com/auth/gmail.send')) return insufficient()
   const raw = request.body?.raw
   if (typeof raw !== 'string' || !/^[A-Za-z0-9_-]+=*$/.test(raw))
-    return googleError(400, 'INVALID_ARGUMENT', "Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed", 'invalid')
-  const bytes = Uint8Array.from(atob(raw.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
+    return googleError(
+      400,
+      'INVALID_ARGUMENT',
+      "Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed",
+      'invalid',
+    )
+  const bytes = Uint8Array.from(atob(raw.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
+    c.charCodeAt(0),
+  )
   const text = new TextDecoder().decode(bytes)
   const message = parseMessage(text)
   if (message.error) return googleError(400, 'INVALID_ARGUMENT', message.error, 'invalidArgument')
@@ -256,7 +280,8 @@ function parseMessage(text) {
   const split = text.indexOf('\r\n\r\n')
   if (split === -1) return { error: 'Invalid message: no header/body separator (CRLF CRLF)' }
   const head = text.slice(0, split)
-  if (/[^\x00-\x7f]/.test(head)) return { error: 'Invalid header: raw non-ASCII text (use RFC 2047 encoded words)' }
+  if (/[^\x00-\x7f]/.test(head))
+    return { error: 'Invalid header: raw non-ASCII text (use RFC 2047 encoded words)' }
   if (/(^|[^\r])\n/.test(head)) return { error: 'Invalid message: header lines must end in CRLF' }
   const headers = {}
   for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
@@ -264,7 +289,10 @@ function parseMessage(text) {
     if (colon < 1) return { error: `Invalid header line: ${line.slice(0, 40)}` }
     headers[line.slice(0, colon).toLowerCase()] = decodeWords(line.slice(colon + 1).trim())
   }
-  return { headers, parts: parts(headers['content-type'] ?? 'text/plain', headers, text.slice(split + 4)) }
+  return {
+    headers,
+    parts: parts(headers['content-type'] ?? 'text/plain', headers, text.slice(split + 4)),
+  }
 }
 
 // RFC 2047 §6.2: white space between two encoded words is dropped; beside plain text it stays.
@@ -278,7 +306,8 @@ function decodeWords(value) {
 
 function parts(type, headers, body) {
   const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1]
-  if (!type.startsWith('multipart/') || !boundary) return [{ type, text: decodeBody(headers, body) }]
+  if (!type.startsWith('multipart/') || !boundary)
+    return [{ type, text: decodeBody(headers, body) }]
   return body
     .split(`--${boundary}`)
     .slice(1)
@@ -291,7 +320,9 @@ function parts(type, headers, body) {
 
 function decodeBody(headers, body) {
   if ((headers['content-transfer-encoding'] ?? '').toLowerCase() === 'base64')
-    return new TextDecoder().decode(Uint8Array.from(atob(body.replace(/\s+/g, '')), (c) => c.charCodeAt(0)))
+    return new TextDecoder().decode(
+      Uint8Array.from(atob(body.replace(/\s+/g, '')), (c) => c.charCodeAt(0)),
+    )
   return body.replace(/\r\n$/, '')
 }
 
@@ -307,14 +338,24 @@ function calendarInsert(request, grant, calendarId, url) {
     if (!at || (!at.date && !at.dateTime))
       return googleError(400, 'INVALID_ARGUMENT', `Missing ${edge} time.`, 'required')
     if (at.dateTime && !/(Z|[+-]\d\d:\d\d)$/.test(at.dateTime) && !at.timeZone)
-      return googleError(400, 'INVALID_ARGUMENT', `Missing time zone definition for ${edge} time.`, 'required')
+      return googleError(
+        400,
+        'INVALID_ARGUMENT',
+        `Missing time zone definition for ${edge} time.`,
+        'required',
+      )
   }
   if (Boolean(event.start.date) !== Boolean(event.end.date))
     return googleError(400, 'INVALID_ARGUMENT', 'Invalid start time.', 'invalid')
   const from = event.start.date ?? event.start.dateTime.slice(0, 19)
   const to = event.end.date ?? event.end.dateTime.slice(0, 19)
   if (to < from || (event.start.date && to === from))
-    return googleError(400, 'INVALID_ARGUMENT', 'The specified time range is empty.', 'timeRangeEmpty')
+    return googleError(
+      400,
+      'INVALID_ARGUMENT',
+      'The specified time range is empty.',
+      'timeRangeEmpty',
+    )
   const created = {
     kind: 'calendar#event',
     id: id('event'),
@@ -324,7 +365,9 @@ function calendarInsert(request, grant, calendarId, url) {
     summary: event.summary,
     start: event.start,
     end: event.end,
-    ...(event.attendees ? { attendees: event.attendees.map((a) => ({ ...a, responseStatus: 'needsAction' })) } : {}),
+    ...(event.attendees
+      ? { attendees: event.attendees.map((a) => ({ ...a, responseStatus: 'needsAction' })) }
+      : {}),
     sendUpdates: url.searchParams.get('sendUpdates'),
   }
   events.push({ ...created, request: event })

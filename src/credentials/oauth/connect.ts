@@ -150,11 +150,16 @@ export async function finishConnect(
   const name = start.credential
   const ring = await keyring(env)
   const what = `The Connect of ${name}`
-  const verifier = await open(keyFor(ring, start.key_id, what), {
-    keyId: start.key_id,
-    iv: start.iv,
-    ciphertext: start.ciphertext,
-  }, startBound(stateHash, name), what)
+  const verifier = await open(
+    keyFor(ring, start.key_id, what),
+    {
+      keyId: start.key_id,
+      iv: start.iv,
+      ciphertext: start.ciphertext,
+    },
+    startBound(stateHash, name),
+    what,
+  )
   const row = await oauthRow(env.DB, name)
   const { data } = await openOAuth(env, row)
   let tokens
@@ -223,7 +228,11 @@ export async function connectionDetails(env: Env, name: string) {
   const row = await oauthRow(env.DB, name)
   const { tokens } = await openOAuth(env, row)
   if (row.connection === 'needs_reconnect') {
-    return { status: 'needs_reconnect' as const, note: row.connectionNote ?? undefined, account: tokens?.account }
+    return {
+      status: 'needs_reconnect' as const,
+      note: row.connectionNote ?? undefined,
+      account: tokens?.account,
+    }
   }
   if (!tokens) return { status: 'not_connected' as const }
   return {

@@ -30,7 +30,10 @@ export async function openOAuth(keys: object, row: CredentialRow): Promise<Opene
 
 async function sealed(keys: object, row: CredentialRow, opened: OpenedOAuth) {
   const { current } = await keyring(keys)
-  const plaintext = JSON.stringify({ ...opened.data, ...(opened.tokens ? { connection: opened.tokens } : {}) })
+  const plaintext = JSON.stringify({
+    ...opened.data,
+    ...(opened.tokens ? { connection: opened.tokens } : {}),
+  })
   return seal(current, plaintext, boundData(row.name, row.type, row.baseUrl))
 }
 

@@ -131,7 +131,10 @@ describe('oauth2 token refresh', () => {
           {
             gate: 'slow',
             status: 400,
-            body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+            body: {
+              error: 'invalid_grant',
+              error_description: 'Token has been expired or revoked.',
+            },
           },
           {
             status: 200,

@@ -14,7 +14,9 @@ import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 /** Connect, disconnect and read an oauth2 credential's connection (issue 24). */
 export const oauthApi = apiRouter()
 
-const nameParam = z.object({ name: z.string().regex(CREDENTIAL_NAME).meta({ example: 'my-gmail' }) })
+const nameParam = z.object({
+  name: z.string().regex(CREDENTIAL_NAME).meta({ example: 'my-gmail' }),
+})
 const notFound = errorResponse('No credential with this name')
 const notOAuth = errorResponse('The credential is not an oauth2 one (CREDENTIAL_WRONG_TYPE)')
 
@@ -28,7 +30,11 @@ const connect = apiRoute({
   responses: {
     200: jsonResponse(
       'Where to send the browser, and the redirect URI to register at the provider',
-      z.object({ authorizeUrl: z.string(), redirectUri: z.string(), warning: z.string().optional() }),
+      z.object({
+        authorizeUrl: z.string(),
+        redirectUri: z.string(),
+        warning: z.string().optional(),
+      }),
     ),
     404: notFound,
   },
@@ -48,7 +54,14 @@ oauthApi.openapi(connect, async (c) => {
     secure: true,
     maxAge: START_TTL_MS / 1000,
   })
-  return c.json({ ...started, redirectUri: redirect.uri, ...(redirect.warning ? { warning: redirect.warning } : {}) }, 200)
+  return c.json(
+    {
+      ...started,
+      redirectUri: redirect.uri,
+      ...(redirect.warning ? { warning: redirect.warning } : {}),
+    },
+    200,
+  )
 })
 
 const connectionSchema = z

@@ -28,7 +28,8 @@ export function OAuthCard({ name, view }: { name: string; view: OAuthView }) {
       <div class="card-body">
         {connection.status === 'connected' ? (
           <p>
-            Connected as <strong>{connection.account ?? 'an account the provider did not name'}</strong>
+            Connected as{' '}
+            <strong>{connection.account ?? 'an account the provider did not name'}</strong>
             {connection.scopes?.length ? (
               <span class="muted small"> · scopes {connection.scopes.join(' ')}</span>
             ) : null}

@@ -76,7 +76,13 @@ export function CredentialsPage(props: CredentialsPageProps) {
                     <td>
                       {cred.type}
                       {cred.connection ? (
-                        <span class={cred.connection.status === 'needs_reconnect' ? 'badge badge-failed' : 'muted small'}>
+                        <span
+                          class={
+                            cred.connection.status === 'needs_reconnect'
+                              ? 'badge badge-failed'
+                              : 'muted small'
+                          }
+                        >
                           {' '}
                           {cred.connection.status.replace('_', ' ')}
                         </span>
@@ -131,8 +137,8 @@ export function CredentialsPage(props: CredentialsPageProps) {
           </form>
           {form && props.redirect ? (
             <p class="small">
-              Register this redirect URI with your app at the provider, save, then press Connect
-              on the credential: <code>{props.redirect.uri}</code>
+              Register this redirect URI with your app at the provider, save, then press Connect on
+              the credential: <code>{props.redirect.uri}</code>
               {props.redirect.warning ? (
                 <span class="warn-box" role="note">
                   {' '}

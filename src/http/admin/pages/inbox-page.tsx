@@ -72,7 +72,10 @@ export function InboxPage({
                   with CREDENTIAL_NEEDS_RECONNECT until it is reconnected.
                 </div>
                 <div class="actions" style="margin-top: 10px">
-                  <a class="button primary" href={`/admin/credentials/${encodeURIComponent(item.name)}`}>
+                  <a
+                    class="button primary"
+                    href={`/admin/credentials/${encodeURIComponent(item.name)}`}
+                  >
                     Reconnect
                   </a>
                 </div>

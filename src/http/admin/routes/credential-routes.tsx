@@ -23,7 +23,8 @@ const NOTICES: Record<string, string> = {
   replaced: 'Replaced. Runs from now on use the new values.',
   deleted: 'Deleted.',
   revoked: 'Disconnected: the grant was revoked at the provider and the tokens forgotten.',
-  disconnected: 'Disconnected: the tokens are forgotten (this provider has no revocation endpoint).',
+  disconnected:
+    'Disconnected: the tokens are forgotten (this provider has no revocation endpoint).',
 }
 
 const pathOf = (name: string) => `/api/credentials/${encodeURIComponent(name)}`

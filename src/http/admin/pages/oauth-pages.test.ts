@@ -68,6 +68,31 @@ describe('connecting from the credentials page', () => {
   })
 })
 
+describe('adding an oauth2 credential from the page', () => {
+  it('shows the redirect URI beside the form, and stores scopes typed as one line', async () => {
+    const session = await signedIn()
+    const form = await session.page('/admin/credentials?type=oauth2')
+    expect(form.html).toContain(`${BASE}/oauth/callback`)
+    for (const field of ['preset', 'clientId', 'clientSecret', 'scopes', 'tokenUrl'])
+      expect(form.html).toContain(`name="data.${field}"`)
+    const name = `page-oauth-${crypto.randomUUID().slice(0, 8)}`
+    const added = await session.post('/admin/credentials', {
+      type: 'oauth2',
+      name,
+      'data.preset': 'google',
+      'data.clientId': 'id.apps.googleusercontent.com',
+      'data.clientSecret': 'GOCSPX-from-the-page',
+      'data.scopes': 'email https://www.googleapis.com/auth/gmail.send',
+    })
+    expect(added.location).toBe('/admin/credentials?done=added')
+    const { env } = await import('cloudflare:test')
+    const { readCredential } = await import('../../../credentials/read-credential')
+    await expect(readCredential(env, name, 'oauth2')).rejects.toThrow('is not connected yet')
+    const page = await session.page(`/admin/credentials/${name}`)
+    expect(page.html).toContain('>Connect</button>')
+  })
+})
+
 describe('the redirect URI', () => {
   it('comes from PUBLIC_URL or the request, with a warning when the hosts differ', () => {
     expect(redirectUriFor({}, 'https://a.example.com/admin/credentials')).toEqual({

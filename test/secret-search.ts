@@ -73,7 +73,8 @@ export function piecesOf(places: Record<string, string>, secrets: readonly strin
     secrets.flatMap((secret) => {
       for (let i = 0; i + length <= secret.length; i++) {
         const piece = secret.slice(i, i + length)
-        if (text.includes(piece) || text.includes(formEncoded(piece))) return [`${place}: ${secret.slice(0, 12)}… (${piece})`]
+        if (text.includes(piece) || text.includes(formEncoded(piece)))
+          return [`${place}: ${secret.slice(0, 12)}… (${piece})`]
       }
       return []
     }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import googleSheetsAppend from '../../nodes/google-sheets-append'
+import createIssue from '../../nodes/github-create-issue'
 import gmailSend from '../../nodes/gmail-send'
 import notionQuery from '../../nodes/notion-query'
 import slackMessage from '../../nodes/slack-message'
@@ -90,6 +91,21 @@ describe('app nodes with an oauth2 credential', () => {
       channel: 'C1',
     })
     expect(refused.code).toBe('CREDENTIAL_WRONG_TYPE')
+  })
+
+  it('GitHub creates an issue with an OAuth app token', async () => {
+    const app = await oauthApp({ token_prefix: 'gho_', token_type: 'bearer' })
+    const github = fakeApp('github')
+    const credential = await connectedCredential(
+      app,
+      { preset: 'github' },
+      { baseUrl: github.base },
+    )
+    const authorize = (await received(app.host)).find((r) => r.path === '/authorize')!
+    expect((authorize.query as Record<string, string>).scope).toBe('repo')
+    await runNode(createIssue, { credential, owner: 'octocat', repo: 'hello-world', title: 'Hi' })
+    const [post] = (await received(github.base)).filter((r) => r.path.endsWith('/issues'))
+    expect(post!.headers.authorization).toMatch(/^Bearer gho_/)
   })
 })
 

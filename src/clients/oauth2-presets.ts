@@ -60,7 +60,9 @@ export const OAUTH_PRESETS = {
     revokeUrl: 'https://oauth2.googleapis.com/revoke',
     revokeWith: 'form',
     issuer: 'https://accounts.google.com',
-    scopes: ['openid', 'email', ...Object.values(GOOGLE_SCOPES)],
+    // `email` for the account's name (userinfo); not `openid`, whose ID token names the issuer of
+    // accounts.google.com, which a replaced authorize URL (a proxy) would not match.
+    scopes: ['email', ...Object.values(GOOGLE_SCOPES)],
     extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
     clientAuth: 'post',
     apiBases: [

@@ -62,11 +62,14 @@ describe('app nodes with an oauth2 credential', () => {
   })
 
   it("Slack posts with the bot token from oauth.v2.access, and refuses another provider's", async () => {
+    // With token rotation, Slack refuses a spent token with HTTP 200 { ok: false }: the fake
+    // refuses a token that says "invalid" (invalid_auth), here the first one.
     const app = await oauthApp({
       token_prefix: 'xoxb-',
       token_type: 'bot',
       style: 'slack',
       extra: { team: { id: 'T1', name: 'Acme' }, bot_user_id: 'U1' },
+      access_tokens: ['xoxb-invalid-first-token-0123456'],
     })
     const slack = fakeApp('slack')
     const credential = await connectedCredential(

@@ -133,6 +133,8 @@ export async function refreshAccessToken(env: Env, name: string, stale: string):
       refreshToken: fresh.refreshToken ?? tokens.refreshToken,
       ...(tokens.account ? { account: tokens.account } : {}),
     }
+    // False only when this run's claim ran out and another took over (a refresh that hung for
+    // LEASE_MS): the token is good all the same; the other run's write is the one kept.
     await saveTokens(env.DB, env, row, claimed, { data, tokens: next })
     return fresh.accessToken
   }

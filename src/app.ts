@@ -4,6 +4,8 @@ import { adminAuth } from './http/api/admin-auth'
 import { adminPage } from './http/admin/routes/admin-routes'
 import { provideApi } from './http/admin/routes/api-call'
 import { credentialsApi } from './http/api/credentials-api'
+import { oauthApi } from './http/api/oauth-api'
+import { oauthCallback } from './http/oauth/callback'
 import { encryptionKeyApi } from './http/api/encryption-key-api'
 import { handleError, notFound } from './http/errors'
 import { hooks } from './http/hooks/hooks'
@@ -28,6 +30,8 @@ app.use('*', securityHeaders)
 app.get('/healthz', (c) => c.json({ ok: true }))
 app.route('/hooks/resume', resumeHooks)
 app.route('/hooks', hooks)
+// Public: a provider sends the browser back here; the one-time state bound to its cookie admits it.
+app.route('/oauth', oauthCallback)
 // The pages change things through the API itself; they get its fetch here instead of importing
 // this file, which imports them.
 app.use('/admin/*', provideApi(app.fetch))
@@ -43,6 +47,7 @@ app.route('/api/triggers', triggersApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)
+app.route('/api/credentials', oauthApi)
 app.route('/api/encryption-key', encryptionKeyApi)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, originOf(c)), 200))
 

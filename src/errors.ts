@@ -45,6 +45,9 @@ export type ErrorCode =
   | 'CREDENTIAL_UNREADABLE'
   | 'CREDENTIAL_NOT_DECLARED'
   | 'CREDENTIALS_UNAVAILABLE'
+  // an oauth2 credential whose grant is gone (or never made): reconnect it on its page
+  | 'CREDENTIAL_NEEDS_RECONNECT'
+  | 'OAUTH_STATE_INVALID'
   | 'ENCRYPTION_KEY_MISSING'
   | 'ENCRYPTION_KEY_TOO_SHORT'
   // a run

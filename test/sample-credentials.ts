@@ -1,5 +1,6 @@
 import type { CredentialType } from '../src/credentials/types'
 import { serviceAccount } from './google-account'
+import { connectedCredential, oauthApp } from './oauth'
 
 /**
  * Credentials the contract suite makes at run time for a node whose sample gives no credential
@@ -8,4 +9,6 @@ import { serviceAccount } from './google-account'
  */
 export const SAMPLE_CREDENTIALS: Partial<Record<CredentialType, () => Promise<string>>> = {
   'google-service-account': async () => (await serviceAccount()).credential,
+  // A Google account connected through the whole flow against the fake authorization server.
+  oauth2: async () => connectedCredential(await oauthApp()),
 }

@@ -49,9 +49,19 @@ export function captureConsole() {
 export function leaksOf(places: Record<string, string>, secrets: readonly string[]) {
   return Object.entries(places).flatMap(([place, text]) =>
     secrets
-      .filter((secret) => text.includes(secret) || text.includes(encodeURIComponent(secret)))
+      .filter(
+        (secret) =>
+          text.includes(secret) ||
+          text.includes(encodeURIComponent(secret)) ||
+          text.includes(formEncoded(secret)),
+      )
       .map((secret) => `${place}: ${secret.slice(0, 24)}…`),
   )
+}
+
+/** As a form body carries it (an OAuth token request): `~` as %7E, spaces as `+`. */
+export function formEncoded(secret: string) {
+  return new URLSearchParams({ s: secret }).toString().slice(2)
 }
 
 /**
@@ -63,7 +73,8 @@ export function piecesOf(places: Record<string, string>, secrets: readonly strin
     secrets.flatMap((secret) => {
       for (let i = 0; i + length <= secret.length; i++) {
         const piece = secret.slice(i, i + length)
-        if (text.includes(piece)) return [`${place}: ${secret.slice(0, 12)}… (${piece})`]
+        if (text.includes(piece) || text.includes(formEncoded(piece)))
+          return [`${place}: ${secret.slice(0, 12)}… (${piece})`]
       }
       return []
     }),

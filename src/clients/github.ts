@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type ApiAnswer, apiUrl, callApi } from './call-api'
+import { OAUTH2_KIND, oauthAccess } from './oauth2'
 import { type CredentialOf, defineService, secret } from './service'
 import { errorMessageOf, retryAfterMs } from './transport/http'
 
@@ -24,8 +25,14 @@ export const github = defineService({
         .strict(),
       sample: { token: 'github_pat_11SAMPLE0000000000000000_sample' },
     },
+    // An OAuth app, connected with "Connect" (preset github); its tokens do not expire.
+    oauth2: OAUTH2_KIND,
   },
-  authenticate: (credential) => ({ authorization: `Bearer ${credential.data.token}` }),
+  authenticate: (credential) => ({
+    authorization: `Bearer ${
+      credential.type === 'oauth2' ? oauthAccess(credential, 'github').token : credential.data.token
+    }`,
+  }),
 })
 
 /**

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { rememberSecret } from '../redact/known-secrets'
 import { apiUrl, callApi } from './call-api'
+import { OAUTH2_KIND, oauthAccess, withAccessToken } from './oauth2'
 import { type CredentialOf, defineService, httpUrl } from './service'
 
 export const google = defineService({
@@ -30,11 +31,13 @@ export const google = defineService({
         .describe("A service account's JSON key file, pasted as is"),
       notSecret: ['type', 'client_email', 'private_key_id', 'token_uri'],
     },
+    // A Google account connected with "Connect" (preset google, scope spreadsheets).
+    oauth2: OAUTH2_KIND,
   },
 })
 const sheets = { name: 'Google Sheets', errorCode: 'GOOGLE_SHEETS_ERROR' } as const
 
-type ServiceAccount = CredentialOf<typeof google>
+type ServiceAccount = CredentialOf<typeof google, 'google-service-account'>
 
 export const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets'
 /** A token is used until this long before it expires, so a call never starts with a dying one. */
@@ -121,7 +124,7 @@ async function fingerprint(text: string) {
 
 /** A Sheets API v4 call with the service account's token; errors are Google's `{ error }`. */
 export async function sheetsCall(
-  credential: ServiceAccount,
+  credential: CredentialOf<typeof google>,
   request: {
     method: 'GET' | 'POST'
     path: string
@@ -130,20 +133,24 @@ export async function sheetsCall(
     signal?: AbortSignal
   },
 ) {
-  const token = await googleAccessToken(credential, SHEETS_SCOPE, request.signal)
   const url = apiUrl('https://sheets.googleapis.com', credential.baseUrl, request.path)
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value)
+  const call = async (token: string) =>
+    (
+      await callApi({
+        service: sheets,
+        method: request.method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        json: request.json,
+        signal: request.signal,
+        retryAfterOf: quotaWaitMs,
+      })
+    ).body
+  if (credential.type === 'oauth2') return withAccessToken(oauthAccess(credential, 'google'), call)
+  const token = await googleAccessToken(credential, SHEETS_SCOPE, request.signal)
   try {
-    const answer = await callApi({
-      service: sheets,
-      method: request.method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      json: request.json,
-      signal: request.signal,
-      retryAfterOf: quotaWaitMs,
-    })
-    return answer.body
+    return await call(token)
   } catch (error) {
     // A revoked or expired token: the next attempt signs a new one.
     if (error instanceof AutomateError && (error.details as { status?: number })?.status === 401)

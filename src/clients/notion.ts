@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { originsOnly } from '../redact/origins-only'
 import { toNotionProperties } from './notion-properties'
+import { OAUTH2_KIND, oauthAccess } from './oauth2'
 import { type CredentialOf, defineService, secret } from './service'
 import { checkWithinBase } from './transport/credential-scope'
 import { isRetryableStatus, noAnswerError, readText, retryAfterMs } from './transport/http'
@@ -22,6 +23,8 @@ export const notion = defineService({
         .strict(),
       sample: { token: 'ntn_sample' },
     },
+    // A public integration, connected with "Connect" (preset notion).
+    oauth2: OAUTH2_KIND,
   },
 })
 
@@ -35,8 +38,17 @@ export const NOTION_VERSION = '2025-09-03'
  * is no place for a page's content.
  */
 export function notionClient(credential: CredentialOf<typeof notion>, signal?: AbortSignal) {
+  const access = credential.type === 'oauth2' ? oauthAccess(credential, 'notion') : undefined
+  let token = access
+    ? access.token
+    : (credential as CredentialOf<typeof notion, 'notion'>).data.token
+  const send = async (url: string, init: RequestInit | undefined) => {
+    const headers = new Headers(init?.headers)
+    headers.set('authorization', `Bearer ${token}`)
+    return fetch(url, { ...init, headers, signal, redirect: 'manual' })
+  }
   return new Client({
-    auth: credential.data.token,
+    auth: token,
     notionVersion: NOTION_VERSION,
     baseUrl: credential.baseUrl,
     retry: false,
@@ -45,7 +57,13 @@ export function notionClient(credential: CredentialOf<typeof notion>, signal?: A
       // The SDK puts ids from the config in its paths: the token goes under its base only.
       const base = new URL(credential.baseUrl ?? notion.baseUrl!)
       checkWithinBase(new URL(url), base, `Credential ${credential.name}`)
-      const response = await fetch(url, { ...init, signal, redirect: 'manual' })
+      let response = await send(url, init)
+      if (response.status === 401 && access) {
+        // Refused: once renewed (refreshed, or another run's fresh token), the call is made again.
+        await response.body?.cancel()
+        token = await access.renew(token)
+        response = await send(url, init)
+      }
       const text = await readText(response)
       return new Response(text, { status: response.status, headers: response.headers })
     },
@@ -101,7 +119,12 @@ const SCHEMA_TTL_MS = 60_000
 const schemas = new Map<string, { schema: Schema; expiresAt: number }>()
 
 async function schemaKey(credential: CredentialOf<typeof notion>, dataSourceId: string) {
-  const bytes = new TextEncoder().encode(credential.data.token)
+  // An oauth2 credential's token changes at each refresh: its app and name say whose it is.
+  const secret =
+    credential.type === 'oauth2'
+      ? `oauth2:${credential.name}:${credential.data.clientId}`
+      : credential.data.token
+  const bytes = new TextEncoder().encode(secret)
   const digest = await crypto.subtle.digest('SHA-256', bytes)
   const token = btoa(String.fromCharCode(...new Uint8Array(digest)))
   return JSON.stringify([token, credential.baseUrl ?? '', dataSourceId])

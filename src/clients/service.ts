@@ -63,12 +63,26 @@ export function defineService<const Kinds extends Record<string, CredentialKind>
   return service
 }
 
+/**
+ * A connected oauth2 credential's access token, as a client gets it: `renew` is called with a
+ * token the API refused (a 401) and gives a fresh one, refreshing at most once across every run
+ * (src/credentials/oauth/refresh.ts), or the stored one when another run already refreshed.
+ */
+export type OAuthAccess = { token: string; renew(rejected: string): Promise<string> }
+
 /** A decrypted credential of one of a service's types, as its client gets it. */
 export type CredentialOf<
   S extends { credentials: Record<string, CredentialKind> },
   T extends keyof S['credentials'] & string = keyof S['credentials'] & string,
 > = {
-  [K in T]: { name: string; type: K; data: z.output<S['credentials'][K]['data']>; baseUrl?: string }
+  [K in T]: {
+    name: string
+    type: K
+    data: z.output<S['credentials'][K]['data']>
+    baseUrl?: string
+    /** An oauth2 credential's access token (only an oauth2 credential has one). */
+    access?: OAuthAccess
+  }
 }[T]
 
 /** A secret field: a token, a key, a password. */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AutomateError } from '../errors'
 import { retryAfterMs } from './transport/http'
 import { apiUrl, callApi, rebase } from './call-api'
+import { OAUTH2_KIND, oauthAccess, withAccessToken } from './oauth2'
 import { type CredentialOf, defineService, httpUrl, secret } from './service'
 
 export const slack = defineService({
@@ -19,6 +20,8 @@ export const slack = defineService({
     'slack-bot': {
       data: z.object({ token: secret().describe('The bot token (xoxb-…)') }).strict(),
     },
+    // A bot installed in a workspace with "Connect" (preset slack: oauth.v2.access).
+    oauth2: OAUTH2_KIND,
   },
 })
 
@@ -67,15 +70,32 @@ export async function postToWebhook(
  * (https://api.slack.com/apis/rate-limits), which callApi already retries.
  */
 export async function postMessage(
-  credential: CredentialOf<typeof slack, 'slack-bot'>,
+  credential: CredentialOf<typeof slack, 'slack-bot' | 'oauth2'>,
+  message: SlackMessage,
+  signal?: AbortSignal,
+) {
+  const call = (token: string) => postWith(token, credential.baseUrl, message, signal)
+  if (credential.type === 'slack-bot') return call(credential.data.token)
+  // A rotating bot token that expired is `token_expired`, with HTTP 200 like every Slack failure
+  // (https://api.slack.com/authentication/rotation).
+  return withAccessToken(oauthAccess(credential, 'slack'), call, (error) =>
+    ['token_expired', 'invalid_auth'].includes(
+      ((error as AutomateError)?.details as { error?: string } | undefined)?.error ?? '',
+    ),
+  )
+}
+
+async function postWith(
+  token: string,
+  baseUrl: string | undefined,
   message: SlackMessage,
   signal?: AbortSignal,
 ) {
   const answer = await callApi({
     service: slack,
-    url: apiUrl('https://slack.com/api', credential.baseUrl, '/chat.postMessage'),
+    url: apiUrl('https://slack.com/api', baseUrl, '/chat.postMessage'),
     headers: {
-      authorization: `Bearer ${credential.data.token}`,
+      authorization: `Bearer ${token}`,
       'content-type': 'application/json; charset=utf-8',
     },
     json: message,

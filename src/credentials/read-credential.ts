@@ -1,5 +1,7 @@
 import { AutomateError } from '../errors'
 import { rememberCredential } from './remember-credential'
+import { openOAuth } from './oauth/connection-store'
+import { oauthAccessOf } from './oauth/refresh'
 import { findCredential, openRow } from './store'
 import { CREDENTIAL_DATA, type Credential, type CredentialType } from './types'
 
@@ -33,6 +35,18 @@ export async function readCredential<T extends CredentialType>(
       `Credential ${name} is a ${row.type} credential; this needs ${accepted.join(' or ')}`,
       { status: 400, retryable: false, details: { credential: name, type: row.type, accepted } },
     )
+  }
+  if (row.type === 'oauth2') {
+    const { data } = await openOAuth(env, row)
+    const credential = {
+      name,
+      type: row.type,
+      data,
+      ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}),
+      access: await oauthAccessOf(env, row),
+    } as unknown as Credential<T>
+    rememberCredential(credential as Credential)
+    return credential
   }
   const data = await openRow(env, row)
   const parsed = CREDENTIAL_DATA[row.type as T].safeParse(data)

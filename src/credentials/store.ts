@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { credentials } from '../db/schema'
 import { AutomateError } from '../errors'
 import { database } from '../store/db'
@@ -20,6 +20,12 @@ export type CredentialInfo = {
   baseUrl?: string
   createdAt: number
   updatedAt: number
+  /** An oauth2 credential's state: never connected, connected, or its grant is gone. */
+  connection?: {
+    status: 'not_connected' | 'connected' | 'needs_reconnect'
+    note?: string
+    since?: number
+  }
 }
 
 type Row = typeof credentials.$inferSelect
@@ -39,6 +45,16 @@ function info(row: Row): CredentialInfo {
     ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    ...(row.type === 'oauth2' ? { connection: connectionOf(row) } : {}),
+  }
+}
+
+function connectionOf(row: Pick<Row, 'connection' | 'connectionNote' | 'connectionChangedAt'>) {
+  const status = (row.connection ?? 'not_connected') as 'not_connected'
+  return {
+    status,
+    ...(row.connectionNote ? { note: row.connectionNote } : {}),
+    ...(row.connectionChangedAt ? { since: row.connectionChangedAt } : {}),
   }
 }
 
@@ -48,6 +64,9 @@ const INFO_COLUMNS = {
   baseUrl: credentials.baseUrl,
   createdAt: credentials.createdAt,
   updatedAt: credentials.updatedAt,
+  connection: credentials.connection,
+  connectionNote: credentials.connectionNote,
+  connectionChangedAt: credentials.connectionChangedAt,
 }
 
 export async function listCredentials(d1: D1Database): Promise<CredentialInfo[]> {
@@ -102,6 +121,11 @@ export async function insertCredential(
     ...sealed,
     createdAt: now,
     updatedAt: now,
+    version: 0,
+    leaseUntil: null,
+    connection: null,
+    connectionNote: null,
+    connectionChangedAt: null,
   }
   const inserted = await database(d1)
     .insert(credentials)
@@ -132,7 +156,19 @@ export async function replaceCredential(
   const sealed = await sealedRow(keys, input)
   const [row] = await database(d1)
     .update(credentials)
-    .set({ type: input.type, baseUrl: input.baseUrl ?? null, ...sealed, updatedAt: Date.now() })
+    // New data is a new app (an oauth2 client id or secret): any connection made with the old one
+    // is forgotten, and the version moves so a refresh in flight does not write over it.
+    .set({
+      type: input.type,
+      baseUrl: input.baseUrl ?? null,
+      ...sealed,
+      updatedAt: Date.now(),
+      version: sql`${credentials.version} + 1`,
+      leaseUntil: null,
+      connection: null,
+      connectionNote: null,
+      connectionChangedAt: null,
+    })
     .where(eq(credentials.name, input.name))
     .returning()
   return row ? info(row) : undefined

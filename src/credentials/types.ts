@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type CredentialKind, httpUrl, secret } from '../clients/service'
+import { type CredentialKind, type OAuthAccess, httpUrl, secret } from '../clients/service'
 import { SERVICE_CREDENTIALS } from '../generated/service-registry'
 
 /** The one credential AutomateOS itself checks, not an app: an inbound webhook's signing secret. */
@@ -46,7 +46,14 @@ export type CredentialData<T extends CredentialType> = z.output<Kinds[T]['data']
 
 /** A decrypted credential, as a node or a trigger gets it. */
 export type Credential<T extends CredentialType = CredentialType> = {
-  [K in T]: { name: string; type: K; data: CredentialData<K>; baseUrl?: string }
+  [K in T]: {
+    name: string
+    type: K
+    data: CredentialData<K>
+    baseUrl?: string
+    /** An oauth2 credential's access token, fresh (src/credentials/oauth/refresh.ts). */
+    access?: OAuthAccess
+  }
 }[T]
 
 export const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/

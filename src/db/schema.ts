@@ -159,6 +159,26 @@ export const credentials = sqliteTable('credentials', {
   ciphertext: text('ciphertext').notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  // OAuth2 (migration 0017): the compare-and-swap version and lease of a token refresh, and what
+  // may be shown of the connection without decrypting it.
+  version: integer('version').notNull().default(0),
+  leaseUntil: integer('lease_until'),
+  connection: text('connection'),
+  connectionNote: text('connection_note'),
+  connectionChangedAt: integer('connection_changed_at'),
+})
+
+// A started "Connect" (migration 0017): state and browser cookie kept as hashes, the PKCE
+// verifier sealed; at most 10 minutes old, deleted when used.
+export const oauthStarts = sqliteTable('oauth_starts', {
+  stateHash: text('state_hash').primaryKey(),
+  credential: text('credential').notNull(),
+  browserHash: text('browser_hash').notNull(),
+  redirectUri: text('redirect_uri').notNull(),
+  keyId: text('key_id').notNull(),
+  iv: text('iv').notNull(),
+  ciphertext: text('ciphertext').notNull(),
+  expiresAt: integer('expires_at').notNull(),
 })
 
 // The schedule of each enabled workflow whose trigger is a cron (migration 0005). A tick claims

@@ -8,6 +8,8 @@ import delayNode from '../../nodes/delay'
 import discordMessageNode from '../../nodes/discord-message'
 import filterNode from '../../nodes/filter'
 import githubCreateIssueNode from '../../nodes/github-create-issue'
+import gmailSendNode from '../../nodes/gmail-send'
+import googleCalendarCreateEventNode from '../../nodes/google-calendar-create-event'
 import googleSheetsAppendNode from '../../nodes/google-sheets-append'
 import googleSheetsReadNode from '../../nodes/google-sheets-read'
 import httpRequestNode from '../../nodes/http-request'
@@ -32,6 +34,8 @@ export const NODE_MODULES = {
   'discord-message': discordMessageNode,
   'filter': filterNode,
   'github-create-issue': githubCreateIssueNode,
+  'gmail-send': gmailSendNode,
+  'google-calendar-create-event': googleCalendarCreateEventNode,
   'google-sheets-append': googleSheetsAppendNode,
   'google-sheets-read': googleSheetsReadNode,
   'http-request': httpRequestNode,

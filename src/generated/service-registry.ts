@@ -3,9 +3,12 @@
 import type { Service } from '../clients/service'
 import { discord } from '../clients/discord'
 import { github } from '../clients/github'
+import { gmail } from '../clients/gmail'
+import { googleCalendar } from '../clients/google-calendar'
 import { google } from '../clients/google'
 import { http } from '../clients/http-auth'
 import { notion } from '../clients/notion'
+import { oauth2 } from '../clients/oauth2'
 import { openai } from '../clients/openai'
 import { slack } from '../clients/slack'
 import { telegram } from '../clients/telegram'
@@ -13,9 +16,12 @@ import { telegram } from '../clients/telegram'
 export const SERVICES = {
   discord,
   github,
+  gmail,
+  googleCalendar,
   google,
   http,
   notion,
+  oauth2,
   openai,
   slack,
   telegram,
@@ -25,9 +31,12 @@ export const SERVICES = {
 export const SERVICE_CREDENTIALS = {
   ...discord.credentials,
   ...github.credentials,
+  ...gmail.credentials,
+  ...googleCalendar.credentials,
   ...google.credentials,
   ...http.credentials,
   ...notion.credentials,
+  ...oauth2.credentials,
   ...openai.credentials,
   ...slack.credentials,
   ...telegram.credentials,

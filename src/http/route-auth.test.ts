@@ -19,6 +19,8 @@ const PUBLIC = new Set([
   'GET /admin/login',
   'POST /admin/login',
   'POST /admin/logout',
+  // A provider's redirect back after consent: admitted by its one-time state and browser cookie.
+  'GET /oauth/callback',
 ])
 
 const routes = [

@@ -10,10 +10,13 @@ const windowFloor = (now: number) => runIdFloor(now - INBOX_DAYS * 24 * 3_600_00
 export const INBOX_STATUSES: ReadonlySet<string> = new Set(['failed', 'completed_with_errors'])
 
 // A resumed run is dealt with (its resume claimed it, migration 0014): the new run stands for it,
-// and shows up here itself if it fails too.
+// and shows up here itself if it fails too. A run stopped by an oauth2 credential that needs
+// reconnecting is not an item of its own: the credential is, once (listReconnects), however many
+// runs it stopped.
 const UNDISMISSED = `status IN ('failed', 'completed_with_errors') AND id >= ?1
   AND resumed_by IS NULL
-  AND NOT EXISTS (SELECT 1 FROM run_dismissals d WHERE d.run_id = runs.id)`
+  AND NOT EXISTS (SELECT 1 FROM run_dismissals d WHERE d.run_id = runs.id)
+  AND coalesce(json_extract(error, '$.code'), '') != 'CREDENTIAL_NEEDS_RECONNECT'`
 
 export type InboxRun = {
   id: string
@@ -69,10 +72,31 @@ export async function listInbox(
 
 export async function countInbox(db: D1Database, now = Date.now()): Promise<number> {
   const row = await db
-    .prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${UNDISMISSED}`)
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM runs WHERE ${UNDISMISSED})
+         + (SELECT COUNT(*) FROM credentials WHERE connection = 'needs_reconnect') AS n`,
+    )
     .bind(windowFloor(now))
     .first<{ n: number }>()
   return row?.n ?? 0
+}
+
+export type ReconnectItem = { name: string; note: string | null; since: string | null }
+
+/** oauth2 credentials whose grant is gone: one inbox item each, until someone reconnects. */
+export async function listReconnects(db: D1Database): Promise<ReconnectItem[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT name, connection_note, connection_changed_at FROM credentials
+       WHERE connection = 'needs_reconnect' ORDER BY name`,
+    )
+    .all<{ name: string; connection_note: string | null; connection_changed_at: number | null }>()
+  return results.map((r) => ({
+    name: r.name,
+    note: r.connection_note,
+    since:
+      r.connection_changed_at === null ? null : new Date(r.connection_changed_at).toISOString(),
+  }))
 }
 
 /** Takes a run out of the inbox; true when it was there. Dismissing twice is harmless. */

@@ -13,6 +13,7 @@ import {
   waitForAccepted,
   waitForRun,
 } from '../helpers'
+import { connectedCredential, oauthAdmin, oauthApp } from '../oauth'
 import { captureConsole, everyD1Row, leaksOf, oddSecret, piecesOf } from '../secret-search'
 
 // Made of pieces no other text holds, so a secret found in part (cut by a truncation) shows up.
@@ -199,7 +200,12 @@ describe('the secret hunt', () => {
     expect(leaksOf(places, secrets)).toEqual([])
     // Nor five characters in a row of one the hunt made (issue 20: a cut leaves a secret's start).
     // (The Slack webhook's secret is left out: the Slack fake takes only word characters there.)
-    expect(piecesOf(places, secrets.slice(2).filter((s) => s !== slackHook))).toEqual([])
+    expect(
+      piecesOf(
+        places,
+        secrets.slice(2).filter((s) => s !== slackHook),
+      ),
+    ).toEqual([])
     // The search itself reaches what it should: the runs, the blob chunks, the logged failures.
     expect(places.steps).toContain(run.id)
     expect(places['blobs (chunks joined)']).toContain('[redacted]')
@@ -258,5 +264,63 @@ describe('the secret hunt', () => {
     expect(places[`GET /api/runs/${runs[0]!.id}`]).toContain('HTTP 400')
     expect(places[`GET /api/runs/${runs[0]!.id}`]).toContain('RESPONSE_NOT_JSON')
     expect(places.steps).toContain('[redacted]')
+  })
+
+  it('finds no OAuth access or refresh token outside the encrypted column, in answers or logs', async () => {
+    const [access1, access2, refresh1, refresh2, clientSecret] = Array.from({ length: 5 }, () =>
+      oddSecret(),
+    )
+    const secrets = [access1!, access2!, refresh1!, refresh2!, clientSecret!]
+    // Tokens that live 30 s (under the refresh margin), rotated at each refresh.
+    const app = await oauthApp({
+      client_secret: clientSecret,
+      access_ttl: 30,
+      rotate: true,
+      access_tokens: [access1, access2],
+      refresh_tokens: [refresh1, refresh2],
+    })
+    const name = await connectedCredential({ ...app, clientSecret: clientSecret! })
+    const workflow = await createWorkflow({
+      name: 'secret hunt, oauth',
+      nodes: [
+        {
+          id: 'mail',
+          type: 'gmail-send',
+          config: { credential: name, to: 'ada@example.com', subject: 'Hi', text: 'Hello' },
+        },
+      ],
+    })
+    const sent = await waitForAccepted(await postWebhook(workflow, {}))
+    expect(sent.status).toBe('succeeded')
+    // The grant is revoked: the next refresh is refused and the credential marked.
+    await oauthAdmin(app, '/__oauth/revoke-grant', { client_id: app.clientId })
+    const refused = await waitForAccepted(await postWebhook(workflow, {}))
+    expect(refused.error!.code).toBe('CREDENTIAL_NEEDS_RECONNECT')
+
+    // The tokens really were used: the refreshed one went to Gmail, the rotated one was spent.
+    const gmail = await (await fetch(`${app.apiBase}/__requests`)).json()
+    expect(JSON.stringify(gmail)).toContain(`Bearer ${access2}`)
+    const token = await (await fetch(`${app.host}/__requests`)).json()
+    expect(JSON.stringify(token)).toContain(
+      new URLSearchParams({ t: refresh2! }).toString().slice(2),
+    )
+
+    const places = await everyD1Row(env.DB)
+    places.console = lines.join('\n')
+    for (const path of [
+      '/api/credentials',
+      `/api/credentials/${name}`,
+      `/api/credentials/${name}/connection`,
+      `/api/runs/${sent.id}`,
+      `/api/runs/${refused.id}`,
+    ])
+      places[`GET ${path}`] = await (await admin(path)).text()
+    const session = await signedIn()
+    places['/admin/credentials/:name'] = (await session.page(`/admin/credentials/${name}`)).html
+    places['/admin/inbox'] = (await session.page('/admin/inbox')).html
+    expect(piecesOf(places, secrets)).toEqual([])
+    // The search reaches the credential and the refusal.
+    expect(places.credentials).toContain(name)
+    expect(places['/admin/inbox']).toContain(name)
   })
 })

@@ -14,6 +14,7 @@
 // row, "missing" is 404 and "not-shared" 403. An unknown sheet is a 400, 60 reads or 60 writes a
 // minute per service account a 429, as Google answers them.
 // Keys, tokens and sheets are shared by every host: tests use their own ids.
+import { userOf } from './oauth.js'
 import { bearerOf, json } from './reply.js'
 
 const keys = new Map()
@@ -147,7 +148,9 @@ const enumError = (field, type, value) =>
 
 export function sheetsApi(request) {
   const token = bearerOf(request)
-  if (!token || !tokens.has(token))
+  // A user's OAuth token (oauth.js) opens the sheets as a service account's does.
+  const user = tokens.get(token) ?? userOf(request)?.email
+  if (!token || !user)
     return googleError(
       401,
       'UNAUTHENTICATED',
@@ -162,7 +165,7 @@ export function sheetsApi(request) {
   if ((append ? 'POST' : 'GET') !== request.method)
     return googleError(404, 'NOT_FOUND', 'Requested entity was not found.')
   const kind = append ? 'write' : 'read'
-  if (overQuota(tokens.get(token), kind)) return quotaExceeded(kind)
+  if (overQuota(user, kind)) return quotaExceeded(kind)
   const range = decodeURIComponent(encodedRange)
   const book = spreadsheet(id)
   const area = parseRange(range, book)

@@ -74,6 +74,14 @@ export const credentialSchema = z
     baseUrl: z.string().optional(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    connection: z
+      .object({
+        status: z.enum(['not_connected', 'connected', 'needs_reconnect']),
+        note: z.string().optional(),
+        since: z.iso.datetime().optional(),
+      })
+      .optional()
+      .describe('oauth2 only: GET /api/credentials/{name}/connection has the account and scopes'),
   })
   .meta({ id: 'Credential' })
 
@@ -81,10 +89,19 @@ const nameParam = z.object({ name: nameSchema })
 const notFoundResponse = errorResponse('No credential with this name')
 
 function view(credential: CredentialInfo) {
+  const { connection } = credential
   return {
     ...credential,
     createdAt: new Date(credential.createdAt).toISOString(),
     updatedAt: new Date(credential.updatedAt).toISOString(),
+    ...(connection
+      ? {
+          connection: {
+            ...connection,
+            since: connection.since ? new Date(connection.since).toISOString() : undefined,
+          },
+        }
+      : {}),
   }
 }
 

@@ -7,6 +7,7 @@ import { ErrorList, type ShownError } from '../components/field-errors'
 import { Layout } from '../components/layout'
 import { PostButton } from '../components/post-button'
 import { Timestamp } from '../components/timestamp'
+import { OAuthCard, type OAuthView } from '../components/oauth-card'
 
 type CredentialsPageProps = {
   credentials: CredentialInfo[]
@@ -16,6 +17,10 @@ type CredentialsPageProps = {
   typed?: { name?: string; baseUrl?: string }
   errors?: ShownError[]
   notice?: string
+  /** What a refused OAuth callback said, when it could not name the credential. */
+  problem?: string
+  /** For the oauth2 form: the redirect URI to register, and a warning about the host. */
+  redirect?: { uri: string; warning?: string }
   encryptionKeySet: boolean
 }
 
@@ -33,6 +38,11 @@ export function CredentialsPage(props: CredentialsPageProps) {
         </div>
       </div>
       <Notice text={props.notice} />
+      {props.problem ? (
+        <div class="error-box" role="alert">
+          {props.problem}
+        </div>
+      ) : null}
       {props.encryptionKeySet ? null : (
         <div class="error-box" role="alert">
           ENCRYPTION_KEY is not set on this Worker, so no credential can be stored. Locally,{' '}
@@ -63,7 +73,21 @@ export function CredentialsPage(props: CredentialsPageProps) {
                     <td>
                       <code>{cred.name}</code>
                     </td>
-                    <td>{cred.type}</td>
+                    <td>
+                      {cred.type}
+                      {cred.connection ? (
+                        <span
+                          class={
+                            cred.connection.status === 'needs_reconnect'
+                              ? 'badge badge-failed'
+                              : 'muted small'
+                          }
+                        >
+                          {' '}
+                          {cred.connection.status.replace('_', ' ')}
+                        </span>
+                      ) : null}
+                    </td>
                     <td class="hide-sm muted">{cred.baseUrl ?? 'official API'}</td>
                     <td class="nowrap">
                       <Timestamp iso={new Date(cred.updatedAt).toISOString()} />
@@ -74,7 +98,7 @@ export function CredentialsPage(props: CredentialsPageProps) {
                           class="button"
                           href={`/admin/credentials/${encodeURIComponent(cred.name)}`}
                         >
-                          Replace
+                          {cred.connection ? 'Open' : 'Replace'}
                         </a>
                         <PostButton
                           action={`/admin/credentials/${encodeURIComponent(cred.name)}/delete`}
@@ -111,6 +135,18 @@ export function CredentialsPage(props: CredentialsPageProps) {
             </label>
             <button type="submit">{form ? 'Change type' : 'Show the form'}</button>
           </form>
+          {form && props.redirect ? (
+            <p class="small">
+              Register this redirect URI with your app at the provider, save, then press Connect on
+              the credential: <code>{props.redirect.uri}</code>
+              {props.redirect.warning ? (
+                <span class="warn-box" role="note">
+                  {' '}
+                  {props.redirect.warning}
+                </span>
+              ) : null}
+            </p>
+          ) : null}
           {form ? (
             <CredentialFields
               form={form}
@@ -131,6 +167,10 @@ export function ReplaceCredentialPage(props: {
   form: CredentialForm
   errors?: ShownError[]
   typed?: { baseUrl?: string }
+  /** An oauth2 credential's connection, with what the callback just said. */
+  oauth?: OAuthView
+  notice?: string
+  problem?: string
 }) {
   const { credential, form } = props
   return (
@@ -146,8 +186,20 @@ export function ReplaceCredentialPage(props: {
           </p>
         </div>
       </div>
+      <Notice text={props.notice} />
+      {props.problem ? (
+        <div class="error-box" role="alert">
+          {props.problem}
+        </div>
+      ) : null}
+      {props.oauth ? <OAuthCard name={credential.name} view={props.oauth} /> : null}
       <section class="card">
         <div class="card-body">
+          {props.oauth ? (
+            <p class="small muted">
+              Replacing the app's values forgets the connection: press Connect again after.
+            </p>
+          ) : null}
           <CredentialFields
             form={form}
             action={`/admin/credentials/${encodeURIComponent(credential.name)}`}

@@ -1,6 +1,6 @@
 import type { WorkflowLabel } from '../../../store/admin-queries'
 import { Notice } from '../components/error-box'
-import { INBOX_DAYS, type InboxRun } from '../../../store/inbox'
+import { INBOX_DAYS, type InboxRun, type ReconnectItem } from '../../../store/inbox'
 import { Layout } from '../components/layout'
 import { PostButton } from '../components/post-button'
 import { stepReason } from '../lib/run-view'
@@ -9,6 +9,8 @@ import { WorkflowName } from '../components/workflow-name'
 
 type InboxPageProps = {
   runs: InboxRun[]
+  /** oauth2 credentials whose grant is gone: one item each, however many runs they stopped. */
+  reconnects?: ReconnectItem[]
   labels: Map<string, WorkflowLabel>
   nextCursor: string | null
   cursor?: string
@@ -29,7 +31,14 @@ function reason(error: InboxRun['error']): string {
   return error?.step ? stepReason({ nodeId: error.step.id }, message) : message
 }
 
-export function InboxPage({ runs, labels, nextCursor, cursor, notice }: InboxPageProps) {
+export function InboxPage({
+  runs,
+  reconnects = [],
+  labels,
+  nextCursor,
+  cursor,
+  notice,
+}: InboxPageProps) {
   return (
     <Layout title="Inbox" signedIn>
       <div class="page-head">
@@ -43,8 +52,40 @@ export function InboxPage({ runs, labels, nextCursor, cursor, notice }: InboxPag
         </div>
       </div>
       <Notice text={notice} />
+      {reconnects.length ? (
+        <section class="card" aria-label="Credentials to reconnect">
+          <ul class="steps">
+            {reconnects.map((item) => (
+              <li class="step status-failed" id={`reconnect-${item.name}`}>
+                <div class="step-head">
+                  <strong>
+                    Credential <code>{item.name}</code> needs to be reconnected
+                  </strong>
+                  {item.since ? (
+                    <span class="step-meta">
+                      <Timestamp iso={item.since} /> UTC
+                    </span>
+                  ) : null}
+                </div>
+                <div class="error-box">
+                  {item.note ?? 'The provider no longer accepts its grant.'} Runs that use it fail
+                  with CREDENTIAL_NEEDS_RECONNECT until it is reconnected.
+                </div>
+                <div class="actions" style="margin-top: 10px">
+                  <a
+                    class="button primary"
+                    href={`/admin/credentials/${encodeURIComponent(item.name)}`}
+                  >
+                    Reconnect
+                  </a>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section class="card">
-        {runs.length === 0 ? (
+        {runs.length === 0 && reconnects.length === 0 ? (
           <p class="empty">Nothing to look at: no failed run is waiting.</p>
         ) : (
           <ul class="steps">

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { estimateRunCost } from '../lib/run-cost'
 import { logEvent } from '../../../lib/log-event'
 import { workflowLabels } from '../../../store/admin-queries'
-import { countInbox, listInbox } from '../../../store/inbox'
+import { countInbox, listInbox, listReconnects } from '../../../store/inbox'
 import { overview } from '../../../store/run-stats'
 import { countWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
@@ -74,7 +74,10 @@ adminPage.route('/credentials', credentialPages)
 
 adminPage.get('/inbox', async (c) => {
   const cursor = c.req.query('cursor') || undefined
-  const { runs, nextCursor } = await listInbox(c.env.DB, { cursor })
+  const [{ runs, nextCursor }, reconnects] = await Promise.all([
+    listInbox(c.env.DB, { cursor }),
+    listReconnects(c.env.DB),
+  ])
   const labels = await workflowLabels(
     c.env.DB,
     runs.map((r) => r.workflowId),
@@ -84,6 +87,7 @@ adminPage.get('/inbox', async (c) => {
     c,
     <InboxPage
       runs={runs}
+      reconnects={reconnects}
       labels={labels}
       cursor={cursor}
       nextCursor={nextCursor}

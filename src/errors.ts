@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'JSON_TOO_DEEP'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'ADMIN_TOKEN_TOO_SHORT'
   | 'TOO_MANY_ATTEMPTS'
   | 'PAYLOAD_TOO_LARGE'

@@ -10,6 +10,7 @@ import { retentionDays } from '../../store/prune-runs'
 import { reuseSteps, selectStepBlobRefs } from '../../store/reused-steps'
 import { readRunSource, type RunSource } from '../../store/run-source'
 import { acceptRun, acceptedResponse, acceptedSchema, type AcceptOptions } from '../accept-run'
+import { assertMayRun } from './access'
 import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 import { runNotFound } from './runs-api'
 
@@ -102,6 +103,7 @@ runCopiesApi.openapi(resume, async (c) => {
 async function readSource(c: Context<{ Bindings: Env }>, id: string) {
   const source = await readRunSource(c.env.DB, id)
   if (!source) throw runNotFound(id, retentionDays(c.env))
+  assertMayRun(c.var.access, source.workflowId)
   if (source.currentVersion === null) {
     throw new AutomateError(
       'WORKFLOW_DELETED',

@@ -15,6 +15,7 @@ import {
   type StoredWorkflow,
 } from '../../store/workflows'
 import { acceptRun, acceptedResponse, acceptedSchema } from '../accept-run'
+import { assertMayRun } from './access'
 import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
 import { originOf } from '../origin'
 
@@ -166,6 +167,7 @@ const startRun = apiRoute({
 })
 workflowsApi.openapi(startRun, async (c) => {
   const { id } = c.req.valid('param')
+  assertMayRun(c.var.access, id)
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) throw workflowNotFound(id)
   const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: originOf(c) }

@@ -17,6 +17,7 @@ import { securityHeaders } from './http/secure-headers'
 import { workflowsApi } from './http/api/workflows-api'
 import { tokensApi } from './http/api/tokens-api'
 import { originOf } from './http/origin'
+import { mcpEndpoint } from './http/mcp/mcp-endpoint'
 
 // An OpenAPIHono, so the /api routers mounted below bring their route descriptions with them.
 export const app = new OpenAPIHono<{ Bindings: Env }>()
@@ -41,6 +42,9 @@ app.route('/api/credentials', credentialsApi)
 app.route('/api/encryption-key', encryptionKeyApi)
 app.route('/api/tokens', tokensApi)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, originOf(c)), 200))
+
+// AI agents: the MCP server, with the same bearer auth as /api (src/http/mcp/mcp-endpoint.ts).
+app.all('/mcp', mcpEndpoint(app.fetch))
 
 app.get('/', (c) => c.redirect('/admin'))
 app.notFound(notFound)

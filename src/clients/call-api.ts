@@ -91,7 +91,8 @@ export function apiError(
     ? `${request.service.name} answered ${status}, a redirect, which is not followed`
     : `${request.service.name} ${status}`
   const limitedMs = redirect ? undefined : request.rateLimitOf?.({ status, headers, body })
-  const waitMs = limitedMs ?? waitAsked(headers) ?? request.retryAfterOf?.(body)
+  const waitMs =
+    limitedMs ?? waitAsked(headers) ?? request.retryAfterOf?.(body)
   return new AutomateError(
     request.service.errorCode,
     message && !redirect ? `${summary}: ${message}` : summary,

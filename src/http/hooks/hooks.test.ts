@@ -1,12 +1,6 @@
 import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import {
-  admin,
-  createWorkflow,
-  postWebhook,
-  waitForAccepted,
-  waitForRun,
-} from '../../../test/helpers'
+import { admin, createWorkflow, postWebhook, waitForAccepted, waitForRun } from '../../../test/helpers'
 
 const echo = {
   name: 'echo',

@@ -59,6 +59,8 @@ export type ErrorCode =
   | 'REDIRECT_REFUSED'
   | 'OUTPUT_TOO_LARGE'
   | 'CREDENTIAL_ORIGIN'
+  | 'MCP_ERROR'
+  | 'MCP_TOOL_ERROR'
   | 'CODE_NOT_ENABLED'
   | 'CODE_INVALID'
   | 'CODE_FAILED'

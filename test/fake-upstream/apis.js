@@ -3,6 +3,7 @@
 import { discord } from './discord.js'
 import { github } from './github.js'
 import { googleAdmin, googleToken, sheetsApi } from './google.js'
+import { mcp } from './mcp.js'
 import { notion } from './notion.js'
 import { anthropicCompat, azureOpenai, openai } from './openai.js'
 import { slack } from './slack.js'
@@ -18,6 +19,7 @@ const APIS = [
   [/\.openai\.azure\.com$|^azure-openai-/, azureOpenai],
   [/^api\.anthropic\.com$|^anthropic-/, anthropicCompat],
   [/^sheets\.googleapis\.com$|^sheets-/, sheetsApi],
+  [/^mcp-/, mcp],
 ]
 
 /** The fake API for this request, or undefined for the generic echo. */

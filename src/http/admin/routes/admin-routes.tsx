@@ -7,6 +7,7 @@ import { countInbox, listInbox } from '../../../store/inbox'
 import { overview } from '../../../store/run-stats'
 import { countWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
+import { agentPages } from './agent-routes'
 import { credentialPages } from './credential-routes'
 import { csrfGuard } from './csrf-guard'
 import { DashboardPage } from '../pages/dashboard-page'
@@ -69,6 +70,7 @@ adminPage.route('/workflows', workflowPages)
 adminPage.route('/workflows', memoryPages)
 adminPage.route('/runs', runPages)
 adminPage.route('/credentials', credentialPages)
+adminPage.route('/agents', agentPages)
 
 adminPage.get('/inbox', async (c) => {
   const cursor = c.req.query('cursor') || undefined

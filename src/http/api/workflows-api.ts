@@ -16,6 +16,7 @@ import {
 } from '../../store/workflows'
 import { acceptRun, acceptedResponse, acceptedSchema } from '../accept-run'
 import { assertMayRun } from './access'
+import { checkToolName } from './check-tool-name'
 import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
 import { originOf } from '../origin'
 
@@ -103,6 +104,7 @@ const create = apiRoute({
 workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
   await checkWorkflowCredentials(c.env.DB, definition)
+  await checkToolName(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
   return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition), 201)
@@ -133,6 +135,7 @@ workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
   const definition = c.req.valid('json')
   await checkWorkflowCredentials(c.env.DB, definition)
+  await checkToolName(c.env.DB, definition, id)
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)

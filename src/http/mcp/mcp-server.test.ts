@@ -310,6 +310,24 @@ describe('the MCP server at /mcp', () => {
       (await response.json()) as { error: { details: { path: string }[] } }
     ).error.details.map((d) => d.path)
     expect(paths).toEqual(expect.arrayContaining(['mcp.tool', 'mcp.input.type']))
+
+    // A tool name belongs to one workflow; saving that workflow again keeps it.
+    const taken = await admin('/api/workflows', {
+      method: 'POST',
+      json: {
+        name: 'second invoice tool',
+        mcp: { tool: 'create_invoice', description: 'x' },
+        nodes: [{ id: 'a', type: 'transform', config: { expression: '$' } }],
+      },
+    })
+    expect(taken.status).toBe(400)
+    expect(await taken.text()).toContain(`is already the tool of workflow ${invoice.id}`)
+    const added = ['id', 'version', 'webhookUrl', 'createdAt', 'updatedAt']
+    const definition = Object.fromEntries(
+      Object.entries(invoice).filter(([key]) => !added.includes(key)),
+    )
+    const again = await admin(`/api/workflows/${invoice.id}`, { method: 'PUT', json: definition })
+    expect(again.status).toBe(200)
   })
 })
 

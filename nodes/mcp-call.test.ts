@@ -106,4 +106,24 @@ describe('mcp-call', () => {
     expect((await elsewhere.received()).requests).toHaveLength(0)
     expect(JSON.stringify(error)).not.toContain('mcp-header-secret')
   })
+
+  it('fails the step on an answer over the size limit', async () => {
+    const upstream = server()
+    await upstream.program([
+      {
+        method: 'POST',
+        path: '/mcp',
+        responses: [
+          {
+            status: 200,
+            body: 'x'.repeat(5 * 1024 * 1024 + 1),
+            headers: { 'content-type': 'application/json' },
+          },
+        ],
+      },
+    ])
+    const error = await failure({ url: upstream.url('/mcp'), tool: 'lookup_order' })
+    expect(error.code).toBe('MCP_ERROR')
+    expect(error.message).toContain('over 5242880 bytes')
+  })
 })

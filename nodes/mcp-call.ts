@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   AutomateError,
   HTTP_CREDENTIAL_TYPES,
+  MAX_RESPONSE_BYTES,
   authHeader,
   checkWithinBase,
   credentialName,
@@ -74,7 +75,7 @@ export default defineNode({
     const transport = new StreamableHTTPClientTransport(url, {
       requestInit: { headers },
       // A redirect could carry the credential elsewhere: none is followed.
-      fetch: (target, init) => fetch(target, { ...init, redirect: 'manual' }),
+      fetch: async (target, init) => capped(await fetch(target, { ...init, redirect: 'manual' })),
     })
     const client = new Client({ name: 'automateos', version: '0.1.0' })
     const options = { signal, timeout: config.timeoutMs }
@@ -111,3 +112,20 @@ export default defineNode({
     return { text: text ?? '', content: result.content ?? [] }
   },
 })
+
+/** An answer read up to MAX_RESPONSE_BYTES, as every other node's: past that the call fails. */
+function capped(response: Response): Response {
+  if (!response.body) return response
+  let seen = 0
+  const limit = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      seen += chunk.byteLength
+      if (seen > MAX_RESPONSE_BYTES) {
+        controller.error(
+          new AutomateError('RESPONSE_TOO_LARGE', `The answer is over ${MAX_RESPONSE_BYTES} bytes`),
+        )
+      } else controller.enqueue(chunk)
+    },
+  })
+  return new Response(response.body.pipeThrough(limit), response)
+}

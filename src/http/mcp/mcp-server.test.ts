@@ -295,6 +295,38 @@ describe('the MCP server at /mcp', () => {
     expect(get.status).toBe(405)
   })
 
+  it('answers malformed requests from a valid token with a 4xx, never a 5xx', async () => {
+    // An empty batch holds no request: the SDK answers 202 with nothing, as for notifications.
+    const empty = await SELF.fetch(MCP_URL, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${(await createToken({ scopes: ['read'] })).token}`,
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+      },
+      body: '[]',
+    })
+    expect(empty.status).toBe(202)
+    const { token } = await createToken({ scopes: ['admin'] })
+    const json = 'application/json, text/event-stream'
+    const cases: [Record<string, string>, string][] = [
+      [{ accept: json, 'content-type': 'application/json' }, '{not json'],
+      [{ accept: json, 'content-type': 'application/json' }, '{"jsonrpc":"1.0","id":1}'],
+      [{ accept: json, 'content-type': 'text/plain' }, '{}'],
+      [{ accept: 'text/html', 'content-type': 'application/json' }, '{}'],
+      [{ accept: json, 'content-type': 'application/json' }, 'x'.repeat(1024 * 1024 + 1)],
+    ]
+    for (const [headers, body] of cases) {
+      const response = await SELF.fetch(MCP_URL, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        body,
+      })
+      expect(response.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400)
+      expect(response.status).toBeLessThan(500)
+    }
+  })
+
   it('reserves the built-in tool names in the workflow format', async () => {
     expect([...BUILT_IN_NAMES].sort()).toEqual([...BUILT_IN_TOOL_NAMES].sort())
     const response = await admin('/api/workflows', {

@@ -16,6 +16,7 @@ const LAYERS: string[][] = [
   ['src/http/admin/components/'],
   ['src/http/admin/lib/'],
   ['src/http/admin/admin-env.ts'],
+  ['src/http/mcp/'],
   ['src/http/api/', 'src/http/hooks/'],
   ['src/http/'],
   ['src/schedules/', 'src/polls/'],

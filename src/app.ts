@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Env } from './env'
-import { adminAuth } from './http/api/admin-auth'
+import { apiAuth } from './http/api/admin-auth'
 import { adminPage } from './http/admin/routes/admin-routes'
 import { provideApi } from './http/admin/routes/api-call'
 import { credentialsApi } from './http/api/credentials-api'
@@ -20,7 +20,9 @@ import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
 import { securityHeaders } from './http/secure-headers'
 import { workflowsApi } from './http/api/workflows-api'
+import { tokensApi } from './http/api/tokens-api'
 import { originOf } from './http/origin'
+import { mcpEndpoint } from './http/mcp/mcp-endpoint'
 
 // An OpenAPIHono, so the /api routers mounted below bring their route descriptions with them.
 export const app = new OpenAPIHono<{ Bindings: Env }>()
@@ -37,7 +39,7 @@ app.route('/oauth', oauthCallback)
 app.use('/admin/*', provideApi(app.fetch))
 app.route('/admin', adminPage)
 
-app.use('/api/*', adminAuth)
+app.use('/api/*', apiAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/workflows', memoryApi)
@@ -49,7 +51,11 @@ app.route('/api/runs', runCopiesApi)
 app.route('/api/credentials', credentialsApi)
 app.route('/api/credentials', oauthApi)
 app.route('/api/encryption-key', encryptionKeyApi)
+app.route('/api/tokens', tokensApi)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, originOf(c)), 200))
+
+// AI agents: the MCP server, with the same bearer auth as /api (src/http/mcp/mcp-endpoint.ts).
+app.all('/mcp', mcpEndpoint(app.fetch))
 
 app.get('/', (c) => c.redirect('/admin'))
 app.notFound(notFound)

@@ -19,6 +19,8 @@ export type Env = {
    * hands out (a run's resume URL). Unset: the origin the run was started on.
    */
   PUBLIC_URL?: string
+  /** How long an MCP workflow tool waits for its run before answering its id (ms; 25 000). */
+  MCP_WAIT_MS?: string
 }
 
 export function numberVar(value: string | undefined, fallback: number) {

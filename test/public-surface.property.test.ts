@@ -103,6 +103,9 @@ function refusedPath() {
         '/api/encryption-key/re-encrypt',
         '/api/openapi.json',
         '/api/nodes',
+        '/api/tokens',
+        '/api/tokens/x',
+        '/mcp',
       ),
     )
     .chain((path) => query.map((q) => `${path}${q}`))
@@ -122,6 +125,8 @@ const authorization = fc.constantFrom(
   `Basic ${btoa(`admin:${ADMIN_TOKEN}`)}`,
   'Bearer ',
   `Bearer ${ADMIN_TOKEN} extra`,
+  // Shaped like a scoped API token (POST /api/tokens), but no such token exists.
+  `Bearer aos_${'A'.repeat(43)}`,
 )
 
 const CONTENT_TYPES = [
@@ -276,7 +281,21 @@ describe('the public surface, under generated requests', () => {
       },
       { requiredKeys: [] },
     )
+    // Never a valid token: a scope outside read/run/write/admin, or no JSON object at all.
+    const tokenBody = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).filter((v) => typeof v !== 'object' || Array.isArray(v)),
+      fc.record({
+        name: fc.oneof(fc.string({ maxLength: 120 }), fc.constant('__proto__')),
+        scopes: fc.array(fc.constantFrom('root', 'ADMIN', '', '__proto__', 'read '), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        expiresAt: fc.oneof(fc.string({ maxLength: 30 }), fc.integer()),
+        workflows: fc.jsonValue({ maxDepth: 2 }),
+      }),
+    )
     const target = fc.oneof(
+      tokenBody.map((body) => ({ method: 'POST', path: '/api/tokens', body })),
       definition.map((body) => ({ method: 'POST', path: '/api/workflows', body })),
       definition.map((body) => ({ method: 'PUT', path: `/api/workflows/${hookId}`, body })),
       credential.map((body) => ({ method: 'POST', path: '/api/credentials', body })),

@@ -13,6 +13,7 @@ import googleCalendarCreateEventNode from '../../nodes/google-calendar-create-ev
 import googleSheetsAppendNode from '../../nodes/google-sheets-append'
 import googleSheetsReadNode from '../../nodes/google-sheets-read'
 import httpRequestNode from '../../nodes/http-request'
+import mcpCallNode from '../../nodes/mcp-call'
 import memoryGetNode from '../../nodes/memory-get'
 import memoryIncrementNode from '../../nodes/memory-increment'
 import memorySetNode from '../../nodes/memory-set'
@@ -39,6 +40,7 @@ export const NODE_MODULES = {
   'google-sheets-append': googleSheetsAppendNode,
   'google-sheets-read': googleSheetsReadNode,
   'http-request': httpRequestNode,
+  'mcp-call': mcpCallNode,
   'memory-get': memoryGetNode,
   'memory-increment': memoryIncrementNode,
   'memory-set': memorySetNode,

@@ -5,7 +5,8 @@ import { ADMIN_TOKEN } from '../../test/helpers'
 
 const BASE = 'http://automateos.test'
 
-// Routes anyone may call. Everything else is admin: /api by bearer token, /admin by session.
+// Routes anyone may call. Everything else is admin: /api and /mcp by bearer token (ADMIN_TOKEN or
+// a scoped API token, route-scopes.test.ts), /admin by session.
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /',
@@ -53,7 +54,8 @@ describe('every route is public or admin', () => {
   })
 
   const almost = ADMIN_TOKEN.slice(0, -1) + (ADMIN_TOKEN.endsWith('a') ? 'b' : 'a')
-  it.each(routes.filter((r) => !PUBLIC.has(r) && r.includes(' /api/')))(
+  const bearer = (r: string) => r.includes(' /api/') || r.endsWith(' /mcp')
+  it.each(routes.filter((r) => !PUBLIC.has(r) && bearer(r)))(
     '%s answers 401 without the right bearer token',
     async (route) => {
       const answers = [
@@ -62,6 +64,8 @@ describe('every route is public or admin', () => {
         await call(route, {}, `?token=${ADMIN_TOKEN}&access_token=${ADMIN_TOKEN}`),
         await call(route, { authorization: `Bearer ${almost}` }),
         await call(route, { authorization: ADMIN_TOKEN }),
+        // Shaped like an API token, but no such token exists.
+        await call(route, { authorization: `Bearer aos_${'x'.repeat(43)}` }),
       ]
       for (const response of answers) {
         expect(response.status).toBe(401)
@@ -72,7 +76,7 @@ describe('every route is public or admin', () => {
     },
   )
 
-  it.each(routes.filter((r) => !PUBLIC.has(r) && !r.includes(' /api/') && r.includes(' /admin')))(
+  it.each(routes.filter((r) => !PUBLIC.has(r) && !bearer(r) && r.includes(' /admin')))(
     '%s shows only the sign-in form without a session',
     async (route) => {
       const variants: Record<string, string>[] = [{}, { authorization: `Bearer ${ADMIN_TOKEN}` }]
@@ -84,10 +88,8 @@ describe('every route is public or admin', () => {
     },
   )
 
-  it('has no route outside /api, /admin and the public list', () => {
-    const other = routes.filter(
-      (r) => !PUBLIC.has(r) && !r.includes(' /api/') && !r.includes(' /admin'),
-    )
+  it('has no route outside /api, /mcp, /admin and the public list', () => {
+    const other = routes.filter((r) => !PUBLIC.has(r) && !bearer(r) && !r.includes(' /admin'))
     expect(other).toEqual([])
   })
 })

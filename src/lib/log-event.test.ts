@@ -54,6 +54,7 @@ describe('logEvent redacts every line, once', () => {
     ['path /bot123456:AAE-xyz_42/sendMessage', `path /bot${REDACTED}/sendMessage`],
     ['sent Authorization: Bearer eyJhbGciOi.abc-def', `sent Authorization: Bearer ${REDACTED}`],
     ['key sk-proj-abcdefghijklmnop1234 refused', `key ${REDACTED} refused`],
+    [`token aos_${'Ab3-_'.repeat(9)} revoked`, `token ${REDACTED} revoked`],
     ['xoxb-1234-5678-abcdefgh and ghp_abcdefghijklmnopqrstuvwxyz', `${REDACTED} and ${REDACTED}`],
     ['GET https://a.example/x?page=2&api_key=k1&token=t2', 'GET https://a.example'],
     ['GET /x?page=2&api_key=k1&token=t2', `GET /x?page=2&api_key=${REDACTED}&token=${REDACTED}`],

@@ -63,6 +63,13 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     warnOnSave: true,
   },
   {
+    kind: 'automateos-api-token',
+    label: 'an AutomateOS API token (aos_…)',
+    // POST /api/tokens: 32 random bytes, base64url.
+    pattern: /()\baos_[\w-]{40,}/g,
+    warnOnSave: true,
+  },
+  {
     kind: 'webhook-url-token',
     label: 'an AutomateOS webhook or resume URL',
     // Our own /hooks/<workflow>/<token> and /hooks/resume/<run>/<node>/<token>: the token is the

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MAX_QUEUE_DELAY_MS } from '../engine/messages'
 import { getNode, hasNode } from '../nodes/registry'
+import { mcpToolSchema } from './mcp-tool'
 import { triggerSchema } from './trigger'
 import { checkNodeTemplates, isTemplated, templatedPaths } from '../templates/check'
 import { FOR_EACH_MAX_LIMIT } from '../templates/for-each-list'
@@ -88,6 +89,7 @@ export const workflowSchema = z
     enabled: z.boolean().default(true),
     trigger: triggerSchema.default({ type: 'webhook' }),
     onError: onError.default('stop'),
+    mcp: mcpToolSchema.optional(),
     nodes: z.array(nodeSchema).min(1, 'a workflow needs at least one node').max(MAX_NODES),
   })
   .strict()

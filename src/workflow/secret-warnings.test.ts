@@ -35,6 +35,7 @@ describe('secretWarnings', () => {
     ['an xoxb- token', { body: ['x', 'xoxb-1234-5678-abcdefgh'] }, 'nodes.0.config.body.1'],
     ['an xoxp- token', { body: 'xoxp-1234-5678-abcdefgh' }, 'nodes.0.config.body'],
     ['a ghp_ token', { body: 'ghp_abcdefghijklmnopqrstuvwxyz' }, 'nodes.0.config.body'],
+    ['an AutomateOS API token', { body: `aos_${'Ab3-_'.repeat(9)}` }, 'nodes.0.config.body'],
     [
       'a github_pat_ token',
       { body: 'github_pat_11ABCDEFG0123456789_abcdefgh' },

@@ -3,6 +3,7 @@
 import { discord } from './discord.js'
 import { github } from './github.js'
 import { googleAdmin, googleToken, sheetsApi } from './google.js'
+import { mcp } from './mcp.js'
 import { notion } from './notion.js'
 import { oauthServer as clientCredentialsServer } from './client-credentials.js'
 import { googleUserApis, oauthAdmin, oauthServer } from './oauth.js'
@@ -21,6 +22,7 @@ const APIS = [
   [/^api\.anthropic\.com$|^anthropic-/, anthropicCompat],
   [/^sheets\.googleapis\.com$|^sheets-/, sheetsApi],
   [/^client-credentials-/, clientCredentialsServer],
+  [/^mcp-/, mcp],
 ]
 
 /** The fake API for this request, or undefined for the generic echo. */

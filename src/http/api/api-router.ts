@@ -42,7 +42,8 @@ export function apiRoute<R extends RouteConfig>(route: R) {
       ...(route.request
         ? { 400: errorResponse('The request is invalid; details names each field') }
         : {}),
-      401: errorResponse('No or wrong `Authorization: Bearer <ADMIN_TOKEN>`'),
+      401: errorResponse('No or wrong `Authorization: Bearer <ADMIN_TOKEN or an API token>`'),
+      403: errorResponse("The API token's scopes lack the one this route needs (FORBIDDEN)"),
     },
   })
 }

@@ -63,11 +63,14 @@ describe('GET /api/openapi.json', () => {
       'enabled',
       'trigger',
       'onError',
+      'mcp',
       'nodes',
     ])
     const create = document.paths['/api/workflows']!.post!
     expect(JSON.stringify(create.requestBody)).toContain('#/components/schemas/Workflow')
-    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401']))
+    expect(Object.keys(create.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403']),
+    )
   })
 
   it('keeps our error shape for a bad query and a bad body (no zod-openapi default answer)', async () => {

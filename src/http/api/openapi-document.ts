@@ -23,7 +23,9 @@ export function openApiDocument(app: AnyApp, origin: string) {
     app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
       type: 'http',
       scheme: 'bearer',
-      description: 'The ADMIN_TOKEN secret (npm start writes it to .dev.vars)',
+      description:
+        'The ADMIN_TOKEN secret (npm start writes it to .dev.vars), or an API token from POST ' +
+        '/api/tokens, whose scopes (read, run, write, admin) say which routes it may call',
     })
     cached = app.getOpenAPI31Document({
       openapi: '3.1.0',

@@ -11,6 +11,7 @@ import { reuseSteps, selectStepBlobRefs } from '../../store/reused-steps'
 import { claimResume, releaseResume, resumeGuard } from '../../store/run-row'
 import { readResumedBy, readRunSource, type RunSource } from '../../store/run-source'
 import { acceptRun, acceptedResponse, acceptedSchema, type AcceptOptions } from '../accept-run'
+import { assertMayRun } from './access'
 import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 import { runNotFound } from './runs-api'
 
@@ -157,6 +158,7 @@ function alreadyResumed(runId: string, resumedBy: string) {
 async function readSource(c: Context<{ Bindings: Env }>, id: string) {
   const source = await readRunSource(c.env.DB, id)
   if (!source) throw runNotFound(id, retentionDays(c.env))
+  assertMayRun(c.var.access, source.workflowId)
   if (source.currentVersion === null) {
     throw new AutomateError(
       'WORKFLOW_DELETED',

@@ -17,6 +17,8 @@ import {
   type StoredWorkflow,
 } from '../../store/workflows'
 import { acceptRun, acceptedResponse, acceptedSchema } from '../accept-run'
+import { assertMayRun } from './access'
+import { checkToolName } from './check-tool-name'
 import { apiRoute, apiRouter, errorResponse, jsonBody, jsonResponse } from './api-router'
 import { originOf } from '../origin'
 
@@ -122,6 +124,7 @@ workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
   const missing = await checkWorkflowCredentials(c.env.DB, definition)
   await checkPollCredential(c.env.DB, definition)
+  await checkToolName(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
   return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition, missing), 201)
@@ -153,6 +156,7 @@ workflowsApi.openapi(replace, async (c) => {
   const definition = c.req.valid('json')
   const missing = await checkWorkflowCredentials(c.env.DB, definition)
   await checkPollCredential(c.env.DB, definition)
+  await checkToolName(c.env.DB, definition, id)
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
@@ -187,6 +191,7 @@ const startRun = apiRoute({
 })
 workflowsApi.openapi(startRun, async (c) => {
   const { id } = c.req.valid('param')
+  assertMayRun(c.var.access, id)
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) throw workflowNotFound(id)
   const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: originOf(c) }

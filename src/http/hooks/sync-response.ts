@@ -1,38 +1,22 @@
 import type { Context } from 'hono'
-import { answeringTypes } from '../../nodes/registry'
 import { isResponseHeaderAllowed } from '../../nodes/response-headers'
-import { readRunOutcome, readRunStatus, type RunOutcome } from '../../store/run-outcome'
+import { readRunStatus, type RunOutcome } from '../../store/run-outcome'
 import { acceptedResponse, type Accepted } from '../accept-run'
+import { waitForOutcome } from '../wait-for-outcome'
 
 /** How long a `"respond": "sync"` webhook waits for its run before answering 202. */
 export const SYNC_WAIT_MS = 25_000
-const FIRST_POLL_MS = 50
-const MAX_POLL_MS = 500
-
-/** The node types whose step sets the answer (respond). */
-const ANSWERING = answeringTypes()
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * The answer of a sync webhook: the run's first step of a node that answers (respond), or its output once it ends, or 202
- * after SYNC_WAIT_MS. The run itself is on the queue like any other: this only reads D1, polling
- * from 50 ms up to every 500 ms (at most ~60 reads).
+ * The answer of a sync webhook: the run's first step of a node that answers (respond), or its
+ * output once it ends, or 202 after SYNC_WAIT_MS (waitForOutcome: at most ~60 D1 reads).
  */
 export async function syncResponse(c: Context, accepted: Accepted, waitMs = SYNC_WAIT_MS) {
   // A repeated delivery id (a dedupe path, a guessed Idempotency-Key) may come from someone else
   // than the first sender: it learns the first run's id and status, never that run's answer.
   if (accepted.duplicate) return duplicateResponse(c, accepted)
-  const deadline = Date.now() + waitMs
-  let pause = FIRST_POLL_MS
-  for (;;) {
-    const outcome = await readRunOutcome(c.env.DB, accepted.runId, ANSWERING)
-    if (outcome) return answer(c, accepted, outcome)
-    const left = deadline - Date.now()
-    if (left <= 0) return acceptedResponse(c, accepted)
-    await sleep(Math.min(pause, left))
-    pause = Math.min(MAX_POLL_MS, pause * 2)
-  }
+  const outcome = await waitForOutcome(c.env.DB, accepted.runId, waitMs)
+  return outcome ? answer(c, accepted, outcome) : acceptedResponse(c, accepted)
 }
 
 async function duplicateResponse(c: Context, accepted: Accepted) {

@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/admin/inbox', label: 'Inbox' },
   { href: '/admin/credentials', label: 'Credentials' },
   { href: '/admin/nodes', label: 'Nodes' },
+  { href: '/admin/agents', label: 'AI agents' },
 ] as const
 
 /** The section a path belongs to: /admin/runs/x is under Runs, /admin only under Dashboard. */

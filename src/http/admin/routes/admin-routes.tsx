@@ -7,6 +7,7 @@ import { countInbox, listInbox, listReconnects } from '../../../store/inbox'
 import { overview } from '../../../store/run-stats'
 import { countWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
+import { agentPages } from './agent-routes'
 import { credentialPages } from './credential-routes'
 import { csrfGuard } from './csrf-guard'
 import { DashboardPage } from '../pages/dashboard-page'
@@ -71,6 +72,7 @@ adminPage.route('/workflows', memoryPages)
 adminPage.route('/workflows', pollPages)
 adminPage.route('/runs', runPages)
 adminPage.route('/credentials', credentialPages)
+adminPage.route('/agents', agentPages)
 
 adminPage.get('/inbox', async (c) => {
   const cursor = c.req.query('cursor') || undefined

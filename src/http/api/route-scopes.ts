@@ -1,0 +1,53 @@
+import type { Scope } from '../../store/api-tokens'
+
+/**
+ * The scope each /api route needs, in one table: `read` sees workflows, runs, nodes and
+ * credentials' names; `run` starts, replays and resumes runs; `write` creates and edits
+ * workflows; `admin` (and ADMIN_TOKEN) may do everything, and alone touches secrets (credentials'
+ * data, the encryption key) and tokens. A route missing here fails src/http/api/route-scopes.test.ts,
+ * and until it is declared only admin may call it.
+ */
+export const ROUTE_SCOPES: Record<string, Scope> = {
+  'GET /api/nodes': 'read',
+  'GET /api/openapi.json': 'read',
+  'GET /api/workflows': 'read',
+  'POST /api/workflows': 'write',
+  'GET /api/workflows/:id': 'read',
+  'PUT /api/workflows/:id': 'write',
+  'DELETE /api/workflows/:id': 'write',
+  'POST /api/workflows/:id/runs': 'run',
+  'POST /api/workflows/:id/rotate-token': 'write',
+  'GET /api/workflows/:id/memory': 'read',
+  'DELETE /api/workflows/:id/memory': 'write',
+  'DELETE /api/workflows/:id/memory/:key': 'write',
+  'GET /api/runs': 'read',
+  'GET /api/runs/:id': 'read',
+  'POST /api/runs/:id/replay': 'run',
+  'POST /api/runs/:id/resume': 'run',
+  'GET /api/credentials': 'read',
+  'POST /api/credentials': 'admin',
+  'GET /api/credentials/:name': 'read',
+  'PUT /api/credentials/:name': 'admin',
+  'DELETE /api/credentials/:name': 'admin',
+  'GET /api/encryption-key': 'admin',
+  'POST /api/encryption-key/re-encrypt': 'admin',
+  'GET /api/tokens': 'admin',
+  'POST /api/tokens': 'admin',
+  'DELETE /api/tokens/:id': 'admin',
+}
+
+const PATTERNS = Object.entries(ROUTE_SCOPES).map(([route, scope]) => {
+  const [method, path] = route.split(' ') as [string, string]
+  const source = path
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/')
+  return { method, pattern: new RegExp(`^${source}$`), scope }
+})
+
+/** The scope a request needs; a route nobody declared needs admin. HEAD is GET's. */
+export function scopeFor(method: string, path: string): Scope {
+  const asked = method === 'HEAD' ? 'GET' : method
+  const found = PATTERNS.find((p) => p.method === asked && p.pattern.test(path))
+  return found?.scope ?? 'admin'
+}

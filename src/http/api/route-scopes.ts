@@ -20,6 +20,13 @@ export const ROUTE_SCOPES: Record<string, Scope> = {
   'GET /api/workflows/:id/memory': 'read',
   'DELETE /api/workflows/:id/memory': 'write',
   'DELETE /api/workflows/:id/memory/:key': 'write',
+  // Notion's verification token signs its deliveries: a secret, as a credential's data is.
+  'GET /api/workflows/:id/notion-verification': 'admin',
+  'GET /api/workflows/:id/poll': 'read',
+  // A poll starts a run for each new item.
+  'POST /api/workflows/:id/poll': 'run',
+  'POST /api/workflows/:id/poll/reset': 'write',
+  'GET /api/triggers': 'read',
   'GET /api/runs': 'read',
   'GET /api/runs/:id': 'read',
   'POST /api/runs/:id/replay': 'run',
@@ -29,6 +36,10 @@ export const ROUTE_SCOPES: Record<string, Scope> = {
   'GET /api/credentials/:name': 'read',
   'PUT /api/credentials/:name': 'admin',
   'DELETE /api/credentials/:name': 'admin',
+  // Connecting stores tokens in the credential; disconnecting revokes them.
+  'POST /api/credentials/:name/connect': 'admin',
+  'GET /api/credentials/:name/connection': 'read',
+  'DELETE /api/credentials/:name/connection': 'admin',
   'GET /api/encryption-key': 'admin',
   'POST /api/encryption-key/re-encrypt': 'admin',
   'GET /api/tokens': 'admin',

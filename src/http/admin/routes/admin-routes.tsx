@@ -7,6 +7,7 @@ import { countInbox, listInbox } from '../../../store/inbox'
 import { overview } from '../../../store/run-stats'
 import { countWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
+import { builderPages } from './builder-routes'
 import { credentialPages } from './credential-routes'
 import { csrfGuard } from './csrf-guard'
 import { DashboardPage } from '../pages/dashboard-page'
@@ -65,6 +66,7 @@ adminPage.get('/', async (c) => {
   )
 })
 
+adminPage.route('/workflows', builderPages)
 adminPage.route('/workflows', workflowPages)
 adminPage.route('/workflows', memoryPages)
 adminPage.route('/runs', runPages)

@@ -12,6 +12,7 @@ import { DiffPage } from '../pages/diff-page'
 import { EditorPage, NEW_WORKFLOW } from '../pages/editor-page'
 import { type ShownError, locateErrors } from '../components/field-errors'
 import { prettyJson } from '../lib/format'
+import { builderData } from '../lib/builder-data'
 import { loadRuns } from '../lib/load-runs'
 import { MessagePage } from '../pages/message-page'
 import { nodeCatalogue } from '../components/node-catalogue'
@@ -58,8 +59,15 @@ workflowPages.get('/', async (c) => {
   return render(c, <WorkflowsPage workflows={workflows} activity={activity} />)
 })
 
-workflowPages.get('/new', (c) =>
-  render(c, <EditorPage text={NEW_WORKFLOW} catalogue={nodeCatalogue()} />),
+workflowPages.get('/new', async (c) =>
+  render(
+    c,
+    <EditorPage
+      text={NEW_WORKFLOW}
+      catalogue={nodeCatalogue()}
+      builder={await builderData(c.env.DB, {})}
+    />,
+  ),
 )
 
 /** Creates from the editor's text; on refusal the editor comes back with the text as typed. */
@@ -67,7 +75,12 @@ async function create(c: C, text: string) {
   const answer = await apiCall(c, 'POST', '/api/workflows', text)
   if (answer.status === 201) return c.redirect(`${pathOf(answer.body.id)}?done=created`, 303)
   const errors = locateErrors(text, answer)
-  return render(c, <EditorPage text={text} errors={errors} catalogue={nodeCatalogue()} />, 400)
+  const builder = await builderData(c.env.DB, { errors })
+  return render(
+    c,
+    <EditorPage text={text} errors={errors} catalogue={nodeCatalogue()} builder={builder} />,
+    400,
+  )
 }
 
 workflowPages.post('/new', async (c) => create(c, await formText(c, 'definition')))
@@ -143,7 +156,11 @@ workflowPages.get('/:id/edit', async (c) => {
   const from = Number(c.req.query('from'))
   const older = Number.isInteger(from) ? await getWorkflowVersion(c.env.DB, id, from) : undefined
   const text = prettyJson(older ?? definitionOf(workflow))
-  return render(c, <EditorPage workflow={workflow} text={text} catalogue={nodeCatalogue()} />)
+  const builder = await builderData(c.env.DB, { workflowId: id })
+  return render(
+    c,
+    <EditorPage workflow={workflow} text={text} catalogue={nodeCatalogue()} builder={builder} />,
+  )
 })
 
 workflowPages.post('/:id/edit', async (c) => {
@@ -154,9 +171,16 @@ workflowPages.post('/:id/edit', async (c) => {
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
   const errors = locateErrors(text, answer)
+  const builder = await builderData(c.env.DB, { workflowId: id, errors })
   return render(
     c,
-    <EditorPage workflow={workflow} text={text} errors={errors} catalogue={nodeCatalogue()} />,
+    <EditorPage
+      workflow={workflow}
+      text={text}
+      errors={errors}
+      catalogue={nodeCatalogue()}
+      builder={builder}
+    />,
     400,
   )
 })

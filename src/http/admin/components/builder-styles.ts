@@ -1,6 +1,12 @@
 // The form editor's look (browser/builder/): appended to STYLES, inline like the rest.
 export const BUILDER_STYLES = `
 .side { min-width: 0; }
+@media (min-width: 901px) {
+  /* The sample stays in view beside a long form. */
+  .side { position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow: auto; }
+}
+.more-fields { margin-bottom: 8px; }
+.more-fields > summary { margin-bottom: 8px; }
 .tabs { display: flex; gap: 4px; margin-bottom: 12px; }
 .tabs button[aria-pressed=true] { background: var(--text); color: var(--card); border-color: var(--text); }
 .builder-form fieldset.group { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; margin: 0 0 14px; min-width: 0; }

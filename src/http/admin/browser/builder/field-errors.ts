@@ -15,6 +15,9 @@ export function showErrors(errors: { path: string; message: string }[]) {
     const described = control?.getAttribute('aria-describedby')
     control?.setAttribute('aria-describedby', described ? `${described} ${id}` : id)
     field.append(h('p', { class: 'field-error', id }, error.message))
+    // A field folded away (More fields, Settings) is unfolded to show what is wrong with it.
+    for (let at = field.closest('details'); at; at = at.parentElement?.closest('details') ?? null)
+      at.open = true
   })
 }
 

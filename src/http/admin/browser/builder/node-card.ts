@@ -98,7 +98,7 @@ export function nodeCard(b: Builder, node: WorkflowNode, index: number): HTMLEle
             'data-field': `nodes.${index}.config`,
           },
           h('legend', {}, 'Config'),
-          renderProperties(b, info.configSchema, info.configSchema, [...path, 'config']),
+          renderProperties(b, info.configSchema, info.configSchema, [...path, 'config'], [], true),
         )
       : null,
     h(

@@ -45,23 +45,45 @@ export function renderField(
   }
 }
 
-/** The properties of an object schema, each as a field, required ones marked. */
+/** Fields always shown before the rest fold away: a schema lists what matters first. */
+const SHOWN_FIRST = 4
+
+/**
+ * The properties of an object schema, each as a field, required ones marked. With `fold`, the
+ * optional fields left unset after the first few go under "More fields", so a node with twenty
+ * options opens with the ones it needs.
+ */
 export function renderProperties(
   b: Builder,
   schema: Schema,
   root: Schema,
   path: Path,
   skip: string[] = [],
+  fold = false,
 ): HTMLElement[] {
   const required = new Set(schema.required ?? [])
-  return Object.entries(schema.properties ?? {})
+  const shown: HTMLElement[] = []
+  const folded: HTMLElement[] = []
+  Object.entries(schema.properties ?? {})
     .filter(([name]) => !skip.includes(name))
-    .map(([name, property]) =>
-      renderField(b, property, root, [...path, name], {
+    .forEach(([name, property], i) => {
+      const at = [...path, name]
+      const field = renderField(b, property, root, at, {
         label: name,
         required: required.has(name),
-      }),
-    )
+      })
+      const keep =
+        !fold || i < SHOWN_FIRST || required.has(name) || getAt(b.definition, at) !== undefined
+      ;(keep ? shown : folded).push(field)
+    })
+  if (folded.length === 0) return shown
+  const more = h(
+    'details',
+    { class: 'more-fields', id: `${fieldId(path)}-more` },
+    h('summary', {}, `More fields (${folded.length})`),
+    folded,
+  )
+  return [...shown, more]
 }
 
 function set(b: Builder, path: Path, value: unknown) {

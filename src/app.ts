@@ -12,6 +12,7 @@ import { memoryApi } from './http/api/memory-api'
 import { nodesApi } from './http/api/nodes-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
 import { previewApi } from './http/api/preview-api'
+import { sampleApi } from './http/api/sample-api'
 import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
 import { securityHeaders } from './http/secure-headers'
@@ -35,6 +36,7 @@ app.use('/api/*', adminAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/workflows', previewApi)
+app.route('/api/workflows', sampleApi)
 app.route('/api/workflows', memoryApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)

@@ -206,3 +206,10 @@ export const memory = sqliteTable(
       .where(sql`expires_at is not null`),
   ],
 )
+
+// Each workflow's pinned test payload (migration 0019; WITHOUT ROWID there): src/store/samples.ts.
+export const workflowSamples = sqliteTable('workflow_samples', {
+  workflowId: text('workflow_id').primaryKey(),
+  input: text('input').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})

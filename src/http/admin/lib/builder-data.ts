@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { listCredentials } from '../../../credentials/store'
 import { describeNode, listNodes } from '../../../nodes/registry'
 import { getRun, listRuns } from '../../../store/runs'
+import { getSample } from '../../../store/samples'
 import { workflowSchema } from '../../../workflow/definition'
 import { triggerSchema } from '../../../workflow/trigger'
 import type { ShownError } from '../components/field-errors'
@@ -27,9 +28,10 @@ export async function builderData(
   db: D1Database,
   options: { workflowId?: string; errors?: ShownError[] },
 ) {
-  const [credentials, samples] = await Promise.all([
+  const [credentials, samples, pinned] = await Promise.all([
     listCredentials(db),
     options.workflowId ? recentSamples(db, options.workflowId) : [],
+    options.workflowId ? getSample(db, options.workflowId) : undefined,
   ])
   return {
     nodes: listNodes().map(describeNode),
@@ -37,6 +39,12 @@ export async function builderData(
     workflow: jsonSchema(workflowSchema),
     credentials: credentials.map(({ name, type }) => ({ name, type })),
     samples,
+    /** The pinned test payload (GET /api/workflows/:id/sample), for the sample panel. */
+    pinned: pinned ? { input: pinned.input } : null,
+    /** Where the sample panel pins a payload; none for a workflow not saved yet. */
+    pinUrl: options.workflowId
+      ? `/admin/workflows/${encodeURIComponent(options.workflowId)}/sample`
+      : null,
     errors: (options.errors ?? [])
       .filter((e) => e.path)
       .map(({ path, message }) => ({ path, message })),

@@ -20,3 +20,11 @@ builderPages.post('/preview', async (c) => {
   )
   return c.json(answer.body, answer.status as ContentfulStatusCode)
 })
+
+/** The sample panel's "Pin this payload": PUT /api/workflows/:id/sample behind the session. */
+builderPages.post('/:id/sample', async (c) => {
+  const body = (await c.req.parseBody()).body
+  const path = `/api/workflows/${encodeURIComponent(c.req.param('id'))}/sample`
+  const answer = await apiCall(c, 'PUT', path, typeof body === 'string' ? body : '')
+  return c.json(answer.body, answer.status as ContentfulStatusCode)
+})

@@ -4,6 +4,7 @@ import { diffLines, foldUnchanged } from '../lib/line-diff'
 import { listMemoryKeys } from '../../../store/memory-keys'
 import { workflowActivity } from '../../../store/run-stats'
 import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
+import { getSample } from '../../../store/samples'
 import { getWorkflow, listWorkflows } from '../../../store/workflows'
 import { publicWorkflow } from '../../api/workflows-api'
 import type { AdminEnv } from '../admin-env'
@@ -130,11 +131,15 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] } },
 ) {
-  const [runs, versions, memory] = await Promise.all([
+  const [runs, versions, memory, sample] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
     listMemoryKeys(c.env.DB, workflow.id, { limit: MEMORY_SHOWN }, Date.now()),
+    getSample(c.env.DB, workflow.id),
   ])
+  // The test payload box starts from the pinned payload (the last one Run now sent).
+  const payload =
+    extra.payload ?? (sample ? { text: prettyJson(sample.input), errors: [] } : undefined)
   return (
     <WorkflowPage
       workflow={workflow}
@@ -142,7 +147,7 @@ async function workflowPage(
       runs={runs}
       versions={versions}
       notice={NOTICES[c.req.query('done') ?? '']}
-      payload={extra.payload}
+      payload={payload}
       memory={memory}
     />
   )
@@ -257,7 +262,12 @@ workflowPages.post('/:id/run', async (c) => {
   const id = c.req.param('id')
   const text = await formText(c, 'payload')
   const answer = await apiCall(c, 'POST', `/api/workflows/${encodeURIComponent(id)}/runs`, text)
-  if (answer.status === 202) return c.redirect(`/admin/runs/${answer.body.runId}`, 303)
+  if (answer.status === 202) {
+    // Run now remembers its payload: it is the workflow's pinned test payload from now on.
+    const input = text.trim() ? JSON.parse(text) : {}
+    await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}/sample`, { input })
+    return c.redirect(`/admin/runs/${answer.body.runId}`, 303)
+  }
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
   const payload = { text, errors: locateErrors(text, answer) }

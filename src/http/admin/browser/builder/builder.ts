@@ -106,7 +106,7 @@ export function startBuilder(document: Document) {
   trackFocus(form)
   if (sampleSlot) {
     sampleSlot.hidden = false
-    sampleSlot.append(samplePanel(builder, (sample) => preview.setSample(sample)))
+    sampleSlot.append(samplePanel(builder, csrf, (sample) => preview.setSample(sample)))
   }
   if (!parsed) {
     // The text is not JSON (a refused save of a broken text): the JSON tab shows it as typed.

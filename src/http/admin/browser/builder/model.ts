@@ -25,6 +25,10 @@ export type BuilderData = {
   workflow: Schema
   credentials: { name: string; type: string }[]
   samples: RunSample[]
+  /** The workflow's pinned test payload, if one was pinned. */
+  pinned: { input: unknown } | null
+  /** Where "Pin this payload" posts; null for a workflow not saved yet. */
+  pinUrl: string | null
   errors: { path: string; message: string }[]
 }
 

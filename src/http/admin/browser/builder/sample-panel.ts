@@ -16,7 +16,7 @@ type Source = { kind: 'trigger' } | { kind: 'step'; id: string; index: number }
  * that field's node reads it: `input.x` from the node before, `steps.<id>.output.x` from earlier
  * ones, `run.input.x` from the trigger.
  */
-export function samplePanel(b: Builder, onChange: (sample: Sample) => void) {
+export function samplePanel(b: Builder, csrf: string, onChange: (sample: Sample) => void) {
   const tree = h('div', { class: 'sample-tree', id: 'sample-tree' })
   const status = h('p', { class: 'small muted', id: 'sample-status', role: 'status' })
   const payload = h('textarea', {
@@ -24,7 +24,7 @@ export function samplePanel(b: Builder, onChange: (sample: Sample) => void) {
     class: 'code payload',
     rows: 5,
     spellcheck: 'false',
-    value: remembered() ?? '{}',
+    value: remembered() ?? (b.data.pinned ? JSON.stringify(b.data.pinned.input, null, 2) : '{}'),
     oninput: () => {
       remember(payload.value)
       refresh()
@@ -38,11 +38,36 @@ export function samplePanel(b: Builder, onChange: (sample: Sample) => void) {
       h('option', { value: String(i), selected: i === 0 }, `Run ${s.label}`),
     ),
   )
+  const pin = b.data.pinUrl
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'small-button',
+          onclick: async () => {
+            let input: unknown
+            try {
+              input = JSON.parse(payload.value || '{}')
+            } catch (error) {
+              status.textContent = `The test payload is not JSON yet: ${(error as Error).message}`
+              return
+            }
+            const body = new URLSearchParams({ _csrf: csrf, body: JSON.stringify({ input }) })
+            const response = await fetch(b.data.pinUrl!, { method: 'POST', body }).catch(() => null)
+            status.textContent = response?.ok
+              ? 'Pinned: Run now and this panel start from this payload.'
+              : 'Not pinned: the server refused it.'
+          },
+        },
+        'Pin this payload',
+      )
+    : null
   const payloadField = h(
     'div',
     { class: 'field' },
     h('label', { for: 'sample-payload' }, 'Test payload (JSON, the run input)'),
     payload,
+    pin,
   )
   let sample: Sample = { input: {}, steps: {} }
 

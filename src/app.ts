@@ -13,6 +13,7 @@ import { nodesApi } from './http/api/nodes-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
 import { previewApi } from './http/api/preview-api'
 import { sampleApi } from './http/api/sample-api'
+import { testStepApi } from './http/api/test-step-api'
 import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
 import { securityHeaders } from './http/secure-headers'
@@ -37,6 +38,7 @@ app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/workflows', previewApi)
 app.route('/api/workflows', sampleApi)
+app.route('/api/workflows', testStepApi)
 app.route('/api/workflows', memoryApi)
 app.route('/api/runs', runsApi)
 app.route('/api/runs', runCopiesApi)

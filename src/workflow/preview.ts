@@ -48,30 +48,42 @@ export async function previewWorkflow(
   sample: PreviewSample,
   now = Date.now(),
 ): Promise<Preview> {
-  const steps = sample.steps ?? {}
-  const run = {
-    id: 'preview',
-    workflowId: 'preview',
-    startedAt: new Date(now).toISOString(),
-    input: sample.input,
-  }
   const nodes: NodePreview[] = []
   for (const [index, node] of definition.nodes.entries()) {
-    const before = definition.nodes.slice(0, index)
-    const context = templateContext({
-      input: index === 0 ? sample.input : steps[before[index - 1]!.id]?.output,
-      trigger: sample.trigger ?? { type: 'manual' },
-      steps: Object.fromEntries(
-        before.filter((n) => n.id in steps).map((n) => [n.id, { output: steps[n.id]!.output }]),
-      ),
-      run,
-    })
-    nodes.push(await previewNode(node, index, context))
+    nodes.push(await previewNode(node, index, sampleContext(definition.nodes, index, sample, now)))
   }
   const trigger = definition.trigger
   if (trigger?.type !== 'schedule' || typeof trigger.cron !== 'string') return { nodes }
   const zone = typeof trigger.timezone === 'string' ? trigger.timezone : undefined
   return { nodes, nextFires: nextFires(trigger.cron, zone, now) }
+}
+
+/**
+ * What node `index` would read in a run whose input and earlier outputs are the sample's: its
+ * input is the output of the node just before (the run's input for the first), `steps` holds the
+ * sample's outputs of the nodes before it only.
+ */
+export function sampleContext(
+  nodes: { id: string }[],
+  index: number,
+  sample: PreviewSample,
+  now = Date.now(),
+  ids = { id: 'preview', workflowId: 'preview' },
+): TemplateContext {
+  const steps = sample.steps ?? {}
+  const before = nodes.slice(0, index)
+  return templateContext({
+    input: index === 0 ? sample.input : steps[before[index - 1]!.id]?.output,
+    trigger: sample.trigger ?? { type: 'manual' },
+    steps: Object.fromEntries(
+      before.filter((n) => n.id in steps).map((n) => [n.id, { output: steps[n.id]!.output }]),
+    ),
+    run: {
+      ...ids,
+      startedAt: new Date(now).toISOString(),
+      input: sample.input,
+    },
+  })
 }
 
 async function previewNode(

@@ -82,6 +82,13 @@ afterAll(async () => {
 }, 30_000)
 
 const url = (path: string) => `${server!.url}${path}`
+
+async function runCount() {
+  const response = await fetch(url('/api/runs?limit=100'), {
+    headers: { authorization: `Bearer ${server!.token}` },
+  })
+  return ((await response.json()) as { runs: unknown[] }).runs.length
+}
 const node = (n: number) => page.locator(`#node-card-${n - 1}`)
 
 /** Puts the cursor in a field, then clicks a value of the sample tree to map it there. */
@@ -205,6 +212,25 @@ describe('the form editor in Chromium', () => {
     expect(await header.inputValue()).toBe('Hi {{ input.who }}')
     await expect.poll(() => node(2).locator('.preview').first().innerText()).toBe('→ "Hi Ada"')
 
+    // Test the HTTP step alone: it asks first (it calls out), the API gets exactly one request,
+    // and no run is recorded.
+    const runsBefore = await runCount()
+    const requestsBefore = api.requests.length
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toContain('for real')
+      void dialog.accept()
+    })
+    await node(2)
+      .getByRole('button', { name: /^Test this step/ })
+      .click()
+    const result = node(2).locator('.test-result')
+    await result.locator('.ok-box').waitFor()
+    expect(await result.locator('.ok-box').innerText()).toMatch(/^Succeeded in \d+ ms\.$/)
+    expect(await result.locator('pre').last().innerText()).toContain('"greeted": "Hi Ada"')
+    expect(api.requests.length).toBe(requestsBefore + 1)
+    expect(api.requests.at(-1)!.headers['x-who']).toBe('Hi Ada')
+    expect(await runCount()).toBe(runsBefore)
+
     mkdirSync(SHOTS, { recursive: true })
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 })
@@ -212,6 +238,9 @@ describe('the form editor in Chromium', () => {
       await page
         .locator('#sample-slot')
         .screenshot({ path: join(SHOTS, `builder-sample-${width}.png`) })
+      await node(2)
+        .locator('.test-step')
+        .screenshot({ path: join(SHOTS, `builder-test-step-${width}.png`) })
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       )

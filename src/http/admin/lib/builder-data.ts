@@ -45,6 +45,10 @@ export async function builderData(
     pinUrl: options.workflowId
       ? `/admin/workflows/${encodeURIComponent(options.workflowId)}/sample`
       : null,
+    /** Where "Test this step" posts; null for a workflow not saved yet. */
+    testUrl: options.workflowId
+      ? `/admin/workflows/${encodeURIComponent(options.workflowId)}/test-step`
+      : null,
     errors: (options.errors ?? [])
       .filter((e) => e.path)
       .map(({ path, message }) => ({ path, message })),

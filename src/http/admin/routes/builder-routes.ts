@@ -28,3 +28,11 @@ builderPages.post('/:id/sample', async (c) => {
   const answer = await apiCall(c, 'PUT', path, typeof body === 'string' ? body : '')
   return c.json(answer.body, answer.status as ContentfulStatusCode)
 })
+
+/** "Test this step": POST /api/workflows/:id/test-step behind the session. */
+builderPages.post('/:id/test-step', async (c) => {
+  const body = (await c.req.parseBody()).body
+  const path = `/api/workflows/${encodeURIComponent(c.req.param('id'))}/test-step`
+  const answer = await apiCall(c, 'POST', path, typeof body === 'string' ? body : '')
+  return c.json(answer.body, answer.status as ContentfulStatusCode)
+})

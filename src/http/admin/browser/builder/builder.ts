@@ -28,6 +28,8 @@ export function startBuilder(document: Document) {
 
   const builder: Builder = {
     data,
+    csrf,
+    sample: { input: {}, steps: {} },
     definition: parsed ?? { name: 'My workflow', nodes: [] },
     changed() {
       textarea.value = `${JSON.stringify(builder.definition, null, 2)}\n`
@@ -106,7 +108,12 @@ export function startBuilder(document: Document) {
   trackFocus(form)
   if (sampleSlot) {
     sampleSlot.hidden = false
-    sampleSlot.append(samplePanel(builder, csrf, (sample) => preview.setSample(sample)))
+    sampleSlot.append(
+      samplePanel(builder, csrf, (sample) => {
+        builder.sample = sample
+        preview.setSample(sample)
+      }),
+    )
   }
   if (!parsed) {
     // The text is not JSON (a refused save of a broken text): the JSON tab shows it as typed.

@@ -29,6 +29,8 @@ export type BuilderData = {
   pinned: { input: unknown } | null
   /** Where "Pin this payload" posts; null for a workflow not saved yet. */
   pinUrl: string | null
+  /** Where "Test this step" posts; null for a workflow not saved yet. */
+  testUrl: string | null
   errors: { path: string; message: string }[]
 }
 
@@ -51,6 +53,10 @@ export type Definition = {
 export type Builder = {
   data: BuilderData
   definition: Definition
+  /** The form token the builder's own posts carry. */
+  csrf: string
+  /** The sample the panel shows now: what previews and step tests read. */
+  sample: { input: unknown; steps: Record<string, { output: unknown }> }
   /** A value changed: the JSON follows, the preview is asked again. */
   changed(): void
   /** Nodes were added, moved or removed (or the JSON replaced): the form is drawn again. */

@@ -2,6 +2,7 @@ import { fieldId, h } from './dom'
 import type { Schema } from './json-schema'
 import type { Builder, WorkflowNode } from './model'
 import { renderField, renderProperties } from './schema-form'
+import { testStepControl } from './test-step'
 
 /** What a node has besides its id, type, name and config: settings, drawn from the node schema. */
 const OWN_FIELDS = ['id', 'type', 'name', 'config']
@@ -116,6 +117,7 @@ export function nodeCard(b: Builder, node: WorkflowNode, index: number): HTMLEle
       ),
       settings,
     ),
+    testStepControl(b, node, index),
   )
 }
 

@@ -1,5 +1,4 @@
 import { findNode } from '../nodes/registry'
-import { nextFires, type NextFires } from '../schedules/next-fires'
 import { configTemplates } from '../templates/check'
 import { evaluateIf } from '../templates/condition'
 import { type TemplateContext, templateContext, withItem } from '../templates/context'
@@ -32,7 +31,7 @@ export type NodePreview = {
   fields: FieldResult[]
 }
 
-export type Preview = { nodes: NodePreview[]; nextFires?: NextFires }
+export type Preview = { nodes: NodePreview[] }
 
 const dotted = (path: FieldPath) => path.map(String).join('.')
 const messageOf = (error: unknown) => (error as Error)?.message ?? String(error)
@@ -42,9 +41,10 @@ const messageOf = (error: unknown) => (error as Error)?.message ?? String(error)
  * the editor shows beside each field. Node `i` reads the sample's outputs of the nodes before
  * it, and its input is the output of the node just before (the run's input for the first), as
  * in a run. Every template is evaluated on its own, so one error does not hide the others.
+ * (A schedule's next fire times are the API's to add: schedules sit above this layer.)
  */
 export async function previewWorkflow(
-  definition: { trigger?: Record<string, unknown>; nodes: PreviewNode[] },
+  definition: { nodes: PreviewNode[] },
   sample: PreviewSample,
   now = Date.now(),
 ): Promise<Preview> {
@@ -52,10 +52,7 @@ export async function previewWorkflow(
   for (const [index, node] of definition.nodes.entries()) {
     nodes.push(await previewNode(node, index, sampleContext(definition.nodes, index, sample, now)))
   }
-  const trigger = definition.trigger
-  if (trigger?.type !== 'schedule' || typeof trigger.cron !== 'string') return { nodes }
-  const zone = typeof trigger.timezone === 'string' ? trigger.timezone : undefined
-  return { nodes, nextFires: nextFires(trigger.cron, zone, now) }
+  return { nodes }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { MAX_NODES } from '../../workflow/definition'
+import { nextFires } from '../../schedules/next-fires'
 import { previewWorkflow } from '../../workflow/preview'
 import { apiRoute, apiRouter, jsonBody, jsonResponse } from './api-router'
 
@@ -81,5 +82,9 @@ const preview = apiRoute({
 })
 previewApi.openapi(preview, async (c) => {
   const { definition, sample } = c.req.valid('json')
-  return c.json(await previewWorkflow(definition, sample), 200)
+  const preview = await previewWorkflow(definition, sample)
+  const trigger = definition.trigger
+  if (trigger?.type !== 'schedule' || typeof trigger.cron !== 'string') return c.json(preview, 200)
+  const zone = typeof trigger.timezone === 'string' ? trigger.timezone : undefined
+  return c.json({ ...preview, nextFires: nextFires(trigger.cron, zone) }, 200)
 })

@@ -5,7 +5,6 @@ import { getRun, listRuns } from '../../../store/runs'
 import { getSample } from '../../../store/samples'
 import { workflowSchema } from '../../../workflow/definition'
 import { triggerSchema } from '../../../workflow/trigger'
-import type { ShownError } from '../components/field-errors'
 
 /** Recent runs the sample panel offers, newest first. */
 const SAMPLE_RUNS = 5
@@ -26,7 +25,7 @@ export type RunSample = {
  */
 export async function builderData(
   db: D1Database,
-  options: { workflowId?: string; errors?: ShownError[] },
+  options: { workflowId?: string; errors?: { path?: string; message: string }[] },
 ) {
   const [credentials, samples, pinned] = await Promise.all([
     listCredentials(db),

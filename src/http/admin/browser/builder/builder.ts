@@ -73,6 +73,7 @@ export function startBuilder(document: Document) {
   const formTab = h('button', { type: 'button', 'aria-pressed': 'true', id: 'tab-form' }, 'Form')
   const jsonTab = h('button', { type: 'button', 'aria-pressed': 'false', id: 'tab-json' }, 'JSON')
   const show = (which: 'form' | 'json') => {
+    rememberTab(which)
     formTab.setAttribute('aria-pressed', String(which === 'form'))
     jsonTab.setAttribute('aria-pressed', String(which === 'json'))
     form.hidden = which !== 'form'
@@ -121,7 +122,26 @@ export function startBuilder(document: Document) {
     return
   }
   draw()
-  show('form')
+  // A refused save comes back on the tab it was made from.
+  show(lastTab())
+}
+
+const TAB_KEY = 'automateos:editor-tab'
+
+function lastTab(): 'form' | 'json' {
+  try {
+    return sessionStorage.getItem(TAB_KEY) === 'json' ? 'json' : 'form'
+  } catch {
+    return 'form'
+  }
+}
+
+function rememberTab(tab: 'form' | 'json') {
+  try {
+    sessionStorage.setItem(TAB_KEY, tab)
+  } catch {
+    // Storage off: every page opens on the form.
+  }
 }
 
 function parseDefinition(text: string): Definition | undefined {

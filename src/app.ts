@@ -16,6 +16,9 @@ import { triggersApi } from './http/api/triggers-api'
 import { nodesApi } from './http/api/nodes-api'
 import { notionVerificationApi } from './http/api/notion-verification-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
+import { previewApi } from './http/api/preview-api'
+import { sampleApi } from './http/api/sample-api'
+import { testStepApi } from './http/api/test-step-api'
 import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
 import { securityHeaders } from './http/secure-headers'
@@ -42,6 +45,9 @@ app.route('/admin', adminPage)
 app.use('/api/*', apiAuth)
 app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
+app.route('/api/workflows', previewApi)
+app.route('/api/workflows', sampleApi)
+app.route('/api/workflows', testStepApi)
 app.route('/api/workflows', memoryApi)
 app.route('/api/workflows', notionVerificationApi)
 app.route('/api/workflows', pollsApi)

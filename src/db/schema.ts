@@ -261,3 +261,10 @@ export const pollState = sqliteTable(
   },
   (t) => [index('poll_state_due').on(t.nextPollAt)],
 )
+
+// Each workflow's pinned test payload (migration 0019; WITHOUT ROWID there): src/store/samples.ts.
+export const workflowSamples = sqliteTable('workflow_samples', {
+  workflowId: text('workflow_id').primaryKey(),
+  input: text('input').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})

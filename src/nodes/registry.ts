@@ -44,6 +44,12 @@ export function describeNode(node: NodeDefinition) {
     type: node.type,
     title: node.title,
     description: node.description,
+    /** The app it calls, by its service's name, for grouping; absent for a built-in node. */
+    app: node.service?.name,
+    /** The credential types `config.credential` may name. */
+    credentialTypes: node.credentialTypes ?? [],
+    /** False for a node with no effect outside the run (its step can be tried freely). */
+    effectful: node.pure !== true,
     configSchema: z.toJSONSchema(node.config, { io: 'input', unrepresentable: 'any' }),
     example: exampleNode(node),
   }

@@ -3,6 +3,7 @@ import { workflowVersions, workflows } from '../db/schema'
 import { TOKEN_HASH_PREFIX, hashToken, randomToken } from '../lib/ids'
 import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
+import { deleteSample } from './samples'
 import { clearMemory } from './memory-keys'
 import { syncPoll } from './polls'
 import { syncSchedule } from './schedules'
@@ -107,6 +108,7 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
     db.delete(workflows).where(eq(workflows.id, id)).returning({ id: workflows.id }),
     syncSchedule(db, id, undefined, Date.now()),
     syncPoll(db, id, undefined, Date.now()),
+    deleteSample(db, id),
   ])
   // Its memory goes with it (a shared namespace stays: other workflows may use it).
   if (result.length > 0) await clearMemory(d1, id, Date.now())

@@ -50,17 +50,34 @@ const nodeSchema = z
         'must match ^[a-z][a-z0-9_-]{0,63}$ (a lowercase letter, then lowercase letters, digits, _ or -; at most 64 characters)',
       ),
     type: z.string().min(1).max(100),
-    name: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
+    name: z
+      .string()
+      .min(1)
+      .max(MAX_NAME_LENGTH)
+      .optional()
+      .describe('what the run page calls the step (default: its id)'),
     config: z
       .record(z.string(), z.unknown())
       .default({})
       .refine((config) => JSON.stringify(config).length <= MAX_NODE_CONFIG_CHARS, {
         message: `is too large: a node's config may be at most ${MAX_NODE_CONFIG_CHARS} characters of JSON`,
       }),
-    onError: onError.optional(),
-    retry: retry.optional(),
+    onError: onError
+      .optional()
+      .describe(
+        "when the node fails: stop the run, or continue with the next node (default: the workflow's)",
+      ),
+    retry: retry
+      .optional()
+      .describe('try a failed node again: attempts in all, the wait between them'),
     rateLimit: rateLimit.optional(),
-    timeoutMs: z.number().int().min(1).max(600_000).optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(600_000)
+      .optional()
+      .describe('milliseconds one attempt may take (default 30000)'),
     if: z
       .string()
       .min(1)

@@ -126,6 +126,9 @@ describe('the admin workbench in Chromium', () => {
       .getByRole('link', { name: 'Workflows' })
       .click()
     await page.getByRole('link', { name: 'New workflow' }).first().click()
+    // The editor opens on its form; this test writes the JSON (test/browser/builder.test.ts
+    // builds through the form), and a refused save comes back on the tab it was made from.
+    await page.locator('#tab-json').click()
     const editor = page.getByLabel('Definition (JSON)')
     const definition = {
       name: 'Greeter',

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import { describeNode, listNodes } from '../../nodes/registry'
-import { apiRoute, apiRouter, jsonResponse } from './api-router'
+import { AutomateError } from '../../errors'
+import { describeNode, findNode, listNodes } from '../../nodes/registry'
+import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 
 export const nodesApi = apiRouter()
 
@@ -9,6 +10,12 @@ const nodeSchema = z
     type: z.string().meta({ example: 'transform' }),
     title: z.string(),
     description: z.string(),
+    app: z
+      .string()
+      .optional()
+      .meta({ description: 'the app it calls; absent for a built-in node' }),
+    credentialTypes: z.array(z.string()).meta({ description: 'what `config.credential` may name' }),
+    effectful: z.boolean().meta({ description: 'false when it has no effect outside the run' }),
     configSchema: z
       .record(z.string(), z.unknown())
       .meta({ description: "JSON Schema of the node's `config`" }),
@@ -34,4 +41,21 @@ const list = apiRoute({
 nodesApi.openapi(list, (c) => {
   catalogue ??= listNodes().map(describeNode)
   return c.json({ nodes: catalogue }, 200)
+})
+
+const one = apiRoute({
+  method: 'get',
+  path: '/{type}',
+  summary: 'One node type, with the JSON Schema of its config',
+  request: { params: z.object({ type: z.string().min(1).meta({ example: 'discord-message' }) }) },
+  responses: {
+    200: jsonResponse('The node type', nodeSchema),
+    404: errorResponse('No node of this type'),
+  },
+})
+nodesApi.openapi(one, (c) => {
+  const { type } = c.req.valid('param')
+  const node = findNode(type)
+  if (!node) throw new AutomateError('NOT_FOUND', `No node type '${type}'`, { status: 404 })
+  return c.json(describeNode(node), 200)
 })

@@ -9,6 +9,7 @@ import type { Scope } from '../../store/api-tokens'
  */
 export const ROUTE_SCOPES: Record<string, Scope> = {
   'GET /api/nodes': 'read',
+  'GET /api/nodes/:type': 'read',
   'GET /api/openapi.json': 'read',
   'GET /api/workflows': 'read',
   'POST /api/workflows': 'write',
@@ -16,6 +17,12 @@ export const ROUTE_SCOPES: Record<string, Scope> = {
   'PUT /api/workflows/:id': 'write',
   'DELETE /api/workflows/:id': 'write',
   'POST /api/workflows/:id/runs': 'run',
+  // Fills templates against a sample; runs nothing.
+  'POST /api/workflows/preview': 'read',
+  'GET /api/workflows/:id/sample': 'read',
+  'PUT /api/workflows/:id/sample': 'write',
+  // Runs one node of a definition the caller may send unsaved: as much as saving and running it.
+  'POST /api/workflows/:id/test-step': 'write',
   'POST /api/workflows/:id/rotate-token': 'write',
   'GET /api/workflows/:id/memory': 'read',
   'DELETE /api/workflows/:id/memory': 'write',

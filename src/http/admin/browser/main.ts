@@ -3,6 +3,7 @@
 // copy fields select on click, a running run reloads through <noscript><meta refresh>, forms
 // post normally). A new feature is a module here that enhances the page it is given, started
 // below; one that also applies to parts the live refresh swaps in goes into onSwap.
+import { startBuilder } from './builder/builder'
 import { addCopyButtons } from './copy-buttons'
 import { confirmRiskyForms } from './confirm-forms'
 import { addFormatButtons } from './format-json'
@@ -11,4 +12,5 @@ import { refreshLiveRegions } from './live-regions'
 confirmRiskyForms(document)
 addFormatButtons(document)
 addCopyButtons(document)
+startBuilder(document)
 refreshLiveRegions({ onSwap: addCopyButtons })

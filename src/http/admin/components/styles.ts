@@ -1,3 +1,5 @@
+import { BUILDER_STYLES } from './builder-styles'
+
 // Inline so the page needs no asset route and the CSP can stay at default-src 'none'.
 // Colours: text and badges keep at least 4.5:1 against their background in both schemes.
 export const STYLES = `
@@ -222,4 +224,4 @@ tbody tr.error-row:hover { background: transparent; }
   .config { grid-template-columns: 1fr; }
   .config dt { padding-top: 0; }
 }
-`
+${BUILDER_STYLES}`

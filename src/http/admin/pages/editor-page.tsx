@@ -2,8 +2,11 @@ import { CsrfField } from '../components/csrf-field'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { Layout } from '../components/layout'
 import { type CatalogueEntry, NodeCatalogue } from '../components/node-catalogue'
+import { TemplateHelp } from '../components/template-help'
 
 type EditorPageProps = {
+  /** What the form editor builds itself from (lib/builder-data.ts); none: the JSON text only. */
+  builder?: unknown
   /** The workflow being edited; none for a new one. */
   workflow?: { id: string; name: string; version: number }
   text: string
@@ -26,7 +29,7 @@ export const NEW_WORKFLOW = `{
 }
 `
 
-export function EditorPage({ workflow, text, errors = [], catalogue }: EditorPageProps) {
+export function EditorPage({ workflow, text, errors = [], catalogue, builder }: EditorPageProps) {
   const action = workflow
     ? `/admin/workflows/${encodeURIComponent(workflow.id)}/edit`
     : '/admin/workflows/new'
@@ -60,7 +63,11 @@ export function EditorPage({ workflow, text, errors = [], catalogue }: EditorPag
                 id="definition-errors"
                 title="Not saved: fix these and save again."
               />
-              <div class="field">
+              {/* The form editor (browser/builder/) draws itself here; without scripts, the JSON. */}
+              {builder ? (
+                <div id="builder" data-builder={JSON.stringify(builder)} hidden></div>
+              ) : null}
+              <div class="field" id="json-tab">
                 <label for="definition">Definition (JSON)</label>
                 <textarea
                   id="definition"
@@ -99,7 +106,13 @@ export function EditorPage({ workflow, text, errors = [], catalogue }: EditorPag
             </form>
           </div>
         </section>
-        <NodeCatalogue entries={catalogue} />
+        <div class="side">
+          <aside class="card" id="sample-slot" aria-label="Sample data" hidden></aside>
+          <aside class="card" aria-label="Template reference">
+            <TemplateHelp />
+          </aside>
+          <NodeCatalogue entries={catalogue} />
+        </div>
       </div>
     </Layout>
   )

@@ -8,6 +8,7 @@ import { overview } from '../../../store/run-stats'
 import { countWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
 import { agentPages } from './agent-routes'
+import { builderPages } from './builder-routes'
 import { credentialPages } from './credential-routes'
 import { csrfGuard } from './csrf-guard'
 import { DashboardPage } from '../pages/dashboard-page'
@@ -67,6 +68,7 @@ adminPage.get('/', async (c) => {
   )
 })
 
+adminPage.route('/workflows', builderPages)
 adminPage.route('/workflows', workflowPages)
 adminPage.route('/workflows', memoryPages)
 adminPage.route('/workflows', pollPages)

@@ -5,6 +5,7 @@ import { listMemoryKeys } from '../../../store/memory-keys'
 import { pollOf } from '../../../store/polls'
 import { workflowActivity } from '../../../store/run-stats'
 import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
+import { getSample } from '../../../store/samples'
 import { getWorkflow, listWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
@@ -12,6 +13,7 @@ import { DiffPage } from '../pages/diff-page'
 import { EditorPage, NEW_WORKFLOW } from '../pages/editor-page'
 import { type ShownError, locateErrors } from '../components/field-errors'
 import { prettyJson } from '../lib/format'
+import { builderData } from '../lib/builder-data'
 import { loadRuns } from '../lib/load-runs'
 import { MessagePage } from '../pages/message-page'
 import { missingCredentials } from '../../../credentials/check-workflow'
@@ -72,8 +74,15 @@ workflowPages.get('/', async (c) => {
   return render(c, <WorkflowsPage workflows={workflows} activity={activity} />)
 })
 
-workflowPages.get('/new', (c) =>
-  render(c, <EditorPage text={NEW_WORKFLOW} catalogue={nodeCatalogue()} />),
+workflowPages.get('/new', async (c) =>
+  render(
+    c,
+    <EditorPage
+      text={NEW_WORKFLOW}
+      catalogue={nodeCatalogue()}
+      builder={await builderData(c.env.DB, {})}
+    />,
+  ),
 )
 
 /** Creates from the editor's text; on refusal the editor comes back with the text as typed. */
@@ -81,7 +90,12 @@ async function create(c: C, text: string) {
   const answer = await apiCall(c, 'POST', '/api/workflows', text)
   if (answer.status === 201) return withNewUrl(c, answer.body.id, answer.body.webhookUrl, 'created')
   const errors = locateErrors(text, answer)
-  return render(c, <EditorPage text={text} errors={errors} catalogue={nodeCatalogue()} />, 400)
+  const builder = await builderData(c.env.DB, { errors })
+  return render(
+    c,
+    <EditorPage text={text} errors={errors} catalogue={nodeCatalogue()} builder={builder} />,
+    400,
+  )
 }
 
 workflowPages.post('/new', async (c) => create(c, await formText(c, 'definition')))
@@ -131,13 +145,17 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] }; webhookUrl?: string; notice?: string },
 ) {
-  const [runs, versions, memory, missing, poll] = await Promise.all([
+  const [runs, versions, memory, missing, poll, sample] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
     listMemoryKeys(c.env.DB, workflow.id, { limit: MEMORY_SHOWN }, Date.now()),
     missingCredentials(c.env.DB, workflow),
     workflow.trigger.type === 'poll' ? pollOf(c.env.DB, workflow.id) : null,
+    getSample(c.env.DB, workflow.id),
   ])
+  // The test payload box starts from the pinned payload (the last one Run now sent).
+  const payload =
+    extra.payload ?? (sample ? { text: prettyJson(sample.input), errors: [] } : undefined)
   return (
     <WorkflowPage
       workflow={workflow}
@@ -146,7 +164,7 @@ async function workflowPage(
       runs={runs}
       versions={versions}
       notice={extra.notice ?? NOTICES[c.req.query('done') ?? ''] ?? pollNotice(c)}
-      payload={extra.payload}
+      payload={payload}
       memory={memory}
       missingCredentials={missing}
       poll={poll}
@@ -162,7 +180,11 @@ workflowPages.get('/:id/edit', async (c) => {
   const from = Number(c.req.query('from'))
   const older = Number.isInteger(from) ? await getWorkflowVersion(c.env.DB, id, from) : undefined
   const text = prettyJson(older ?? definitionOf(workflow))
-  return render(c, <EditorPage workflow={workflow} text={text} catalogue={nodeCatalogue()} />)
+  const builder = await builderData(c.env.DB, { workflowId: id })
+  return render(
+    c,
+    <EditorPage workflow={workflow} text={text} catalogue={nodeCatalogue()} builder={builder} />,
+  )
 })
 
 workflowPages.post('/:id/edit', async (c) => {
@@ -173,9 +195,16 @@ workflowPages.post('/:id/edit', async (c) => {
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
   const errors = locateErrors(text, answer)
+  const builder = await builderData(c.env.DB, { workflowId: id, errors })
   return render(
     c,
-    <EditorPage workflow={workflow} text={text} errors={errors} catalogue={nodeCatalogue()} />,
+    <EditorPage
+      workflow={workflow}
+      text={text}
+      errors={errors}
+      catalogue={nodeCatalogue()}
+      builder={builder}
+    />,
     400,
   )
 })
@@ -263,7 +292,12 @@ workflowPages.post('/:id/run', async (c) => {
   const id = c.req.param('id')
   const text = await formText(c, 'payload')
   const answer = await apiCall(c, 'POST', `/api/workflows/${encodeURIComponent(id)}/runs`, text)
-  if (answer.status === 202) return c.redirect(`/admin/runs/${answer.body.runId}`, 303)
+  if (answer.status === 202) {
+    // Run now remembers its payload: it is the workflow's pinned test payload from now on.
+    const input = text.trim() ? JSON.parse(text) : {}
+    await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}/sample`, { input })
+    return c.redirect(`/admin/runs/${answer.body.runId}`, 303)
+  }
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
   const payload = { text, errors: locateErrors(text, answer) }

@@ -411,7 +411,7 @@ describe('poll triggers: http-poll', () => {
     expect(body.error.details).toEqual([
       {
         path: 'trigger.config.credential',
-        message: `credential ${notion} is a notion credential; http-poll accepts http-bearer or http-basic or http-header`,
+        message: `credential ${notion} is a notion credential; http-poll accepts http-bearer or http-basic or http-header or http-query or http-oauth2-client`,
       },
     ])
   })

@@ -95,9 +95,12 @@ describe('trigger registry', () => {
     }
     expect(body.triggers.map((t) => [t.type, t.credentialTypes])).toEqual(
       expect.arrayContaining([
-        ['notion-changed-pages', ['notion']],
-        ['google-sheets-new-rows', ['google-service-account']],
-        ['http-poll', ['http-bearer', 'http-basic', 'http-header']],
+        ['notion-changed-pages', ['notion', 'oauth2']],
+        ['google-sheets-new-rows', ['google-service-account', 'oauth2']],
+        [
+          'http-poll',
+          ['http-bearer', 'http-basic', 'http-header', 'http-query', 'http-oauth2-client'],
+        ],
       ]),
     )
   })

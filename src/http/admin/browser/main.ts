@@ -4,11 +4,13 @@
 // post normally). A new feature is a module here that enhances the page it is given, started
 // below; one that also applies to parts the live refresh swaps in goes into onSwap.
 import { startBuilder } from './builder/builder'
+import { showCanonicalPath } from './canonical-path'
 import { addCopyButtons } from './copy-buttons'
 import { confirmRiskyForms } from './confirm-forms'
 import { addFormatButtons } from './format-json'
 import { refreshLiveRegions } from './live-regions'
 
+showCanonicalPath(document)
 confirmRiskyForms(document)
 addFormatButtons(document)
 addCopyButtons(document)

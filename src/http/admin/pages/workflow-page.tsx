@@ -98,7 +98,9 @@ export function WorkflowPage(props: WorkflowPageProps) {
   const payload = props.payload ?? { text: '{}', errors: [] }
   return (
     <Layout title={workflow.name} signedIn>
-      <div class="page-head">
+      {/* The answer to a create or rotate POST is this page at that POST's URL: the script shows
+          the workflow's own address instead, so a reload reads the page and posts nothing. */}
+      <div class="page-head" data-canonical-path={path}>
         <div>
           <h1>
             {workflow.name} <EnabledBadge enabled={workflow.enabled} />

@@ -1,5 +1,7 @@
 import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { app } from '../../app'
+import { encryptionKey } from '../../credentials/crypto'
 import { resumeKeyOf } from '../../engine/resume-key'
 import { decisionToken, resumeToken, resumeUrl } from '../../engine/resume-url'
 import { resumeMessage } from '../../engine/messages'
@@ -13,6 +15,7 @@ import {
   storeWorkflow,
 } from '../../../test/engine-fixtures'
 import {
+  ADMIN_TOKEN,
   createWorkflow,
   fakeUpstream,
   getRun,
@@ -222,5 +225,69 @@ describe('a run that was waiting with a key in clear (before keys were derived)'
     expect((await answer(url, { by: 'grace' })).status).toBe(202)
     const run = await waitForRun(runId)
     expect(run.output).toEqual({ got: { by: 'grace' } })
+  })
+})
+
+describe('resume URLs and the encryption key', () => {
+  const NEW_KEY = 'new-encryption-key-of-at-least-32-characters-0003'
+
+  /** The Worker as it is after `npm run rotate-key` adds a slot, or with only these slots. */
+  const request = (keys: object, path: string, init: RequestInit = {}) =>
+    app.request(path, init, { ...env, ...keys })
+
+  it('keeps working across a rotation, which keeps the old slot while runs use it', async () => {
+    const upstream = await chat()
+    const workflow = await createWorkflow({
+      name: 'Approve across a rotation',
+      nodes: askThenWait(upstream.url('/messages'), {}, { link: '{{ run.resumeUrl }}' }),
+    })
+    const { runId } = (await (await postWebhook(workflow, {})).json()) as { runId: string }
+    await waitUntilWaiting(runId)
+    await upstream.waitForRequests(1)
+    const link = ((await upstream.received()).requests[0]!.body as { link: string }).link
+    const oldId = (await encryptionKey(env.ENCRYPTION_KEY!)).id
+    expect(await storedResumeKey(runId)).toMatch(new RegExp(`^derived:${oldId}:`))
+
+    const rotated = { ENCRYPTION_KEY_2: NEW_KEY }
+    const status = await request(rotated, '/api/encryption-key', {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    const { resumingRuns } = (await status.json()) as {
+      resumingRuns: { keyId: string; slot: string | null; count: number }[]
+    }
+    expect(resumingRuns).toContainEqual({
+      keyId: oldId,
+      slot: 'ENCRYPTION_KEY',
+      count: expect.any(Number),
+    })
+
+    // With the old slot gone the link cannot be checked: the same 404 as a wrong token.
+    const gone = await request({ ENCRYPTION_KEY: NEW_KEY }, new URL(link).pathname, {
+      method: 'POST',
+    })
+    expect(gone.status).toBe(404)
+    // With both slots (mid-rotation), the link handed out before still answers the wait.
+    const answered = await request(rotated, new URL(link).pathname, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: 'ada' }),
+    })
+    expect(answered.status).toBe(202)
+    expect((await waitForRun(runId)).output).toEqual({ got: { by: 'ada' } })
+  })
+
+  it('fails the step that reads run.resumeUrl clearly when no ENCRYPTION_KEY is set', async () => {
+    const upstream = await chat()
+    const workflowId = await storeWorkflow({
+      nodes: askThenWait(upstream.url('/messages'), {}, { link: '{{ run.resumeUrl }}' }),
+    })
+    const message = startMessage(workflowId, {})
+    const deps = { db: env.DB, queue: holdingQueue().queue, publicUrl: ORIGIN, keySlots: {} }
+    await runWorkflow(deps, message, BIG_BUDGET)
+    const run = await getRun(message.runId)
+    expect(run.status).toBe('failed')
+    expect(run.steps[0]!.error).toMatchObject({ code: 'RESUME_URL_UNAVAILABLE' })
+    expect(run.steps[0]!.error!.message).toContain('needs the ENCRYPTION_KEY secret')
+    expect((await upstream.received()).requests).toEqual([])
   })
 })

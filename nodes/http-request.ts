@@ -5,6 +5,7 @@ import {
   MAX_RESPONSE_BYTES,
   appendQuery,
   authenticate,
+  connectedAccess,
   credentialName,
   credentialUrl,
   defineNode,
@@ -13,8 +14,10 @@ import {
   httpError,
   isHttpUrl,
   noAnswerError,
+  oauthApiUrl,
   readAnswer,
   refused,
+  withAccessToken,
 } from '../src/nodes/node-api'
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -27,10 +30,10 @@ export default defineNode({
   title: 'HTTP request',
   description:
     'Calls any HTTP API, optionally with a stored credential (bearer, basic, a custom header, a ' +
-    'query key or OAuth2 client credentials). Without a body, POST, PUT and PATCH send the input ' +
+    'query key, OAuth2 client credentials, or a connected oauth2 account). Without a body, POST, PUT and PATCH send the input ' +
     'as JSON (or as a form). Returns status, headers and the body (a binary one as base64); a ' +
     '4xx or 5xx answer fails the step.',
-  credentialTypes: HTTP_CREDENTIAL_TYPES,
+  credentialTypes: [...HTTP_CREDENTIAL_TYPES, 'oauth2'],
   sample: {
     config: { method: 'POST', url: 'https://api.example.com/orders', sendIdempotencyKey: true },
     input: { orderId: 'A-1001', total: 42 },
@@ -50,7 +53,8 @@ export default defineNode({
       .optional()
       .describe(
         'A stored http-bearer, http-basic, http-header, http-query or http-oauth2-client ' +
-          'credential; sent only under its baseUrl',
+          'credential, sent only under its baseUrl; or a connected oauth2 credential, whose ' +
+          "access token is sent only to its provider's API (or under its baseUrl)",
       ),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers'),
     query: z
@@ -122,18 +126,21 @@ export default defineNode({
   async run(input, ctx) {
     const { config, signal, idempotencyKey } = ctx
     const credential = config.credential ? await ctx.credential() : undefined
-    let url = appendQuery(credentialUrl(config.url, credential), config.query)
+    // An oauth2 account's token goes only to its provider's API: checked before anything is sent.
+    const oauth = credential?.type === 'oauth2' ? oauthApiUrl(config.url, credential) : undefined
+    let url = appendQuery(oauth ? oauth.url : credentialUrl(config.url, credential), config.query)
 
     const headers = new Headers(config.headers)
     if (config.sendIdempotencyKey && !headers.has('idempotency-key')) {
       headers.set('idempotency-key', idempotencyKey)
     }
     const credentialHeaders: string[] = []
-    if (credential) {
+    if (credential && credential.type !== 'oauth2') {
       const authenticated = await authenticate(credential, url, headers, signal)
       url = authenticated.url
       credentialHeaders.push(...authenticated.credentialHeaders)
     }
+    if (oauth) credentialHeaders.push('authorization')
     const payload =
       config.body !== undefined ? config.body : INPUT_AS_BODY.has(config.method) ? input : undefined
     let body: string | FormData | undefined
@@ -150,38 +157,48 @@ export default defineNode({
       : signal
     // Error messages name the origin only: Slack, Discord and Telegram keep secrets in paths.
     const where = `${config.method} ${url.origin}`
-    let response: Response
-    let responseBody: unknown
-    try {
-      const followed = await fetchFollowing(
-        url,
-        { method: config.method, headers, body, signal: signals },
-        {
-          maxRedirects: config.maxRedirects,
-          credentialHeaders,
-          credentialBase: credential?.baseUrl ? new URL(credential.baseUrl) : undefined,
-        },
-      )
-      response = followed.response
-      // Inside the try: an API can send its headers and then stall, and the timeout covers both.
-      responseBody =
-        config.method === 'HEAD'
-          ? null
-          : await readAnswer(response, {
-              limit: config.maxResponseBytes,
-              as: response.ok ? config.responseFormat : 'auto',
-            })
-    } catch (error) {
-      if (error instanceof AutomateError) throw error
-      throw noAnswerError(where, error, signals.aborted)
+    const credentialBase = oauth
+      ? oauth.base
+      : credential?.baseUrl
+        ? new URL(credential.baseUrl)
+        : undefined
+    const send = async () => {
+      let response: Response
+      let responseBody: unknown
+      try {
+        const followed = await fetchFollowing(
+          url,
+          { method: config.method, headers, body, signal: signals },
+          { maxRedirects: config.maxRedirects, credentialHeaders, credentialBase },
+        )
+        response = followed.response
+        // Inside the try: an API can send its headers and then stall, and the timeout covers both.
+        responseBody =
+          config.method === 'HEAD'
+            ? null
+            : await readAnswer(response, {
+                limit: config.maxResponseBytes,
+                as: response.ok ? config.responseFormat : 'auto',
+              })
+      } catch (error) {
+        if (error instanceof AutomateError) throw error
+        throw noAnswerError(where, error, signals.aborted)
+      }
+      if (response.status === 401 && credential && credential.type !== 'oauth2')
+        await refused(credential)
+      if (response.status >= 400) throw httpError(response, responseBody)
+      return {
+        status: response.status,
+        headers: recordedHeaders(response.headers),
+        body: responseBody,
+      }
     }
-    if (response.status === 401 && credential) await refused(credential)
-    if (response.status >= 400) throw httpError(response, responseBody)
-    return {
-      status: response.status,
-      headers: recordedHeaders(response.headers),
-      body: responseBody,
-    }
+    if (!oauth || credential?.type !== 'oauth2') return send()
+    // As the app clients do: the fresh access token, renewed once after the API answers 401.
+    return withAccessToken(connectedAccess(credential), (token) => {
+      headers.set('authorization', `Bearer ${token}`)
+      return send()
+    })
   },
 })
 

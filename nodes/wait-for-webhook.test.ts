@@ -1,6 +1,7 @@
 import { SELF, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { runWorkflow } from '../src/engine/run-workflow'
+import { resumeKeyOf } from '../src/engine/resume-key'
 import { resumeToken } from '../src/engine/resume-url'
 import { wakeRun } from '../src/engine/wake-run'
 import {
@@ -66,7 +67,7 @@ describe('wait-for-webhook', () => {
     const workflowId = await storeWorkflow({ nodes: askThenWait(upstream, {}) })
     const message = startMessage(workflowId, { orderId: 'ord_1' })
     const held = holdingQueue()
-    const deps = { db: env.DB, queue: held.queue, publicUrl: `${PUBLIC_URL}/` }
+    const deps = { db: env.DB, queue: held.queue, publicUrl: `${PUBLIC_URL}/`, keySlots: env }
     // One step per message: the wait computes its URL in a new message, from D1.
     const oneStep = { steps: 1, wallMs: 600_000 }
     await runWorkflow(deps, message, oneStep)
@@ -75,11 +76,13 @@ describe('wait-for-webhook', () => {
     expect(first).toBe(second)
     const token = first!.slice(first!.lastIndexOf('/') + 1)
     expect(first).toBe(`${PUBLIC_URL}/hooks/resume/${message.runId}/approval/${token}`)
-    const key = await env.DB.prepare('SELECT resume_key FROM runs WHERE id = ?')
+    const stored = await env.DB.prepare('SELECT resume_key FROM runs WHERE id = ?')
       .bind(message.runId)
       .first<string>('resume_key')
-    expect(await resumeToken(key!, message.runId, 'approval')).toBe(token)
-    // The key is the run's alone, and a secret: not shown on the run.
+    // D1 keeps a salt; the key is made from it with the Worker's secret, and is the run's alone.
+    expect(stored).toMatch(/^derived:[\w-]+:[\w-]{22}$/)
+    const key = await resumeKeyOf(env, message.runId, stored!)
+    expect(await resumeToken(key, message.runId, 'approval')).toBe(token)
     expect(JSON.stringify(await getRun(message.runId))).not.toContain(key)
 
     // Not at the wait yet: the caller is told to come back, and nothing is used up.
@@ -118,7 +121,7 @@ describe('wait-for-webhook', () => {
     })
     const message = startMessage(workflowId, {})
     await runWorkflow(
-      { db: env.DB, queue: env.RUNS, publicUrl: 'http://automateos.test' },
+      { db: env.DB, queue: env.RUNS, publicUrl: 'http://automateos.test', keySlots: env },
       message,
       BIG_BUDGET,
     )
@@ -182,7 +185,7 @@ describe('wait-for-webhook', () => {
       }),
     })
     const message = startMessage(workflowId, {})
-    const deps = { db: env.DB, queue: env.RUNS, publicUrl: 'http://automateos.test' }
+    const deps = { db: env.DB, queue: env.RUNS, publicUrl: 'http://automateos.test', keySlots: env }
     await runWorkflow(deps, message, BIG_BUDGET)
     const run = await waitForRun(message.runId)
     expect(run.status).toBe('succeeded')
@@ -243,7 +246,7 @@ describe('wait-for-webhook', () => {
     const [ask] = askThenWait(upstream, {})
     const noWait = await storeUncheckedWorkflow({ nodes: [ask] })
     const message = startMessage(noWait, {})
-    const deps = { db: env.DB, queue: holdingQueue().queue, publicUrl: PUBLIC_URL }
+    const deps = { db: env.DB, queue: holdingQueue().queue, publicUrl: PUBLIC_URL, keySlots: env }
     await runWorkflow(deps, message, BIG_BUDGET)
     const run = await getRun(message.runId)
     expect(run.status).toBe('failed')

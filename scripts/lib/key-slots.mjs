@@ -50,6 +50,16 @@ export function removalBlocker(slots, status) {
     const where = left.map((c) => `key ${c.keyId}${c.slot ? ` (${c.slot})` : ''}`).join(', ')
     return `${count} credential(s) are still on ${where}: run npm run rotate-key again first`
   }
+  // Resume URLs handed out are HMACs under the key they were made with: it stays until they end.
+  const resuming = (status.resumingRuns ?? []).filter((r) => r.keyId !== status.current.keyId)
+  if (resuming.length) {
+    const count = resuming.reduce((sum, r) => sum + r.count, 0)
+    const where = resuming.map((r) => `key ${r.keyId}${r.slot ? ` (${r.slot})` : ''}`).join(', ')
+    return (
+      `${count} unfinished run(s) have resume URLs made with ${where}: remove it once they ` +
+      'have ended (a wait lasts at most 30 days), or cancel them'
+    )
+  }
   return undefined
 }
 

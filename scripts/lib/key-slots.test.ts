@@ -61,6 +61,27 @@ describe('key slots (npm run rotate-key)', () => {
     expect(removalBlocker(['ENCRYPTION_KEY_2'], status([]))).toMatch(/no old key to remove/)
   })
 
+  it('keeps an old slot while unfinished runs make their resume URLs with it', () => {
+    const current = { slot: 'ENCRYPTION_KEY_2', keyId: 'new' }
+    const both = ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_2']
+    const status = (resumingRuns: object[]) => ({ current, credentials: [], resumingRuns })
+    expect(
+      removalBlocker(both, status([{ keyId: 'new', slot: 'ENCRYPTION_KEY_2', count: 4 }])),
+    ).toBe(undefined)
+    expect(
+      removalBlocker(
+        both,
+        status([
+          { keyId: 'new', slot: 'ENCRYPTION_KEY_2', count: 4 },
+          { keyId: 'old', slot: 'ENCRYPTION_KEY', count: 2 },
+        ]),
+      ),
+    ).toBe(
+      '2 unfinished run(s) have resume URLs made with key old (ENCRYPTION_KEY): remove it once ' +
+        'they have ended (a wait lasts at most 30 days), or cancel them',
+    )
+  })
+
   it('reads, adds and removes .dev.vars lines, leaving the others as they were', () => {
     const text = '# local secrets\nADMIN_TOKEN=abc\nexport ENCRYPTION_KEY="k1"\nEMPTY=\nQUOTED=""\n'
     expect(varNames(text)).toEqual(['ADMIN_TOKEN', 'ENCRYPTION_KEY'])

@@ -84,6 +84,11 @@ export function oauthAccess(credential: MaybeOAuth, preset: OAuthPresetName): OA
       { status: 400, retryable: false, details: { credential: credential.name, preset: actual } },
     )
   }
+  return connectedAccess(credential)
+}
+
+/** The access of a connected oauth2 credential, whatever its provider (http-request's use). */
+export function connectedAccess(credential: MaybeOAuth): OAuthAccess {
   if (!credential.access) {
     throw new AutomateError(
       'CREDENTIAL_NEEDS_RECONNECT',

@@ -5,7 +5,12 @@ export const MIN_KEY_LENGTH = 32
 
 export type Sealed = { keyId: string; iv: string; ciphertext: string }
 
-export type Key = { id: string; aes: CryptoKey }
+export type Key = {
+  id: string
+  aes: CryptoKey
+  /** HMAC-SHA-256 key for resume URLs (src/engine/resume-key.ts): a secret D1 never holds. */
+  resume: CryptoKey
+}
 
 const encoder = new TextEncoder()
 // One derivation per key per isolate: HKDF and importKey are cheap, but not free on every step.
@@ -50,9 +55,16 @@ async function deriveKey(secret: string): Promise<Key> {
     false,
     ['encrypt', 'decrypt'],
   )
+  const resume = await crypto.subtle.deriveKey(
+    params('resume-urls/hmac/v1'),
+    material,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign'],
+  )
   // A short public fingerprint of the key, to tell which key wrote a row during a rotation.
   const idBits = await crypto.subtle.deriveBits(params('credentials/key-id/v1'), material, 48)
-  return { id: toBase64Url(new Uint8Array(idBits)), aes }
+  return { id: toBase64Url(new Uint8Array(idBits)), aes, resume }
 }
 
 /** Encrypts `plaintext` with a fresh random IV; `bound` must be given again to decrypt. */
@@ -85,7 +97,7 @@ export async function open(key: Key, sealed: Sealed, bound: string, what: string
   }
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+export function toBase64Url(bytes: Uint8Array): string {
   let text = ''
   for (const byte of bytes) text += String.fromCharCode(byte)
   return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')

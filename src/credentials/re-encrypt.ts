@@ -76,19 +76,29 @@ export async function reEncryptBatch(
   }
 }
 
-/** Which keys this Worker holds and how many credentials each key id wrote. */
+/**
+ * Which keys this Worker holds, how many credentials each key id wrote, and how many unfinished
+ * runs make their resume URLs with each key (src/engine/resume-key.ts): those cannot move to a
+ * new key, since their links are out already, so an old slot stays until they end.
+ */
 export async function keyStatus(db: D1Database, env: object) {
   const ring = await keyring(env)
-  const { results } = await db
-    .prepare('select key_id, count(*) as n from credentials group by key_id order by key_id')
-    .all<{ key_id: string; n: number }>()
+  const [credentials, runs] = await db.batch<{ key_id: string; n: number }>([
+    db.prepare('select key_id, count(*) as n from credentials group by key_id order by key_id'),
+    // resume_key is `derived:<keyId>:<salt>` (DERIVED_PREFIX in src/store/run-model.ts).
+    db.prepare(
+      `select substr(resume_key, 9, instr(substr(resume_key, 9), ':') - 1) as key_id,
+         count(*) as n from runs
+       where finished_at is null and resume_key like 'derived:%'
+       group by key_id order by key_id`,
+    ),
+  ])
+  const counts = (rows: { key_id: string; n: number }[]) =>
+    rows.map((r) => ({ keyId: r.key_id, slot: ring.byId(r.key_id)?.slot ?? null, count: r.n }))
   return {
     current: slotInfo(ring.current),
     keys: ring.keys.map(slotInfo),
-    credentials: results.map((r) => ({
-      keyId: r.key_id,
-      slot: ring.byId(r.key_id)?.slot ?? null,
-      count: r.n,
-    })),
+    credentials: counts(credentials!.results),
+    resumingRuns: counts(runs!.results),
   }
 }

@@ -45,6 +45,7 @@ export async function consumeRuns(batch: MessageBatch<RunMessage>, env: Env): Pr
           db: env.DB,
           queue: env.RUNS,
           publicUrl: env.PUBLIC_URL,
+          keySlots: env,
           credentials: (name: string, types: readonly CredentialType[]) =>
             readCredential(env, name, types),
         }

@@ -7,7 +7,7 @@ import type { CredentialReader } from '../credentials/node-credential'
 import { decodePayload, encodeText } from '../store/payloads'
 import { clearWaiting, finishRun, releaseRun, renewLease } from '../store/run-row'
 import { suspendRun, type Suspend } from '../nodes/define-node'
-import type { Waiting } from '../store/run-model'
+import { keptCallKey, type Waiting } from '../store/run-model'
 import { claimRun, type ClaimedRun } from '../store/claim-run'
 import { LEASE_MARGIN_MS, LEASE_MS, checkLease, type Budget } from './lease-guard'
 import { type PendingRetry, type RunMessage } from '../store/run-model'
@@ -37,6 +37,8 @@ export type EngineDeps = {
   credentials?: CredentialReader
   /** PUBLIC_URL: the origin of resume URLs (otherwise the one the run was started on). */
   publicUrl?: string
+  /** The Worker's env, for its encryption key slots: resume URLs are HMACs under them. */
+  keySlots?: object
 }
 
 const ACK: Outcome = { action: 'ack' }
@@ -101,7 +103,13 @@ async function runClaimed(deps: EngineDeps, run: ClaimedRun, budget: Budget, sta
   const log = stepLog(deps.db, run)
   const scope = stepScope(
     deps.db,
-    { ...run, nodes, firstIndex: state.index, publicUrl: deps.publicUrl },
+    {
+      ...run,
+      nodes,
+      firstIndex: state.index,
+      publicUrl: deps.publicUrl,
+      keySlots: deps.keySlots,
+    },
     definitions,
   )
   while (state.index < nodes.length) {
@@ -231,10 +239,14 @@ async function recordStep(
   const verdict = judgeStep(run.definition, index, outcome, state.failures)
   const inputText = state.inputText
   let before: D1PreparedStatement[] = []
-  // The filled-in config may quote an earlier output or the trigger: no known secret is kept.
+  // The filled-in config may quote an earlier output or the trigger: no known secret is kept,
+  // and no resume token (a sent link): reads make it again from the Worker's secret.
   const configText =
     'config' in outcome && outcome.config !== undefined
-      ? encodeText(db, redactKnownInJson(outcome.config, JSON.stringify(outcome.config)).text)
+      ? encodeText(
+          db,
+          scope.hideTokens(redactKnownInJson(outcome.config, JSON.stringify(outcome.config)).text),
+        )
       : undefined
   if (outcome.kind === 'succeeded') {
     const encoded = encodeText(db, outcome.outputText)
@@ -317,7 +329,7 @@ async function suspend(
       timeoutOutput !== null
         ? { outputText: timeoutOutput.text }
         : { error: (wait.onTimeout as { error: ErrorInfo }).error },
-    ...(wait.callKey !== undefined ? { callKey: wait.callKey } : {}),
+    ...(await keptCallKey(wait)),
   }
   log.add([
     ...(timeoutOutput?.statements ?? []),
@@ -353,7 +365,7 @@ async function endWait(db: D1Database, waiting: Waiting, now: number): Promise<S
       until: waiting.until,
       waitingFor: waiting.for,
       onTimeout: timeout,
-      ...(waiting.callKey !== undefined ? { callKey: waiting.callKey } : {}),
+      ...(await keptCallKey(waiting)),
     })
     return {
       ...done({ kind: 'succeeded', output: null, outputText: 'null', attempts, suspend: again }),

@@ -8,7 +8,9 @@ import { addReferences, emptyReferences, type References } from '../templates/re
 import type { NodeDefinition, ResumeCall } from '../nodes/define-node'
 import type { WorkflowNode } from '../workflow/definition'
 import { runResumeKey } from '../store/resume-state'
+import { freshResumeSalt, resumeKeyOf } from './resume-key'
 import { decisionToken, resumeToken, resumeUrl } from './resume-url'
+import { hideResumeTokens } from './resume-tokens'
 
 /**
  * The template context of a run's steps. Outputs of steps this message runs are kept as they
@@ -24,6 +26,8 @@ export type StepScope = {
   remember(index: number, output: unknown): void
   /** The resume URL and token of the resumable node at `index` (see resumeUrlAt). */
   resume(index: number): Promise<ResumeCall>
+  /** `text` (a step's config, to record) with the resume tokens handed out here masked. */
+  hideTokens(text: string): string
 }
 
 type ScopeRun = {
@@ -36,6 +40,8 @@ type ScopeRun = {
   firstIndex: number
   /** PUBLIC_URL: the origin of resume URLs, before the one the run was started on. */
   publicUrl?: string
+  /** The Worker's env, for its encryption key slots: resume tokens are HMACs under them. */
+  keySlots?: object
 }
 
 /** Each node's definition, by index: undefined for a type the registry does not know. */
@@ -51,7 +57,9 @@ export function stepScope(db: D1Database, run: ScopeRun, definitions: Definition
   }
   const outputs: Record<string, { output: unknown }> = {}
   let loaded: Promise<{ trigger: unknown; startedAt: string | null; input: unknown }> | undefined
-  let resumeKey: Promise<string | null> | undefined
+  let resumeKey: Promise<string> | undefined
+  /** The MACs of the resume tokens this scope made: masked in recorded configs. */
+  const madeTokens = new Set<string>()
 
   const load = async () => {
     const earlier = run.nodes.slice(0, run.firstIndex).map((n) => n.id)
@@ -95,10 +103,15 @@ export function stepScope(db: D1Database, run: ScopeRun, definitions: Definition
         { retryable: false },
       )
     }
-    resumeKey ??= runResumeKey(db, run.runId)
+    resumeKey ??= (async () => {
+      const keySlots = run.keySlots ?? {}
+      const stored = await runResumeKey(db, run.runId, await freshResumeSalt(keySlots))
+      if (!stored) throw new Error(`run ${run.runId} has no row to keep its resume key in`)
+      return resumeKeyOf(keySlots, run.runId, stored)
+    })()
     const key = await resumeKey
-    if (!key) throw new Error(`run ${run.runId} has no row to keep its resume key in`)
     const token = await resumeToken(key, run.runId, wait.id)
+    madeTokens.add(token)
     const call: ResumeCall = {
       url: resumeUrl(origin, { runId: run.runId, nodeId: wait.id, token }),
       token,
@@ -108,6 +121,7 @@ export function stepScope(db: D1Database, run: ScopeRun, definitions: Definition
       call.decisionUrls = {}
       for (const decision of decisions.filter((d): d is string => typeof d === 'string')) {
         const own = await decisionToken(key, run.runId, wait.id, decision)
+        madeTokens.add(own.slice(0, own.length - decision.length - 1))
         call.decisionUrls[decision] = resumeUrl(origin, {
           runId: run.runId,
           nodeId: wait.id,
@@ -148,6 +162,7 @@ export function stepScope(db: D1Database, run: ScopeRun, definitions: Definition
       if (readAll || readLater.has(id)) outputs[id] = { output }
     },
     resume: resumeAt,
+    hideTokens: (text) => hideResumeTokens(text, madeTokens),
   }
 }
 

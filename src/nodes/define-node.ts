@@ -203,8 +203,13 @@ export type Suspend = {
   waitingFor: string
   /** How the step ends when `until` passes without a call: with this output, or failed. */
   onTimeout: { output: unknown } | { error: { message: string; code?: string } }
-  /** When set, wakeRun (src/engine/wake-run.ts) with this key ends the wait early. */
+  /**
+   * When set, wakeRun (src/engine/wake-run.ts) with this key ends the wait early. The engine
+   * keeps only its SHA-256 in D1.
+   */
   callKey?: string
+  /** The key's hash instead of the key: how the engine suspends a wait again. */
+  callKeyHash?: string
 }
 
 /**

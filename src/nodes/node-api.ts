@@ -17,6 +17,8 @@ export { visibleLength } from '../clients/markup-tokens'
 export { sendParts, splitMessage } from '../clients/split-message'
 // For the http-request node: the transport the clients use, with redirects and any URL.
 export { HTTP_CREDENTIAL_TYPES, authenticate, refused } from '../clients/http-auth'
+export { connectedAccess, withAccessToken } from '../clients/oauth2'
+export { oauthApiUrl } from '../clients/oauth2-api-url'
 export { fetchFollowing } from '../clients/transport/follow-redirects'
 export { checkWithinBase } from '../clients/transport/credential-scope'
 export { credentialUrl, isHttpUrl } from '../clients/transport/credential-url'

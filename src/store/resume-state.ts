@@ -1,4 +1,3 @@
-import { randomToken } from '../lib/ids'
 import type { RunRow } from './run-row'
 import type { Waiting } from './run-model'
 
@@ -12,7 +11,10 @@ export type ResumeState =
   | { kind: 'not-yet' }
 
 export type ResumeRow = {
-  /** The run's resume key; null when no step ever asked for a resume URL. */
+  /**
+   * What the run keeps of its resume key (src/engine/resume-key.ts: a salt, or a legacy key in
+   * clear); null when no step ever asked for a resume URL.
+   */
   key: string | null
   state: ResumeState
   /** The decisions the node offers (its `decisions`), each with a URL of its own; [] for none. */
@@ -20,18 +22,30 @@ export type ResumeRow = {
 }
 
 /**
- * The run's resume key: random, written the first time a step asks for it and never changed
- * after, so a retried or redelivered step hands out the same URL. One round trip, and no write
- * once the key exists. Null when the run has no row.
+ * What the run keeps of its resume key: `fresh` (a new salt), written the first time a step asks
+ * for it and never changed after, so a retried or redelivered step hands out the same URL. One
+ * round trip, and no write once it exists. Null when the run has no row.
  */
-export async function runResumeKey(db: D1Database, runId: string): Promise<string | null> {
+export async function runResumeKey(
+  db: D1Database,
+  runId: string,
+  fresh: string,
+): Promise<string | null> {
   const [, read] = await db.batch([
     db
       .prepare('UPDATE runs SET resume_key = ?2 WHERE id = ?1 AND resume_key IS NULL')
-      .bind(runId, randomToken(32)),
+      .bind(runId, fresh),
     db.prepare('SELECT resume_key FROM runs WHERE id = ?1').bind(runId),
   ])
   return (read!.results[0] as Pick<RunRow, 'resume_key'> | undefined)?.resume_key ?? null
+}
+
+/** What the run keeps of its resume key (see runResumeKey), or null. */
+export async function storedResumeKey(db: D1Database, runId: string): Promise<string | null> {
+  return db
+    .prepare('SELECT resume_key FROM runs WHERE id = ?1')
+    .bind(runId)
+    .first<string | null>('resume_key')
 }
 
 /** The run's resume key and the node's state, in one round trip; null for an unknown run. */

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from '../errors'
+import { hashToken } from '../lib/ids'
 
 // The run as the rest of the Worker talks about it: how it began, the one queue message, and
 // what its row keeps while no consumer holds it. Below the engine, so the store can write it.
@@ -74,7 +75,12 @@ export type Waiting = {
   attempts: number
   /** How the step ends at `until` without a call: its output (column text) or an error. */
   onTimeout: { outputText: string } | { error: ErrorInfo }
-  /** Set when an outside call may end the wait early (wakeRun), with the key it must bring. */
+  /**
+   * Set when an outside call may end the wait early (wakeRun): the SHA-256 of the key it must
+   * bring (hashToken), so a D1 export cannot answer the wait.
+   */
+  callKeyHash?: string
+  /** The key itself, as a wait paused before keys were hashed keeps it; never written now. */
   callKey?: string
   /** The value an outside call delivered (column text), once it has. */
   deliveredText?: string
@@ -88,7 +94,26 @@ export function describeWaiting(waiting: Waiting) {
     for: waiting.for,
     since: new Date(waiting.since).toISOString(),
     until: new Date(waiting.until).toISOString(),
-    acceptsCall: waiting.callKey !== undefined,
+    acceptsCall: waiting.callKeyHash !== undefined || waiting.callKey !== undefined,
     delivered: waiting.deliveredText !== undefined,
   }
 }
+
+/**
+ * What a wait keeps of its call key: its hash only. A node gives the key (Suspend.callKey); a
+ * wait suspended again keeps the hash it had, and a legacy one's key in clear is hashed now.
+ */
+export async function keptCallKey(wait: {
+  callKey?: string
+  callKeyHash?: string
+}): Promise<Pick<Waiting, 'callKeyHash'>> {
+  if (wait.callKeyHash !== undefined) return { callKeyHash: wait.callKeyHash }
+  if (wait.callKey !== undefined) return { callKeyHash: await hashToken(wait.callKey) }
+  return {}
+}
+
+/**
+ * How `runs.resume_key` begins since resume keys stopped being stored: `derived:<keyId>:<salt>`
+ * (src/engine/resume-key.ts). A value without it is a key kept in clear by an older version.
+ */
+export const DERIVED_PREFIX = 'derived:'

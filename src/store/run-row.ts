@@ -1,5 +1,6 @@
 import { encodeText } from './payloads'
-import type { PendingRetry, RunStart, Waiting } from './run-model'
+import { DERIVED_PREFIX, type PendingRetry, type RunStart, type Waiting } from './run-model'
+import { hashToken } from '../lib/ids'
 
 // Every write to a run's row, and the condition that says who may make it, live here: the
 // lease protocol is only as sound as its least careful copy.
@@ -158,8 +159,10 @@ export type RunEnding = { status: string; outputText: string | null; error: unkn
 /** The consumer holding the lease; a statement of a consumer that lost it changes nothing. */
 export type RunLease = { runId: string; leaseId: string }
 
+// A legacy resume key (kept in clear, before resume-key.ts) is of no use once the run ends.
 const END = `status = ?3, output = ?4, error = ?5, finished_at = ?6,
-  lease_id = NULL, lease_until = NULL, pending_retry = NULL, waiting = NULL`
+  lease_id = NULL, lease_until = NULL, pending_retry = NULL, waiting = NULL,
+  resume_key = CASE WHEN resume_key LIKE '${DERIVED_PREFIX}%' THEN resume_key END`
 
 const errorText = (error: unknown) => (error === null ? null : JSON.stringify(error))
 
@@ -309,15 +312,17 @@ export async function deliverToWaitingRun(
   now: number,
 ): Promise<boolean> {
   const encoded = encodeText(db, JSON.stringify(value ?? null))
+  // The wait keeps the key's hash; one paused before keys were hashed keeps the key itself.
   const deliver = db
     .prepare(
       `UPDATE runs SET waiting = json_set(waiting, '$.deliveredText', ?3), wake_at = ?4
-       WHERE id = ?1 AND json_extract(waiting, '$.callKey') = ?2
+       WHERE id = ?1
+         AND (json_extract(waiting, '$.callKeyHash') = ?5 OR json_extract(waiting, '$.callKey') = ?2)
          AND json_extract(waiting, '$.deliveredText') IS NULL
          AND json_extract(waiting, '$.until') > ?4 AND ${claimable('?4')}
        RETURNING id`,
     )
-    .bind(runId, callKey, encoded.text, now)
+    .bind(runId, callKey, encoded.text, now, await hashToken(callKey))
   const results = await db.batch([...encoded.statements, deliver])
   return results[encoded.statements.length]!.results.length > 0
 }

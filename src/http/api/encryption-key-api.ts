@@ -20,19 +20,23 @@ const slotSchema = z.object({
   keyId: z.string().meta({ description: 'a public fingerprint of the key (not the key)' }),
 })
 
+const countSchema = z.object({
+  keyId: z.string(),
+  slot: z.string().nullable().describe('null: no key set on this Worker has this id'),
+  count: z.number().int(),
+})
+
 const statusSchema = z
   .object({
     current: slotSchema.describe('the key new credentials are encrypted with: the highest slot'),
     keys: z.array(slotSchema).describe('every key slot set on this Worker, newest first'),
-    credentials: z
-      .array(
-        z.object({
-          keyId: z.string(),
-          slot: z.string().nullable().describe('null: no key set on this Worker has this id'),
-          count: z.number().int(),
-        }),
-      )
-      .describe('how many credentials each key wrote'),
+    credentials: z.array(countSchema).describe('how many credentials each key wrote'),
+    resumingRuns: z
+      .array(countSchema)
+      .describe(
+        'how many unfinished runs make their resume URLs with each key: a key stays until ' +
+          'its runs end, since their links are out already',
+      ),
   })
   .meta({ id: 'EncryptionKeyStatus' })
 

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi'
 import { AutomateError } from '../../errors'
 import { uuidv7Time } from '../../lib/uuidv7-time'
 import { DAY_MS, retentionDays } from '../../store/prune-runs'
-import { RUN_STATUSES, getRun, listRuns } from '../../store/runs'
+import { RUN_STATUSES, listRuns } from '../../store/runs'
+import { runWithResumeUrls } from '../../engine/resume-tokens'
 import { apiRoute, apiRouter, errorResponse, jsonResponse } from './api-router'
 
 export const runsApi = apiRouter()
@@ -137,7 +138,7 @@ const read = apiRoute({
 })
 runsApi.openapi(read, async (c) => {
   const { id } = c.req.valid('param')
-  const run = await getRun(c.env.DB, id)
+  const run = await runWithResumeUrls(c.env.DB, c.env, id)
   if (!run) throw runNotFound(id, retentionDays(c.env))
   return c.json(run, 200)
 })

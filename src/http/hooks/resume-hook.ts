@@ -1,6 +1,9 @@
 import { Hono, type Context } from 'hono'
 import type { Env } from '../../env'
+import { resumeKeyOf } from '../../engine/resume-key'
 import { decisionOf, decisionToken, resumeToken } from '../../engine/resume-url'
+import { describeError } from '../../errors'
+import { logEvent } from '../../lib/log-event'
 import { wakeRun } from '../../engine/wake-run'
 import { secretsEqual } from '../../lib/ids'
 import { readResumeRow, type ResumeState } from '../../store/resume-state'
@@ -27,18 +30,18 @@ resumeHooks.on(['POST', 'PUT', 'GET'], '/:runId/:nodeId/:token', async (c) => {
   const decision = decisionOf(token)
   const offered = row ? row.decisions : []
   const fits = offered.length ? decision !== undefined && offered.includes(decision) : !decision
+  const key = row?.key && fits ? await runKey(c.env, runId, row.key) : undefined
   // The same answer as any unknown hook for an unknown run, node or wrong token: nothing to learn.
-  const expected =
-    row?.key && fits
-      ? decision
-        ? await decisionToken(row.key, runId, nodeId, decision)
-        : await resumeToken(row.key, runId, nodeId)
-      : randomExpected()
-  if (!(await secretsEqual(token, expected)) || !row?.key || !fits) {
+  const expected = key
+    ? decision
+      ? await decisionToken(key, runId, nodeId, decision)
+      : await resumeToken(key, runId, nodeId)
+    : randomExpected()
+  if (!(await secretsEqual(token, expected)) || !row || !key) {
     return unknownHook(c)
   }
   // The wait itself knows one key, whichever decision the call makes.
-  const callKey = decision ? await resumeToken(row.key, runId, nodeId) : token
+  const callKey = decision ? await resumeToken(key, runId, nodeId) : token
   c.header('Cache-Control', 'no-store')
   if (row.state.kind !== 'waiting') return refused(c, row.state)
 
@@ -81,6 +84,19 @@ function refused(c: Context, state: Exclude<ResumeState, { kind: 'waiting' }>) {
     'The run is not waiting at this step yet (an earlier step is still running); try again shortly'
   if (prefersHtml(c)) return messagePage(c, 'Not yet', message, 409)
   return c.json(errorBody('RUN_NOT_WAITING_YET', message), 409)
+}
+
+/**
+ * The run's resume key, made again from the Worker's secret (resume-key.ts); undefined, and
+ * logged, when this Worker lacks the key slot it was made with: then no token can be checked.
+ */
+async function runKey(env: Env, runId: string, stored: string) {
+  try {
+    return await resumeKeyOf(env, runId, stored)
+  } catch (error) {
+    logEvent('error', 'resume_key_unavailable', { runId, error: describeError(error) })
+    return undefined
+  }
 }
 
 // Compared against when there is no key, so an unknown run takes as long as a wrong token.

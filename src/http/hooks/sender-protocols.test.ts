@@ -50,7 +50,7 @@ describe('GitHub deliveries', () => {
         'x-hub-signature-256': `sha256=${await hmacHex(secret, body)}`,
       })
     }
-    return { workflow, send }
+    return { workflow, send, secret }
   }
 
   const push = {
@@ -67,6 +67,28 @@ describe('GitHub deliveries', () => {
     // application/json, the other content type GitHub offers, is as before.
     expect((await waitForAccepted(await send('push', push, false))).input).toEqual(push)
     expect(await runCount(workflow.id)).toBe(2)
+  })
+
+  it('keeps an id beyond 2^53 in the form payload exact, as the JSON body path does', async () => {
+    const { workflow, secret } = await githubFlow()
+    // A 64-bit id as GitHub writes it, a number: JSON.parse alone would round it to …154500.
+    const text = '{"action":"opened","issue":{"id":820982911946154508,"number":7}}'
+    const body = new URLSearchParams({ payload: text }).toString()
+    const answer = await post(workflow.webhookUrl, body, {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-github-event': 'issues',
+      'x-github-delivery': crypto.randomUUID(),
+      'x-hub-signature-256': `sha256=${await hmacHex(secret, body)}`,
+    })
+    const run = await waitForAccepted(answer)
+    expect(run.input).toEqual({
+      action: 'opened',
+      issue: { id: '820982911946154508', number: 7 },
+    })
+    const stored = await env.DB.prepare('SELECT input FROM runs WHERE id = ?')
+      .bind(run.id)
+      .first<string>('input')
+    expect(stored).toContain('"id":"820982911946154508"')
   })
 
   it('answers ping with 200 and starts no run; an unsigned ping is refused', async () => {

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { workflowLabels } from '../../../store/admin-queries'
 import { INBOX_STATUSES, dismissRun, isDismissed } from '../../../store/inbox'
 import { getRun } from '../../../store/runs'
+import { runWithResumeUrls } from '../../../engine/resume-tokens'
 import { listWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
@@ -35,7 +36,7 @@ runPages.get('/', async (c) => {
 
 runPages.get('/:id', async (c) => {
   const id = c.req.param('id')
-  const run = await getRun(c.env.DB, id)
+  const run = await runWithResumeUrls(c.env.DB, c.env, id)
   if (!run) return notFound(c, id)
   // A resumed run is dealt with: it is out of the inbox and cannot be resumed again.
   const inbox = INBOX_STATUSES.has(run.status) && run.resumedBy === null

@@ -132,7 +132,7 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
             : { status: 'succeeded', output: outcome.output, attempts: outcome.attempts }
       if (durable && !(await saveItemResult(call.db, lease, call.index, i, result))) {
         // Another consumer holds the run now: stop, and let the message be retried.
-        throw new Error(`lease lost during forEach of step ${call.index}`)
+        throw new Error(`lease lost during forEach of step ${call.index + 1}`)
       }
     }
     attempts += result.attempts

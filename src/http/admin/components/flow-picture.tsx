@@ -1,16 +1,20 @@
 import type { FlowNode, FlowStatus, FlowView } from '../lib/flow-view'
 import { statusLabel } from '../lib/format'
 
-// Drawn at its own size, never scaled down: at 390 px the picture scrolls sideways inside its
+// Drawn at its own size, never scaled down: the trigger and the nodes sit in a grid of COLUMNS
+// slots a row (a row fits a 1280 px page), and at 390 px the picture scrolls sideways inside its
 // card rather than shrinking its text below reading size.
+const COLUMNS = 5
+/** Left: room for the line that comes back from the end of a row. */
+const PAD_X = 24
 const PAD = 8
-/** Room above the boxes for the bypass of an `if` and its label. */
+/** Room above a row for the bypass of an `if` and its label. */
 const TOP = 38
-const TRIGGER_W = 150
-const BOX_W = 188
-const GAP = 44
-/** Arrows run at this height, level with the boxes' first lines. */
-const LINE_Y = TOP + 30
+const BOX_W = 168
+const GAP = 36
+const ROW_GAP = 56
+/** Arrows run this far below a box's top, level with its first line. */
+const LINE_DY = 30
 const BASE_H = 84
 const TAGS_TOP = 72
 const TAG_H = 19
@@ -91,17 +95,23 @@ function describe(view: FlowView): string {
   return [trigger, ...steps, 'Then the run ends.'].join(' ')
 }
 
+type Slot = { x: number; y: number; line: number; row: number }
+
 export function FlowPicture({ view }: { view: FlowView }) {
-  const laid = view.nodes.map((node, i) => {
-    const tags = placeTags(tagsOf(node))
-    return { node, x: PAD + TRIGGER_W + GAP + i * (BOX_W + GAP), ...tags }
-  })
-  const maxRows = Math.max(0, ...laid.map((l) => l.rows))
+  const tagged = view.nodes.map((node) => ({ node, ...placeTags(tagsOf(node)) }))
+  const maxRows = Math.max(0, ...tagged.map((t) => t.rows))
   const boxH = maxRows ? TAGS_TOP + maxRows * (TAG_H + TAG_GAP) + 4 : BASE_H
-  const lastRight = laid.length ? laid[laid.length - 1]!.x + BOX_W : PAD + TRIGGER_W
-  const endX = lastRight + GAP
-  const width = endX + END_R + 18 + PAD
-  const height = TOP + boxH + PAD
+  // Slot 0 is the trigger, slot k the k-th node.
+  const slot = (k: number): Slot => {
+    const row = Math.floor(k / COLUMNS)
+    const y = TOP + row * (boxH + ROW_GAP)
+    return { x: PAD_X + (k % COLUMNS) * (BOX_W + GAP), y, line: y + LINE_DY, row }
+  }
+  const slots = view.nodes.length + 1
+  const last = slot(slots - 1)
+  const endX = last.x + BOX_W + GAP
+  const width = PAD_X + Math.min(slots, COLUMNS) * (BOX_W + GAP) + END_R + 14 + PAD
+  const height = last.y + boxH + PAD
   return (
     <div class="flow-scroll" tabindex={0} role="group" aria-label="Flow picture; scroll sideways">
       <svg
@@ -114,60 +124,82 @@ export function FlowPicture({ view }: { view: FlowView }) {
       >
         <title id="flow-title">{`The flow of ${view.name}: its trigger, then ${view.nodes.length} ${view.nodes.length === 1 ? 'node' : 'nodes'} in order`}</title>
         <desc id="flow-desc">{describe(view)}</desc>
-        <TriggerBox view={view} height={boxH} />
-        {laid.map(({ x }, i) => (
-          <Arrow from={i === 0 ? PAD + TRIGGER_W : laid[i - 1]!.x + BOX_W} to={x} />
+        <TriggerBox view={view} at={slot(0)} height={boxH} />
+        {tagged.map((_, i) => (
+          <Connector from={slot(i)} to={slot(i + 1)} height={boxH} />
         ))}
-        <Arrow from={lastRight} to={endX - END_R} />
+        <Arrow y={last.line} from={last.x + BOX_W} to={endX - END_R} />
         <g class="flow-end">
           <title>The run ends</title>
-          <circle cx={endX} cy={LINE_Y} r={END_R} />
-          <text x={endX} y={LINE_Y + 24} text-anchor="middle">
+          <circle cx={endX} cy={last.line} r={END_R} />
+          <text x={endX} y={last.line + 24} text-anchor="middle">
             end
           </text>
         </g>
-        {laid.map((l) => (
-          <NodeBox {...l} height={boxH} />
+        {tagged.map((t, i) => (
+          <NodeBox {...t} at={slot(i + 1)} height={boxH} />
         ))}
       </svg>
     </div>
   )
 }
 
-function Arrow({ from, to }: { from: number; to: number }) {
+/** Said only where the picture is wider than the page (a phone): the rest is a scroll away. */
+export function FlowHint() {
+  return <p class="flow-hint small muted">Scroll the picture sideways for the whole flow.</p>
+}
+
+/** From one box to the next: straight on along a row, or back to the start of the next row. */
+function Connector({ from, to, height }: { from: Slot; to: Slot; height: number }) {
+  if (from.row === to.row) return <Arrow y={to.line} from={from.x + BOX_W} to={to.x} />
+  const out = from.x + BOX_W + GAP / 2
+  const back = to.x - GAP / 2
+  const under = from.y + height + 14
+  const path = `M ${from.x + BOX_W} ${from.line} H ${out} V ${under} H ${back} V ${to.line} H ${to.x - 7}`
   return (
     <g class="flow-arrow">
-      <line x1={from} x2={to - 7} y1={LINE_Y} y2={LINE_Y} />
-      <polygon points={`${to - 8},${LINE_Y - 5} ${to},${LINE_Y} ${to - 8},${LINE_Y + 5}`} />
+      <path d={path} />
+      <polygon
+        points={`${to.x - 8},${to.line - 5} ${to.x},${to.line} ${to.x - 8},${to.line + 5}`}
+      />
     </g>
   )
 }
 
-function TriggerBox({ view, height }: { view: FlowView; height: number }) {
+function Arrow({ y, from, to }: { y: number; from: number; to: number }) {
+  return (
+    <g class="flow-arrow">
+      <line x1={from} x2={to - 7} y1={y} y2={y} />
+      <polygon points={`${to - 8},${y - 5} ${to},${y} ${to - 8},${y + 5}`} />
+    </g>
+  )
+}
+
+function TriggerBox({ view, at, height }: { view: FlowView; at: Slot; height: number }) {
   const { trigger } = view
-  const x = PAD
+  const { x, y } = at
   return (
     <g class={`flow-trigger flow-trigger-${trigger.type}`}>
       <title>{`Trigger: ${trigger.label.toLowerCase()} (${trigger.detail.join(', ')}); Run now starts it by hand too`}</title>
-      <rect x={x} y={TOP} width={TRIGGER_W} height={height} rx={18} />
-      <text class="flow-caps" x={x + 14} y={TOP + 20}>
+      <rect x={x} y={y} width={BOX_W} height={height} rx={18} />
+      <text class="flow-caps" x={x + 14} y={y + 20}>
         TRIGGER
       </text>
-      <text class="flow-label" x={x + 14} y={TOP + 40}>
+      <text class="flow-label" x={x + 14} y={y + 40}>
         {trigger.label}
       </text>
       {trigger.detail.map((line, i) => (
-        <text class="flow-muted" x={x + 14} y={TOP + 58 + i * 16}>
-          {fit(line, TRIGGER_W - 24, CHAR_W.text)}
+        <text class="flow-muted" x={x + 14} y={y + 58 + i * 16}>
+          {fit(line, BOX_W - 24, CHAR_W.text)}
         </text>
       ))}
     </g>
   )
 }
 
-function NodeBox(props: { node: FlowNode; x: number; placed: PlacedTag[]; height: number }) {
-  const { node, x, placed, height } = props
-  const y = TOP
+function NodeBox(props: { node: FlowNode; at: Slot; placed: PlacedTag[]; height: number }) {
+  const { node, at, placed, height } = props
+  const { x, y } = at
   const status = node.status
   const number = String(node.number)
   const labelRoom = BOX_W - 28 - number.length * CHAR_W.label
@@ -182,11 +214,11 @@ function NodeBox(props: { node: FlowNode; x: number; placed: PlacedTag[]; height
           <rect class="flow-stack" x={x + 4} y={y - 4} width={BOX_W} height={height} rx={8} />
         </>
       ) : null}
-      {node.if !== undefined ? <Bypass x={x} condition={node.if} /> : null}
+      {node.if !== undefined ? <Bypass at={at} condition={node.if} /> : null}
       <rect class="flow-box" x={x} y={y} width={BOX_W} height={height} rx={8} />
       <text class="flow-label" x={x + 12} y={y + 22}>
-        <tspan class="flow-num">{number}</tspan>
-        <tspan dx={7}>{fit(node.label, labelRoom, CHAR_W.label)}</tspan>
+        <tspan class="flow-num">{`${number} `}</tspan>
+        <tspan dx={3}>{fit(node.label, labelRoom, CHAR_W.label)}</tspan>
       </text>
       <text class="flow-muted" x={x + 12} y={y + 40}>
         {fit(node.type, BOX_W - 24, CHAR_W.text)}
@@ -217,20 +249,21 @@ function NodeBox(props: { node: FlowNode; x: number; placed: PlacedTag[]; height
 }
 
 /** The way around a node whose `if` is false: its input goes on to the next node. */
-function Bypass({ x, condition }: { x: number; condition: string }) {
+function Bypass({ at, condition }: { at: Slot; condition: string }) {
+  const { x, line } = at
   const from = x - GAP / 2
   const to = x + BOX_W + GAP / 2
-  const top = TOP - 16
+  const top = at.y - 16
   const path =
-    `M ${from} ${LINE_Y} V ${top + 8} Q ${from} ${top} ${from + 8} ${top} ` +
-    `H ${to - 8} Q ${to} ${top} ${to} ${top + 8} V ${LINE_Y - 7}`
+    `M ${from} ${line} V ${top + 8} Q ${from} ${top} ${from + 8} ${top} ` +
+    `H ${to - 8} Q ${to} ${top} ${to} ${top + 8} V ${line - 7}`
   return (
     <g class="flow-bypass">
       <title>{`If ${condition} is false, this node is skipped and its input goes on`}</title>
       <path d={path} />
-      <polygon points={`${to - 4},${LINE_Y - 8} ${to + 4},${LINE_Y - 8} ${to},${LINE_Y - 1}`} />
+      <polygon points={`${to - 4},${line - 8} ${to + 4},${line - 8} ${to},${line - 1}`} />
       <text x={x + BOX_W / 2} y={top - 5} text-anchor="middle">
-        {fit(`skipped if false: ${condition}`, BOX_W + GAP - 8, CHAR_W.tag)}
+        {fit(`only if ${condition}`, BOX_W + GAP - 8, CHAR_W.tag)}
       </text>
     </g>
   )

@@ -11,7 +11,7 @@ export const FLOW_STYLES = `
 .flow-trigger rect { fill: var(--info-bg); stroke: var(--info); stroke-width: 1.5; }
 .flow-box { fill: var(--card); stroke: var(--line); stroke-width: 1.5; }
 .flow-stack { fill: var(--card); stroke: var(--muted); stroke-width: 1; }
-.flow-arrow line { stroke: var(--muted); stroke-width: 1.5; }
+.flow-arrow line, .flow-arrow path { fill: none; stroke: var(--muted); stroke-width: 1.5; }
 .flow-arrow polygon { fill: var(--muted); }
 .flow-end circle { fill: var(--muted); }
 .flow-end text { fill: var(--muted); font-size: 11px; }
@@ -38,6 +38,8 @@ export const FLOW_STYLES = `
 .flow-st-not-reached .flow-box { stroke-dasharray: 6 4; }
 .flow-st-not-reached .flow-dot { fill: none; stroke: var(--idle); stroke-width: 1.5; }
 .flow-scroll + p { margin-top: 10px; }
+.flow-hint { display: none; }
+@media (max-width: 700px) { .flow-hint { display: block; } }
 .step.status-waiting { border-left-color: var(--info); }
 .badge-waiting { background: var(--info-bg); color: var(--info); }
 .node-marks { margin: 6px 0 0; display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; font-size: 12.5px; }

@@ -89,11 +89,14 @@ describe('the flow picture on the workflow page', () => {
       ['pause', ['wait'], false, false],
       ['answer', ['respond'], false, false],
     ])
+    // Five slots a row, the trigger first: the fifth node starts the second row, under it.
+    expect(shown[4]!.html).toContain('<rect class="flow-box" x="24" y="')
+    expect(svg).toMatch(/<g class="flow-trigger flow-trigger-webhook">[\s\S]*?<rect x="24" y="38"/)
     // The condition is the if's tooltip, and the bypass says what a false one does.
     const gate = shown[1]!.html
     expect(gate).toContain('<title>Runs only if input.total &gt; 100; skipped when false</title>')
-    expect(gate).toContain('>skipped if false: input.total &gt; 100</text>')
-    expect(gate).toContain('<tspan class="flow-num">2</tspan><tspan dx="7">Only big orders</tspan>')
+    expect(gate).toContain('>only if input.total &gt; 100</text>')
+    expect(gate).toContain('<tspan class="flow-num">2 </tspan><tspan dx="3">Only big orders</tspan>')
     expect(shown[2]!.html).toContain(
       '<title>Runs once per element of {{ steps.shape.output.items }}</title>',
     )

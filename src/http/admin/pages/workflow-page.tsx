@@ -16,7 +16,7 @@ import { PostButton } from '../components/post-button'
 import type { RunsView } from '../lib/load-runs'
 import { IN_PROGRESS, RunsTable } from '../components/runs-table'
 import { EnabledBadge } from '../components/status-badge'
-import { FlowCaption, FlowPicture } from '../components/flow-picture'
+import { FlowCaption, FlowHint, FlowPicture } from '../components/flow-picture'
 import type { FlowView } from '../lib/flow-view'
 import { Timestamp } from '../components/timestamp'
 import { WebhookUrl } from '../components/webhook-url'
@@ -210,6 +210,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
         </div>
         <div class="card-body">
           <FlowPicture view={props.flow} />
+          <FlowHint />
           <FlowCaption view={props.flow} />
         </div>
       </section>

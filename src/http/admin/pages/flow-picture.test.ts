@@ -96,7 +96,9 @@ describe('the flow picture on the workflow page', () => {
     const gate = shown[1]!.html
     expect(gate).toContain('<title>Runs only if input.total &gt; 100; skipped when false</title>')
     expect(gate).toContain('>only if input.total &gt; 100</text>')
-    expect(gate).toContain('<tspan class="flow-num">2 </tspan><tspan dx="3">Only big orders</tspan>')
+    expect(gate).toContain(
+      '<tspan class="flow-num">2 </tspan><tspan dx="3">Only big orders</tspan>',
+    )
     expect(shown[2]!.html).toContain(
       '<title>Runs once per element of {{ steps.shape.output.items }}</title>',
     )

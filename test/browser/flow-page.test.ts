@@ -197,4 +197,36 @@ describe('the flow picture and the run page in Chromium', () => {
     }
     expect(problems).toEqual([])
   })
+
+  it('says on the run page what a paused run waits for, at 1280 and 390 px', async () => {
+    const workflow = await api('POST', '/api/workflows', {
+      name: 'Waits an hour',
+      nodes: [
+        { id: 'first', type: 'transform', config: { expression: '$' } },
+        { id: 'pause', type: 'delay', config: { seconds: 3600 } },
+        { id: 'later', type: 'transform', config: { expression: '$' } },
+      ],
+    })
+    const { runId: waiting } = await api('POST', `/api/workflows/${workflow.id}/runs`, {})
+    await expect
+      .poll(async () => (await api('GET', `/api/runs/${waiting}`)).waitingFor?.for, {
+        timeout: 20_000,
+      })
+      .toBe('delay')
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.goto(url(`/admin/runs/${waiting}`))
+      await page.getByText('Paused at step 2 (pause), which waits out a delay until').waitFor()
+      expect(await page.locator('#step-2 .badge-waiting').textContent()).toBe('waiting')
+      await page.screenshot({ path: join(SHOTS, `flow-run-waiting-${width}.png`), fullPage: true })
+      expect(await sideways(), `the waiting run's page at ${width} px`).toBeLessThanOrEqual(0)
+      await page.goto(url(`/admin/workflows/${workflow.id}`))
+      const statuses = await page
+        .locator('svg.flow g.flow-node')
+        .evaluateAll((groups) => groups.map((g) => g.getAttribute('data-status')))
+      expect(statuses).toEqual(['succeeded', 'waiting', 'not-reached'])
+      expect(await sideways(), `the waiting workflow's page at ${width} px`).toBeLessThanOrEqual(0)
+    }
+    expect(problems).toEqual([])
+  })
 })

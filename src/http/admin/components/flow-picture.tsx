@@ -113,7 +113,7 @@ export function FlowPicture({ view }: { view: FlowView }) {
   const width = PAD_X + Math.min(slots, COLUMNS) * (BOX_W + GAP) + END_R + 14 + PAD
   const height = last.y + boxH + PAD
   return (
-    <div class="flow-scroll" tabindex={0} role="group" aria-label="Flow picture; scroll sideways">
+    <div class="flow-scroll" tabindex={0} role="group" aria-label="Flow picture">
       <svg
         class="flow"
         width={width}

@@ -201,7 +201,7 @@ describe('discord-message errors and limits', () => {
     expect(step.error).toMatchObject({
       code: 'CONFIG_INVALID',
       message:
-        "Step 0 'send' (discord-message) failed: Invalid config: content: longer than the 2000 " +
+        "Step 1 'send' (discord-message) failed: Invalid config: content: longer than the 2000 " +
         'characters Discord takes in one message: shorten it, or set long: "split" to send it ' +
         'as several messages',
     })

@@ -111,7 +111,7 @@ describe('memory-increment', () => {
     expect((await stepOf(run, 'count')).error).toMatchObject({
       code: 'MEMORY_NOT_A_NUMBER',
       message:
-        "Step 0 'count' (memory-increment) failed: " +
+        "Step 1 'count' (memory-increment) failed: " +
         'memory key "name" holds a value that is not a number, so it cannot be incremented',
     })
   })
@@ -211,7 +211,7 @@ describe('memory-set and memory-get', () => {
     expect(run.status).toBe('completed_with_errors')
     expect((await stepOf(run, 'big')).error).toMatchObject({
       code: 'MEMORY_VALUE_TOO_LARGE',
-      message: `Step 0 'big' (memory-set) failed: the value for memory key "big" is ${MAX_VALUE_BYTES + 2} bytes of JSON; a memory value holds at most 65536 bytes (64 KiB)`,
+      message: `Step 1 'big' (memory-set) failed: the value for memory key "big" is ${MAX_VALUE_BYTES + 2} bytes of JSON; a memory value holds at most 65536 bytes (64 KiB)`,
     })
     const long = (await stepOf(run, 'long')).error!
     expect(long.code).toBe('CONFIG_INVALID')

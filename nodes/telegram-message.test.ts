@@ -222,7 +222,7 @@ describe('telegram-message chats, topics and limits', () => {
     expect(step.error).toMatchObject({
       code: 'CONFIG_INVALID',
       message:
-        "Step 0 'send' (telegram-message) failed: Invalid config: text: 4105 characters once " +
+        "Step 1 'send' (telegram-message) failed: Invalid config: text: 4105 characters once " +
         'the HTML markup is read; Telegram sends up to 4096 per message: shorten it, or set ' +
         'long: "split" to send it as several messages',
     })

@@ -137,7 +137,7 @@ describe('wait-for-webhook', () => {
     ])
     expect(run.steps[1]!.error).toEqual({
       message:
-        "Step 1 'approval' (wait-for-webhook) failed: No call to the resume URL within 1 s (timeoutSeconds)",
+        "Step 2 'approval' (wait-for-webhook) failed: No call to the resume URL within 1 s (timeoutSeconds)",
       code: 'WAIT_TIMED_OUT',
     })
     const late = await post(link!, { ok: 1 })
@@ -253,7 +253,7 @@ describe('wait-for-webhook', () => {
     expect(run.steps[0]!.error).toMatchObject({
       code: 'RESUME_URL_UNAVAILABLE',
       message:
-        "Step 0 'ask' (http-request) failed: run.resumeUrl: no wait-for-webhook node runs at or after node 'ask', so there is no wait to resume; put one after this node",
+        "Step 1 'ask' (http-request) failed: run.resumeUrl: no wait-for-webhook node runs at or after node 'ask', so there is no wait to resume; put one after this node",
     })
 
     // A manual start recorded no origin here (startMessage), and PUBLIC_URL is not set.

@@ -102,7 +102,7 @@ describe('templates in a run', () => {
     expect(run.steps[0]!.error).toMatchObject({
       code: 'TEMPLATE_FAILED',
       message:
-        "Step 0 'shape' (set) failed: Template {{ input.email }} in config.fields.to failed: it reads a missing value (nothing matched)",
+        "Step 1 'shape' (set) failed: Template {{ input.email }} in config.fields.to failed: it reads a missing value (nothing matched)",
     })
   })
 
@@ -232,7 +232,7 @@ describe('forEach', () => {
     expect(run.steps[0]!.error).toMatchObject({
       code: 'TEMPLATE_FAILED',
       message:
-        "Step 0 'each' (set) failed: element 1 of 3 failed: Template {{ item.x }} in config.fields.v failed: it reads a missing value (nothing matched)",
+        "Step 1 'each' (set) failed: element 1 of 3 failed: Template {{ item.x }} in config.fields.v failed: it reads a missing value (nothing matched)",
       details: { index: 1 },
     })
   })
@@ -272,7 +272,7 @@ describe('forEach', () => {
     expect(run.steps[0]!.error).toMatchObject({
       code: 'CONFIG_INVALID',
       message:
-        "Step 0 'wait' (delay) failed: element 0 of 2 failed: a 'delay' node pauses the whole run, so it cannot run once per element",
+        "Step 1 'wait' (delay) failed: element 0 of 2 failed: a 'delay' node pauses the whole run, so it cannot run once per element",
     })
   })
 

@@ -39,6 +39,9 @@ export type StepOutcome =
    */
   | { kind: 'continue-later'; delayMs?: number }
 
+/** How a step its own `if` skipped gives its reason: the pages tell it from a stopped run's skips. */
+export const IF_FALSE = 'if is false: '
+
 /**
  * One step with its data mapping: `if` first (false skips the node), then `forEach`, and the
  * config's templates filled in before the node's own schema check (in runNode). A node that uses
@@ -51,7 +54,7 @@ export async function runMappedStep(call: StepCall): Promise<StepOutcome> {
   try {
     context = await scope.context(index, call.input)
     if (node.if !== undefined && !(await evaluateIf(node.if, context))) {
-      return { kind: 'skipped', reason: `if is false: ${node.if}` }
+      return { kind: 'skipped', reason: `${IF_FALSE}${node.if}` }
     }
   } catch (error) {
     return failedBeforeRun(error)
@@ -132,7 +135,7 @@ async function runEach(call: StepCall, context: TemplateContext): Promise<StepOu
             : { status: 'succeeded', output: outcome.output, attempts: outcome.attempts }
       if (durable && !(await saveItemResult(call.db, lease, call.index, i, result))) {
         // Another consumer holds the run now: stop, and let the message be retried.
-        throw new Error(`lease lost during forEach of step ${call.index}`)
+        throw new Error(`lease lost during forEach of step ${call.index + 1}`)
       }
     }
     attempts += result.attempts

@@ -41,7 +41,7 @@ describe('failures under stop and continue', () => {
     expect(run.status).toBe('failed')
     expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped'])
     const failed = run.steps[1]!
-    expect(failed.error!.message).toContain('Step 1 \'send\' (http-request, "Send it") failed')
+    expect(failed.error!.message).toContain('Step 2 \'send\' (http-request, "Send it") failed')
     expect(failed.error!.message).toContain('422')
     expect(failed.error!.message).toContain('email is required')
     expect(failed.error!.code).toBe('HTTP_ERROR')
@@ -107,7 +107,7 @@ describe('failures under stop and continue', () => {
     expect(run.status).toBe('failed')
     const error = run.steps[0]!.error!
     expect(error.code).toBe('NON_ERROR_THROWN')
-    expect(error.message).toContain('Step 0 \'thrower\' (throw-value, "Throws") failed')
+    expect(error.message).toContain('Step 1 \'thrower\' (throw-value, "Throws") failed')
     expect(error.message).toContain('teapot')
     expect(error.details).toEqual({ reason: 'teapot', code: 418 })
   })
@@ -272,7 +272,7 @@ describe('retries and timeouts', () => {
     expect(run.status).toBe('failed')
     expect(run.steps[0]!.error!.code).toBe('NODE_TIMEOUT')
     expect(run.steps[0]!.error!.message).toContain(
-      "Step 0 'slowpoke' (http-request) failed: Timed out after 200 ms",
+      "Step 1 'slowpoke' (http-request) failed: Timed out after 200 ms",
     )
   })
 })

@@ -43,13 +43,13 @@ describe('judgeStep', () => {
   it('fails the run under stop, naming the node, and skips the rest', () => {
     const verdict = judgeStep(workflow('stop'), 1, failed, 0)
     expect(verdict.error).toEqual({
-      message: 'Step 1 \'b\' (transform, "Bee") failed: boom',
+      message: 'Step 2 \'b\' (transform, "Bee") failed: boom',
       code: 'X',
     })
     expect(verdict.end).toEqual({
       status: 'failed',
       error: { ...verdict.error, step: { index: 1, id: 'b', type: 'transform', name: 'Bee' } },
-      skipReason: "step 1 ('b') failed",
+      skipReason: "step 2 ('b') failed",
     })
   })
 

@@ -66,7 +66,7 @@ export function judgeStep(
       end: {
         status: 'failed',
         error: { ...error, step: stepRef(node, index) },
-        skipReason: `step ${index} ('${node.id}') failed`,
+        skipReason: `step ${index + 1} ('${node.id}') failed`,
       },
     }
   }
@@ -89,12 +89,15 @@ export function stepRef(node: WorkflowNode, index: number) {
   return { index, id: node.id, type: node.type, ...(node.name ? { name: node.name } : {}) }
 }
 
-/** Says which node failed in the message itself, so any log line or alert is enough to act on. */
+/**
+ * Says which node failed in the message itself, so any log line or alert is enough to act on.
+ * Numbered from 1, as the pages number steps; the `index` fields stay 0-based (they are data).
+ */
 function nameNode(error: ErrorInfo, node: WorkflowNode, index: number): ErrorInfo {
   const name = node.name ? `, "${node.name}"` : ''
   return {
     ...error,
-    message: `Step ${index} '${node.id}' (${node.type}${name}) failed: ${error.message}`,
+    message: `Step ${index + 1} '${node.id}' (${node.type}${name}) failed: ${error.message}`,
   }
 }
 

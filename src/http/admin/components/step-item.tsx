@@ -11,9 +11,11 @@ type StepItemProps = {
   endedRun?: EarlyEnd
   /** A skipped step whose reason the run's summary already gives (the run stopped or ended). */
   quietSkip?: boolean
+  /** The node's config as the workflow's version holds it (sent as it is when it has no templates). */
+  written?: Record<string, unknown>
 }
 
-export function StepItem({ step, axis, endedRun, quietSkip }: StepItemProps) {
+export function StepItem({ step, axis, endedRun, quietSkip, written }: StepItemProps) {
   const error = step.error as ErrorInfo | null
   const skipped = step.status === 'skipped'
   const number = step.index + 1
@@ -70,11 +72,40 @@ export function StepItem({ step, axis, endedRun, quietSkip }: StepItemProps) {
       {skipped ? null : (
         <>
           <JsonDetails id={`step-${number}-input`} label="Input" value={step.input} />
+          <StepConfig step={step} written={written} />
           {step.status === 'failed' && step.output === null ? null : (
             <JsonDetails id={`step-${number}-output`} label="Output" value={step.output} />
           )}
         </>
       )}
     </li>
+  )
+}
+
+/**
+ * What the node was given: its config with templates filled in and known secrets redacted, as
+ * the API's step `config`; a node with no templates to fill recorded none and got its config as
+ * written. Closed: it is for when a step did something unexpected.
+ */
+function StepConfig({ step, written }: { step: Step; written?: Record<string, unknown> }) {
+  const id = `step-${step.index + 1}-config`
+  if (step.config !== null && step.config !== undefined)
+    return (
+      <JsonDetails
+        id={id}
+        label="Config as sent (templates filled in)"
+        value={step.config}
+        open={false}
+      />
+    )
+  // With a template in it, a config recorded as nothing was never filled in (the step failed first).
+  if (!written || step.reusedFrom || JSON.stringify(written).includes('{{')) return null
+  return (
+    <JsonDetails
+      id={id}
+      label="Config as sent (as written, no templates)"
+      value={written}
+      open={false}
+    />
   )
 }

@@ -1,4 +1,5 @@
 import { BUILDER_STYLES } from './builder-styles'
+import { FLOW_STYLES } from './flow-styles'
 
 // Inline so the page needs no asset route and the CSP can stay at default-src 'none'.
 // Colours: text and badges keep at least 4.5:1 against their background in both schemes.
@@ -101,7 +102,8 @@ tbody tr.error-row:hover { background: transparent; }
 }
 .filters a[aria-current] { background: var(--text); border-color: var(--text); color: var(--card); }
 .filter-form { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: flex-end; }
-.filter-form label { display: flex; flex-direction: column; gap: 3px; font-size: 12.5px; color: var(--muted); font-weight: 600; }
+.filter-form label { display: flex; flex-direction: column; gap: 3px; font-size: 12.5px; color: var(--muted); font-weight: 600; min-width: 0; max-width: 100%; }
+.filter-form select { max-width: 100%; }
 .pager { display: flex; gap: 16px; padding: 12px 16px; border-top: 1px solid var(--line); }
 .empty { padding: 24px 16px; margin: 0; color: var(--muted); }
 .facts { margin-bottom: 12px; display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 14px 24px; margin-top: 0; }
@@ -223,5 +225,8 @@ tbody tr.error-row:hover { background: transparent; }
   .error-line { white-space: normal; }
   .config { grid-template-columns: 1fr; }
   .config dt { padding-top: 0; }
+  /* One control a line: a long workflow name in a select cannot push the form past its card. */
+  .filter-form > label { flex: 1 1 100%; }
+  .filter-form select { width: 100%; }
 }
-${BUILDER_STYLES}`
+${BUILDER_STYLES}${FLOW_STYLES}`

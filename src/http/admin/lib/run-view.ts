@@ -1,3 +1,4 @@
+import { IF_FALSE } from '../../../engine/map-step'
 import type { getRun } from '../../../store/runs'
 
 export type Run = NonNullable<Awaited<ReturnType<typeof getRun>>>
@@ -13,16 +14,17 @@ export type EarlyEnd = {
 /**
  * A run a node ended early (a filter's false condition) succeeded like a full run; it is told
  * apart by its tail: every step after a succeeded one skipped, for one and the same reason.
+ * A step its own `if` skipped was not skipped by the step before it, even at the end of the list.
  */
 export function earlyEnd(run: Pick<Run, 'status' | 'steps'>): EarlyEnd | null {
   if (run.status !== 'succeeded' && run.status !== 'completed_with_errors') return null
-  const first = run.steps.findIndex((s) => s.status === 'skipped')
+  const last = run.steps[run.steps.length - 1]
+  const reason = last ? skipReason(last) : null
+  if (reason === null || reason.startsWith(IF_FALSE)) return null
+  let first = run.steps.length - 1
+  while (first > 0 && skipReason(run.steps[first - 1]!) === reason) first--
   if (first < 1 || run.steps[first - 1]!.status !== 'succeeded') return null
-  const tail = run.steps.slice(first)
-  const reason = skipReason(tail[0]!)
-  if (reason === null || tail.some((s) => s.status !== 'skipped' || skipReason(s) !== reason))
-    return null
-  return { index: first - 1, reason, skipped: tail.length }
+  return { index: first - 1, reason, skipped: run.steps.length - first }
 }
 
 function skipReason(step: Step): string | null {

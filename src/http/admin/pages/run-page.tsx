@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { WorkflowLabel } from '../../../store/admin-queries'
+import type { WorkflowNode } from '../../../workflow/definition'
 import { ErrorBox, type ErrorInfo } from '../components/error-box'
 import { formatDuration, runDurationMs } from '../lib/format'
 import { JsonDetails } from '../components/json-details'
@@ -16,9 +17,11 @@ type RunPageProps = {
   workflow: WorkflowLabel | undefined
   /** Buttons for what can be done with a finished run (replay, resume, dismiss). */
   actions?: Child
+  /** The nodes of the version it ran, for the config of a step that had no templates to fill. */
+  nodes?: WorkflowNode[]
 }
 
-export function RunPage({ run, workflow, actions }: RunPageProps) {
+export function RunPage({ run, workflow, actions, nodes }: RunPageProps) {
   const live = IN_PROGRESS.has(run.status)
   const ended = earlyEnd(run)
   const axis = timelineAxis(run)
@@ -85,6 +88,7 @@ export function RunPage({ run, workflow, actions }: RunPageProps) {
               </Fact>
             </dl>
             {run.waitingForRetry ? <RetryNote wait={run.waitingForRetry} /> : null}
+            {run.waitingFor ? <WaitNote wait={run.waitingFor} /> : null}
             <Outcome run={run} />
             {ended ? (
               <div class="warn-box">
@@ -107,7 +111,7 @@ export function RunPage({ run, workflow, actions }: RunPageProps) {
             <h2>Steps</h2>
             <span class="muted small">{run.steps.length} recorded</span>
           </div>
-          {run.steps.length === 0 ? (
+          {run.steps.length === 0 && !run.waitingFor ? (
             <p class="empty">No step has finished yet.</p>
           ) : (
             <ol class="steps">
@@ -117,8 +121,10 @@ export function RunPage({ run, workflow, actions }: RunPageProps) {
                   axis={axis}
                   endedRun={ended?.index === step.index ? ended : undefined}
                   quietSkip={Boolean(ended) || run.status === 'failed'}
+                  written={nodes?.find((node) => node.id === step.nodeId)?.config}
                 />
               ))}
+              {run.waitingFor ? <WaitingStep wait={run.waitingFor} /> : null}
             </ol>
           )}
         </section>
@@ -168,6 +174,63 @@ function RetryNote({ wait }: { wait: NonNullable<Run['waitingForRetry']> }) {
       </div>
       {lastError ? <ErrorBox error={lastError} tone="warn" /> : null}
     </>
+  )
+}
+
+type Waiting = NonNullable<Run['waitingFor']>
+
+/** What a paused step waits for, in words: its row is written only when the wait ends. */
+function waitWords(wait: Waiting) {
+  if (wait.for === 'delay') return 'waits out a delay'
+  if (wait.for === 'webhook')
+    return wait.delivered
+      ? 'got the call it waited for and goes on shortly'
+      : 'waits for a call to its resume URL'
+  return `waits for ${wait.for}`
+}
+
+/** A run paused at a step (delay, wait-for-webhook) has no row for it yet: say what it waits for. */
+function WaitNote({ wait }: { wait: Waiting }) {
+  const number = wait.stepIndex + 1
+  return (
+    <div class="note-box" role="status">
+      Paused at{' '}
+      <a href={`#step-${number}`}>
+        step {number} ({wait.nodeId})
+      </a>
+      , which {waitWords(wait)}
+      {wait.delivered ? (
+        '.'
+      ) : (
+        <>
+          {' '}
+          until <Timestamp iso={wait.until} /> (UTC){wait.for === 'webhook' ? ' at the latest' : ''}
+          .
+        </>
+      )}
+    </div>
+  )
+}
+
+/** The paused step in the time line, after the finished ones. */
+function WaitingStep({ wait }: { wait: Waiting }) {
+  const number = wait.stepIndex + 1
+  return (
+    <li class="step status-waiting" id={`step-${number}`}>
+      <div class="step-head">
+        <span class="step-index" aria-label={`Step ${number}`}>
+          {number}
+        </span>
+        <strong class="step-title">{wait.nodeId}</strong>
+        <span class="badge badge-waiting">waiting</span>
+        <span class="step-meta">
+          since <Timestamp iso={wait.since} />, until <Timestamp iso={wait.until} /> (UTC)
+        </span>
+      </div>
+      <div class="note-box">
+        This step {waitWords(wait)}; its input, output and config are recorded when it ends.
+      </div>
+    </li>
   )
 }
 

@@ -65,7 +65,7 @@ describe('run pages', () => {
       '<div class="error-box" role="alert"><strong>EXPRESSION_FAILED: </strong>JSONata evaluation failed: card declined</div>',
     )
     expect(html.match(/evaluation failed: card declined/g)).toHaveLength(1)
-    expect(html).not.toContain('Step 3 &#39;charge&#39;')
+    expect(html).not.toContain('Step 4 &#39;charge&#39;')
   })
 
   it('marks a run a filter ended early, at the top and at the step', async () => {

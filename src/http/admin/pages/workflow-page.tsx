@@ -16,6 +16,8 @@ import { PostButton } from '../components/post-button'
 import type { RunsView } from '../lib/load-runs'
 import { IN_PROGRESS, RunsTable } from '../components/runs-table'
 import { EnabledBadge } from '../components/status-badge'
+import { FlowCaption, FlowHint, FlowPicture } from '../components/flow-picture'
+import type { FlowView } from '../lib/flow-view'
 import { Timestamp } from '../components/timestamp'
 import { WebhookUrl } from '../components/webhook-url'
 
@@ -37,6 +39,8 @@ type WorkflowPageProps = {
   missingCredentials?: MissingCredential[]
   /** Its poll trigger's state, for a workflow polled while enabled. */
   poll?: PollRow | null
+  /** Its nodes as a picture, with how each fared in the last run. */
+  flow: FlowView
 }
 
 /**
@@ -202,6 +206,16 @@ export function WorkflowPage(props: WorkflowPageProps) {
           </div>
         </section>
       </div>
+      <section class="card" aria-labelledby="flow-heading">
+        <div class="card-head">
+          <h2 id="flow-heading">Flow</h2>
+        </div>
+        <div class="card-body">
+          <FlowPicture view={props.flow} />
+          <FlowHint />
+          <FlowCaption view={props.flow} />
+        </div>
+      </section>
       <section class="card">
         <div class="card-head">
           <h2>Nodes</h2>
@@ -224,6 +238,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
                   <span class="muted small">up to {node.retry.maxAttempts} attempts</span>
                 ) : null}
               </div>
+              <NodeMarks node={node} />
               <NodeConfig config={node.config} />
             </li>
           ))}
@@ -248,6 +263,35 @@ export function WorkflowPage(props: WorkflowPageProps) {
         </div>
       </details>
     </Layout>
+  )
+}
+
+/** What runs the node, and how often: its `if` and `forEach` as written. */
+function NodeMarks({ node }: { node: StoredWorkflow['nodes'][number] }) {
+  if (node.if === undefined && node.forEach === undefined) return null
+  return (
+    <dl class="node-marks">
+      {node.if !== undefined ? (
+        <>
+          <dt>if</dt>
+          <dd>
+            <code>{node.if}</code> <span class="muted">(skipped when false)</span>
+          </dd>
+        </>
+      ) : null}
+      {node.forEach !== undefined ? (
+        <>
+          <dt>for each</dt>
+          <dd>
+            <code>{node.forEach}</code>{' '}
+            <span class="muted">
+              (once per element
+              {node.forEachLimit !== undefined ? `, at most ${node.forEachLimit}` : ''})
+            </span>
+          </dd>
+        </>
+      ) : null}
+    </dl>
   )
 }
 

@@ -4,6 +4,7 @@ import { workflowLabels } from '../../../store/admin-queries'
 import { INBOX_STATUSES, dismissRun, isDismissed } from '../../../store/inbox'
 import { getRun } from '../../../store/runs'
 import { runWithResumeUrls } from '../../../engine/resume-tokens'
+import { getWorkflowVersion } from '../../../store/workflow-versions'
 import { listWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
@@ -40,9 +41,11 @@ runPages.get('/:id', async (c) => {
   if (!run) return notFound(c, id)
   // A resumed run is dealt with: it is out of the inbox and cannot be resumed again.
   const inbox = INBOX_STATUSES.has(run.status) && run.resumedBy === null
-  const [labels, dismissed] = await Promise.all([
+  const [labels, dismissed, definition] = await Promise.all([
     workflowLabels(c.env.DB, [run.workflowId]),
     inbox ? isDismissed(c.env.DB, run.id) : Promise.resolve(true),
+    // The version it ran: a step with no templates has its config as written there.
+    getWorkflowVersion(c.env.DB, run.workflowId, run.workflowVersion),
   ])
   const path = runPath(run.id)
   const label = labels.get(run.workflowId)
@@ -74,7 +77,10 @@ runPages.get('/:id', async (c) => {
       {!dismissed ? <PostButton action={`${path}/dismiss`}>Dismiss from inbox</PostButton> : null}
     </>
   )
-  return render(c, <RunPage run={run} workflow={label} actions={actions} />)
+  return render(
+    c,
+    <RunPage run={run} workflow={label} actions={actions} nodes={definition?.nodes} />,
+  )
 })
 
 /** Replay and resume start a new run through the API and show it. */

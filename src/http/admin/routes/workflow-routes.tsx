@@ -15,6 +15,8 @@ import { type ShownError, locateErrors } from '../components/field-errors'
 import { prettyJson } from '../lib/format'
 import { builderData } from '../lib/builder-data'
 import { loadRuns } from '../lib/load-runs'
+import { flowView } from '../lib/flow-view'
+import { stepMarks } from '../../../store/admin-queries'
 import { MessagePage } from '../pages/message-page'
 import { missingCredentials } from '../../../credentials/check-workflow'
 import { nodeCatalogue } from '../components/node-catalogue'
@@ -153,6 +155,9 @@ async function workflowPage(
     workflow.trigger.type === 'poll' ? pollOf(c.env.DB, workflow.id) : null,
     getSample(c.env.DB, workflow.id),
   ])
+  // The picture marks each node with how it fared in the newest run.
+  const newest = runs.runs[0]
+  const last = newest ? { run: newest, marks: await stepMarks(c.env.DB, newest.id) } : undefined
   // The test payload box starts from the pinned payload (the last one Run now sent).
   const payload =
     extra.payload ?? (sample ? { text: prettyJson(sample.input), errors: [] } : undefined)
@@ -168,6 +173,7 @@ async function workflowPage(
       memory={memory}
       missingCredentials={missing}
       poll={poll}
+      flow={flowView(workflow, last)}
     />
   )
 }

@@ -96,7 +96,13 @@ describe('the run page tells the whole truth', () => {
       ],
     })
     const message = startMessage(workflow.id, {})
-    const deps = { db: env.DB, queue: holdingQueue().queue, publicUrl: 'http://automateos.test' }
+    const deps = {
+      db: env.DB,
+      queue: holdingQueue().queue,
+      publicUrl: 'http://automateos.test',
+      // The resume URL's token is derived from the encryption key (SECURITY.md).
+      keySlots: env,
+    }
     await runWorkflow(deps, message, BIG_BUDGET)
     const html = await runPage(message.runId)
     expect(html).toContain(

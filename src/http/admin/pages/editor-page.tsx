@@ -46,9 +46,9 @@ export function EditorPage(props: EditorPageProps) {
           <p class="muted small">
             {workflow ? (
               <>
-                Save new version makes version {workflow.version + 1} live at once (runs already
-                started keep theirs); Save draft keeps the changes unpublished, and webhooks and
-                schedules keep running version {workflow.version}.{' '}
+                Saving makes version {workflow.version + 1}, live at once; runs already started keep
+                theirs. Save draft keeps the changes unpublished: webhooks and schedules keep
+                running version {workflow.version}.{' '}
                 <a href={`/admin/workflows/${encodeURIComponent(workflow.id)}`}>
                   Back to the workflow
                 </a>

@@ -5,7 +5,7 @@ import { Timestamp } from './timestamp'
 export const DRAFT_STYLES = `
 .draft-box {
   display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: center; justify-content: space-between;
-  border-radius: 8px; padding: 10px 12px; margin-top: 10px;
+  border-radius: 8px; padding: 10px 12px; margin: 10px 0 20px;
   background: var(--info-bg); color: var(--info); border-left: 4px solid var(--info);
 }
 .draft-box p { margin: 0; flex: 1 1 320px; min-width: 0; overflow-wrap: anywhere; }
@@ -25,8 +25,8 @@ export function DraftBanner(props: { workflowId: string; savedAt: number; liveVe
     <section class="draft-box" aria-labelledby="draft-title">
       <p>
         <strong id="draft-title">Unpublished draft</strong> saved <Timestamp iso={saved} /> UTC.
-        Webhooks, schedules and Run now keep running version {props.liveVersion} until it is
-        published.
+        Webhooks, schedules and Run now keep running {`version\u00a0${props.liveVersion}`} until it
+        is published.
       </p>
       <div class="actions">
         <a class="button" href={`${path}/edit`}>

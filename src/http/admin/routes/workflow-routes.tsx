@@ -39,8 +39,8 @@ const MEMORY_SHOWN = 50
 const NOTICES: Record<string, string> = {
   created: 'Created. Post to the webhook URL or use Run now to try it.',
   saved: 'Saved as a new version.',
-  'draft-saved':
-    'Draft saved. Webhooks, schedules and Run now keep running the live version until you publish it.',
+  // The draft's banner, right below, says what still runs.
+  'draft-saved': 'Draft saved.',
   published: 'Published: the draft is the live version now.',
   'draft-discarded': 'Draft discarded: the live version is unchanged.',
   enabled: 'Enabled: the webhook URL answers again.',

@@ -42,7 +42,7 @@ async function draftRows(id: string) {
 describe('drafts: PUT ?draft=true, publish, discard', () => {
   it('keeps webhooks and Run now on the live version until the draft is published', async () => {
     const workflow = await createWorkflow(echoing('live'))
-    expect((await read(workflow.id)).draft).toBeNull()
+    expect((await read(workflow.id)).draft).toBeUndefined()
     expect((await listed(workflow.id)).hasDraft).toBe(false)
 
     const saved = await saveDraft(workflow.id, echoing('draft'))
@@ -80,7 +80,7 @@ describe('drafts: PUT ?draft=true, publish, discard', () => {
       version: 2,
       nodes: [{ id: 'draft' }],
     })
-    expect((await read(workflow.id)).draft).toBeNull()
+    expect((await read(workflow.id)).draft).toBeUndefined()
     expect(await listed(workflow.id)).toMatchObject({ hasDraft: false, version: 2 })
     const after = await postAndWait(workflow, { n: 2 })
     expect(after.steps.map((s) => s.nodeId)).toEqual(['draft'])
@@ -219,7 +219,7 @@ describe('drafts: PUT ?draft=true, publish, discard', () => {
     await saveDraft(workflow.id, echoing('draft'))
     const discarded = await admin(`/api/workflows/${workflow.id}/draft`, { method: 'DELETE' })
     expect(discarded.status).toBe(204)
-    expect((await read(workflow.id)).draft).toBeNull()
+    expect((await read(workflow.id)).draft).toBeUndefined()
     expect((await admin(`/api/workflows/${workflow.id}/draft`, { method: 'DELETE' })).status).toBe(
       204,
     )
@@ -233,7 +233,7 @@ describe('drafts: PUT ?draft=true, publish, discard', () => {
       json: echoing('put'),
     })
     expect(put.status).toBe(200)
-    expect((await read(workflow.id)).draft).toBeNull()
+    expect((await read(workflow.id)).draft).toBeUndefined()
     expect((await postAndWait(workflow, {})).output).toEqual({ ran: 'put' })
 
     await saveDraft(workflow.id, echoing('draft'))

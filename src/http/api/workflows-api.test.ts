@@ -121,10 +121,9 @@ describe('workflow CRUD and versions', () => {
     expect(created).toMatchObject({ name: 'Valid', version: 1, enabled: true, onError: 'stop' })
     expect(created.webhookUrl).toMatch(new RegExp(`/hooks/${created.id}/[A-Za-z0-9_-]{20,}$`))
 
-    // The token is shown once: D1 keeps its hash, so a read has no webhook URL. A read also
-    // shows the draft (none here).
+    // The token is shown once: D1 keeps its hash, so a read has no webhook URL.
     const read = (await (await admin(`/api/workflows/${created.id}`)).json()) as typeof created
-    expect(read).toEqual({ ...created, webhookUrl: null, draft: null })
+    expect(read).toEqual({ ...created, webhookUrl: null })
     const list = (await (await admin('/api/workflows')).json()) as { workflows: { id: string }[] }
     expect(list.workflows.map((w) => w.id)).toContain(created.id)
 

@@ -68,9 +68,13 @@ export const draftSchema = z
       'keep running the live version until POST /api/workflows/{id}/publish',
   })
 
-/** What GET answers for one workflow: the live version, and its unpublished draft if any. */
+/**
+ * What GET answers for one workflow: the live version, and its unpublished draft if any. Absent
+ * rather than null without one, so that a script that reads a workflow, drops the fields the
+ * server adds and PUTs it back keeps working as before drafts existed.
+ */
 const workflowWithDraftSchema = storedWorkflowSchema
-  .safeExtend({ draft: draftSchema.nullable().meta({ description: 'null: no draft' }) })
+  .safeExtend({ draft: draftSchema.optional().meta({ description: 'absent: no draft' }) })
   .meta({ id: 'WorkflowWithDraft' })
 
 const listedWorkflowSchema = storedWorkflowSchema
@@ -79,10 +83,13 @@ const listedWorkflowSchema = storedWorkflowSchema
   })
   .meta({ id: 'ListedWorkflow' })
 
-export function draftView(draft: Draft | undefined) {
-  return draft
-    ? { definition: draft.definition, savedAt: new Date(draft.savedAt).toISOString() }
-    : null
+/** The `draft` field of an answer: present only when there is one. */
+export function withDraft<T>(answer: T, draft: Draft | undefined) {
+  if (!draft) return answer
+  return {
+    ...answer,
+    draft: { definition: draft.definition, savedAt: new Date(draft.savedAt).toISOString() },
+  }
 }
 
 const saveWarningSchema = z
@@ -95,7 +102,7 @@ const saveWarningSchema = z
 
 /**
  * A save's answer: the stored workflow and, when there are any, what looked wrong without
- * stopping the save. Without warnings it is what GET answers, less `draft` (a save leaves none).
+ * stopping the save. Without warnings it is exactly what GET answers (a save leaves no draft).
  */
 export const savedWorkflowSchema = storedWorkflowSchema
   .safeExtend({
@@ -200,7 +207,7 @@ workflowsApi.openapi(read, async (c) => {
   const { id } = c.req.valid('param')
   const [workflow, draft] = await Promise.all([getWorkflow(c.env.DB, id), getDraft(c.env.DB, id)])
   if (!workflow) throw workflowNotFound(id)
-  return c.json({ ...publicWorkflow(workflow, originOf(c)), draft: draftView(draft) }, 200)
+  return c.json(withDraft(publicWorkflow(workflow, originOf(c)), draft), 200)
 })
 
 const replace = apiRoute({
@@ -238,7 +245,7 @@ workflowsApi.openapi(replace, async (c) => {
     const draft = await saveDraft(c.env.DB, id, definition)
     const workflow = draft && (await getWorkflow(c.env.DB, id))
     if (!workflow) throw workflowNotFound(id)
-    const answer = { ...publicWorkflow(workflow, originOf(c)), draft: draftView(draft) }
+    const answer = withDraft(publicWorkflow(workflow, originOf(c)), draft)
     return c.json(withWarnings(answer, definition, missing), 200)
   }
   const updated = await replaceWorkflow(c.env.DB, id, definition)

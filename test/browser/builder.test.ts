@@ -247,6 +247,9 @@ describe('the form editor in Chromium', () => {
       await node(2)
         .locator('.test-step')
         .screenshot({ path: join(SHOTS, `builder-test-step-${width}.png`) })
+      await page
+        .locator('form[action$="/edit"] > .actions')
+        .screenshot({ path: join(SHOTS, `builder-save-buttons-${width}.png`) })
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       )

@@ -199,19 +199,34 @@ describe('drafts: PUT ?draft=true, publish, discard', () => {
     expect((await read(workflow.id)).mcp).toBeUndefined()
   })
 
-  it('syncs a schedule only when the draft that adds it is published', async () => {
-    const workflow = await createWorkflow(echoing('live'))
-    const scheduled = { ...echoing('cron'), trigger: { type: 'schedule', cron: '0 9 * * 1' } }
-    expect((await saveDraft(workflow.id, scheduled)).status).toBe(200)
-    const schedule = () =>
-      env.DB.prepare('SELECT workflow_version AS v FROM schedules WHERE workflow_id = ?')
-        .bind(workflow.id)
+  it('syncs a schedule or a poll only when the draft that adds it is published', async () => {
+    const row = (table: string, id: string) =>
+      env.DB.prepare(`SELECT workflow_version AS v FROM ${table} WHERE workflow_id = ?`)
+        .bind(id)
         .first<{ v: number }>()
-    expect(await schedule()).toBeNull()
-    expect((await admin(`/api/workflows/${workflow.id}/publish`, { method: 'POST' })).status).toBe(
-      200,
-    )
-    expect(await schedule()).toEqual({ v: 2 })
+    const publish = (id: string) => admin(`/api/workflows/${id}/publish`, { method: 'POST' })
+
+    const scheduled = await createWorkflow(echoing('live'))
+    const cron = { ...echoing('cron'), trigger: { type: 'schedule', cron: '0 9 * * 1' } }
+    expect((await saveDraft(scheduled.id, cron)).status).toBe(200)
+    expect(await row('schedules', scheduled.id)).toBeNull()
+    expect((await publish(scheduled.id)).status).toBe(200)
+    expect(await row('schedules', scheduled.id)).toEqual({ v: 2 })
+
+    const polled = await createWorkflow(echoing('live'))
+    const poll = {
+      ...echoing('poll'),
+      trigger: {
+        type: 'poll',
+        source: 'http-poll',
+        every: '5m',
+        config: { url: 'https://api.example.com/items', items: 'items', id: 'id' },
+      },
+    }
+    expect((await saveDraft(polled.id, poll)).status).toBe(200)
+    expect(await row('poll_state', polled.id)).toBeNull()
+    expect((await publish(polled.id)).status).toBe(200)
+    expect(await row('poll_state', polled.id)).toEqual({ v: 2 })
   })
 
   it('is discarded by DELETE .../draft, by a plain PUT, and with its workflow', async () => {

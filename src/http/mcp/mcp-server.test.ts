@@ -250,7 +250,7 @@ describe('the MCP server at /mcp', () => {
   })
 
   it('saves an existing workflow as a draft its webhook does not run, until publish_workflow', async () => {
-    const { token } = await createToken({ scopes: ['read', 'write'] })
+    const { token } = await createToken({ scopes: ['read', 'run', 'write'] })
     const client = await connect(token)
     const echo = (ran: string) => ({
       name: 'mcp: drafted by an agent',
@@ -267,9 +267,14 @@ describe('the MCP server at /mcp', () => {
     const workflow = created.structuredContent as { id: string; webhookUrl: string }
     expect(workflow.webhookUrl).toEqual(expect.any(String))
 
+    // The draft also opts in as a tool: no tool until it is published.
+    const asTool = {
+      ...echo('drafted'),
+      mcp: { tool: 'drafted_by_agent', description: 'Says which version ran' },
+    }
     const drafted = await client.callTool({
       name: 'save_workflow',
-      arguments: { id: workflow.id, definition: echo('drafted') },
+      arguments: { id: workflow.id, definition: asTool },
     })
     expect(drafted.isError).toBeFalsy()
     expect(drafted.structuredContent).toMatchObject({
@@ -283,6 +288,8 @@ describe('the MCP server at /mcp', () => {
       draft: { savedAt: expect.any(String) },
     })
     expect((await postAndWait(workflow, {})).output).toEqual({ ran: 'live' })
+    const toolNames = async () => (await client.listTools()).tools.map((t) => t.name)
+    expect(await toolNames()).not.toContain('drafted_by_agent')
 
     const published = await client.callTool({
       name: 'publish_workflow',
@@ -290,6 +297,7 @@ describe('the MCP server at /mcp', () => {
     })
     expect(published.structuredContent).toMatchObject({ id: workflow.id, version: 2 })
     expect((await postAndWait(workflow, {})).output).toEqual({ ran: 'drafted' })
+    expect(await toolNames()).toContain('drafted_by_agent')
     const nothing = await client.callTool({
       name: 'publish_workflow',
       arguments: { id: workflow.id },

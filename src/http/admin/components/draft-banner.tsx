@@ -29,6 +29,9 @@ export function DraftBanner(props: { workflowId: string; savedAt: number; liveVe
         is published.
       </p>
       <div class="actions">
+        <a class="button" href={`${path}/diff?to=draft`}>
+          See changes
+        </a>
         <a class="button" href={`${path}/edit`}>
           Edit draft
         </a>

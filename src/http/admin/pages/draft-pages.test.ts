@@ -49,6 +49,14 @@ describe('drafts in the admin pages', () => {
     expect(page.html).toContain(`action="${path}/discard-draft"`)
     expect(page.html).toContain(`<a class="button" href="${path}/edit">Edit draft</a>`)
 
+    // Its changes against the live version, as a diff.
+    expect(page.html).toContain(`<a class="button" href="${path}/diff?to=draft">See changes</a>`)
+    const diff = await browser.page(`${path}/diff?to=draft`)
+    expect(diff.status).toBe(200)
+    expect(diff.html).toContain('Version 1 → unpublished draft')
+    expect(diff.html).toMatch(/<li class="del">.*&quot;live&quot;/)
+    expect(diff.html).toMatch(/<li class="add">.*&quot;drafted&quot;/)
+
     // The editor opens on the draft; the list marks the workflow.
     const again = await browser.page(`${path}/edit`)
     expect(JSON.parse(editorText(again.html)).nodes[0].id).toBe('drafted')
@@ -70,6 +78,9 @@ describe('drafts in the admin pages', () => {
     expect(after.html).toContain('Published: the draft is the live version now.')
     expect(after.html).not.toContain('draft-title')
     expect(after.html).toContain('version 2')
+    const gone = await browser.page(`${path}/diff?to=draft`)
+    expect(gone.status).toBe(404)
+    expect(gone.html).toContain('has no unpublished draft')
     expect((await postAndWait(workflow, {})).output).toEqual({ ran: 'drafted' })
     const unmarked = await browser.page('/admin/workflows')
     const plain = new RegExp(`<a href="${path}">[\\s\\S]*?</td>`).exec(unmarked.html)![0]

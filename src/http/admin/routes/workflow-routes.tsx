@@ -261,14 +261,23 @@ workflowPages.get('/:id/diff', async (c) => {
   const id = c.req.param('id')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
-  const from = Number(c.req.query('from') ?? workflow.version - 1)
-  const to = Number(c.req.query('to') ?? workflow.version)
+  // ?to=draft: what publishing the draft would change.
+  const toDraft = c.req.query('to') === 'draft'
+  const from = Number(c.req.query('from') ?? (toDraft ? workflow.version : workflow.version - 1))
+  const to = toDraft ? 'draft' : Number(c.req.query('to') ?? workflow.version)
   const [a, b] = await Promise.all([
     Number.isInteger(from) ? getWorkflowVersion(c.env.DB, id, from) : undefined,
-    Number.isInteger(to) ? getWorkflowVersion(c.env.DB, id, to) : undefined,
+    to === 'draft'
+      ? getDraft(c.env.DB, id).then((draft) => draft?.definition)
+      : Number.isInteger(to)
+        ? getWorkflowVersion(c.env.DB, id, to)
+        : undefined,
   ])
   if (!a || !b) {
-    const message = `${workflow.name} has versions 1 to ${workflow.version}; pick two of them.`
+    const message =
+      toDraft && a
+        ? `${workflow.name} has no unpublished draft.`
+        : `${workflow.name} has versions 1 to ${workflow.version}; pick two of them.`
     return render(c, <MessagePage title="No such version" message={message} signedIn />, 404)
   }
   const [before, after] = [prettyJson(a), prettyJson(b)]

@@ -9,7 +9,7 @@ export const DRAFT_STYLES = `
   background: var(--info-bg); color: var(--info); border-left: 4px solid var(--info);
 }
 .draft-box p { margin: 0; flex: 1 1 320px; min-width: 0; overflow-wrap: anywhere; }
-.draft-box .actions { flex: none; }
+.draft-box .actions { flex: 0 1 auto; min-width: 0; }
 .badge-draft { background: var(--info-bg); color: var(--info); }
 `
 

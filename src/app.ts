@@ -18,6 +18,7 @@ import { notionVerificationApi } from './http/api/notion-verification-api'
 import { openApiDocument, openApiRoute } from './http/api/openapi-document'
 import { previewApi } from './http/api/preview-api'
 import { sampleApi } from './http/api/sample-api'
+import { draftsApi } from './http/api/drafts-api'
 import { testStepApi } from './http/api/test-step-api'
 import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
@@ -47,6 +48,7 @@ app.route('/api/nodes', nodesApi)
 app.route('/api/workflows', workflowsApi)
 app.route('/api/workflows', previewApi)
 app.route('/api/workflows', sampleApi)
+app.route('/api/workflows', draftsApi)
 app.route('/api/workflows', testStepApi)
 app.route('/api/workflows', memoryApi)
 app.route('/api/workflows', notionVerificationApi)

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'QUEUE_UNAVAILABLE'
   | 'RUN_NOT_RESUMABLE'
   | 'RUN_ALREADY_RESUMED'
+  // POST /api/workflows/:id/publish with nothing saved as a draft
+  | 'NO_DRAFT'
   | 'WORKFLOW_DELETED'
   | 'INTERNAL'
   // a step

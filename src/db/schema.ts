@@ -268,3 +268,10 @@ export const workflowSamples = sqliteTable('workflow_samples', {
   input: text('input').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+// Each workflow's unpublished draft (migration 0020; WITHOUT ROWID there): src/store/drafts.ts.
+export const workflowDrafts = sqliteTable('workflow_drafts', {
+  workflowId: text('workflow_id').primaryKey(),
+  definition: text('definition').notNull(),
+  savedAt: integer('saved_at').notNull(),
+})

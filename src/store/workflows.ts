@@ -4,6 +4,7 @@ import { TOKEN_HASH_PREFIX, hashToken, randomToken } from '../lib/ids'
 import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
 import { deleteSample } from './samples'
+import { draftDeletion } from './drafts'
 import { clearMemory } from './memory-keys'
 import { syncPoll } from './polls'
 import { syncSchedule } from './schedules'
@@ -66,8 +67,17 @@ export async function createWorkflow(
   return { ...toStored(row, text), hookToken }
 }
 
-/** A new immutable version; runs already started keep the version they began with. */
-export async function replaceWorkflow(d1: D1Database, id: string, definition: WorkflowDefinition) {
+/**
+ * A new immutable version; runs already started keep the version they began with. It replaces
+ * the draft too: a plain save discards it, publishing (`publishedDraft`: the draft's savedAt)
+ * removes the draft it published, and only that one.
+ */
+export async function replaceWorkflow(
+  d1: D1Database,
+  id: string,
+  definition: WorkflowDefinition,
+  options: { publishedDraft?: number } = {},
+) {
   const db = database(d1)
   const now = Date.now()
   const text = JSON.stringify(definition)
@@ -96,6 +106,7 @@ export async function replaceWorkflow(d1: D1Database, id: string, definition: Wo
     ),
     syncSchedule(db, id, definition, now),
     syncPoll(db, id, definition, now),
+    draftDeletion(db, id, options.publishedDraft),
   ])
   const row = updated[0]
   return row ? toStored(row, text) : undefined
@@ -109,6 +120,7 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
     syncSchedule(db, id, undefined, Date.now()),
     syncPoll(db, id, undefined, Date.now()),
     deleteSample(db, id),
+    draftDeletion(db, id),
   ])
   // Its memory goes with it (a shared namespace stays: other workflows may use it).
   if (result.length > 0) await clearMemory(d1, id, Date.now())

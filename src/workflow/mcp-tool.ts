@@ -10,6 +10,7 @@ export const BUILT_IN_TOOL_NAMES = [
   'list_node_types',
   'validate_workflow',
   'save_workflow',
+  'publish_workflow',
   'start_run',
   'get_run',
   'list_failures',

@@ -204,7 +204,7 @@ describe('the form editor in Chromium', () => {
     ])
   })
 
-  it("maps the previous step's output from the last run, saves, and a webhook call uses it", async () => {
+  it("maps the previous step's output from the last run, saves a draft, publishes it, and a webhook call uses it", async () => {
     await page.goto(url(`${workflowPath}/edit`))
     await page.locator('#tab-form').waitFor()
     // The sample is the run just made: its step outputs are in the tree.
@@ -247,6 +247,9 @@ describe('the form editor in Chromium', () => {
       await node(2)
         .locator('.test-step')
         .screenshot({ path: join(SHOTS, `builder-test-step-${width}.png`) })
+      await page
+        .locator('form[action$="/edit"] > .actions')
+        .screenshot({ path: join(SHOTS, `builder-save-buttons-${width}.png`) })
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       )
@@ -254,16 +257,39 @@ describe('the form editor in Chromium', () => {
     }
     await page.setViewportSize({ width: 1280, height: 900 })
 
-    await page.getByRole('button', { name: 'Save new version' }).click()
-    await page.getByText('Saved as a new version.').waitFor()
-    const accepted = await fetch(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Grace' }),
-    })
-    expect(accepted.status).toBe(202)
-    const { runId } = await accepted.json()
-    await page.goto(url(`/admin/runs/${runId}`))
+    // Saved as a draft: the webhook keeps running the live version until it is published.
+    await page.getByRole('button', { name: 'Save draft' }).click()
+    await page.getByText('Draft saved.').waitFor()
+    const banner = page.locator('.draft-box')
+    expect(await banner.innerText()).toMatch(/Unpublished draft saved \d{4}-\d\d-\d\d/)
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.screenshot({ path: join(SHOTS, `workflow-draft-${width}.png`), fullPage: true })
+      await banner.screenshot({ path: join(SHOTS, `workflow-draft-banner-${width}.png`) })
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
+      expect(overflow, `the workflow page at ${width} px scrolls sideways`).toBeLessThanOrEqual(0)
+    }
+    await page.setViewportSize({ width: 1280, height: 900 })
+    const post = async (name: string) => {
+      const accepted = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      })
+      expect(accepted.status).toBe(202)
+      return ((await accepted.json()) as { runId: string }).runId
+    }
+    await page.goto(url(`/admin/runs/${await post('Grace')}`))
+    await page.locator('h1 .badge-succeeded').waitFor({ timeout: 30_000 })
+    expect(api.requests.at(-1)!.headers['x-who']).toBe('Grace')
+
+    await page.goto(url(workflowPath))
+    await banner.getByRole('button', { name: 'Publish' }).click()
+    await page.getByText('Published: the draft is the live version now.').waitFor()
+    expect(await page.locator('.draft-box').count()).toBe(0)
+    await page.goto(url(`/admin/runs/${await post('Grace')}`))
     await page.locator('h1 .badge-succeeded').waitFor({ timeout: 30_000 })
     expect(api.requests.at(-1)!.headers['x-who']).toBe('Hi Grace')
     expect(cspViolations).toEqual([])

@@ -16,6 +16,9 @@ export const ROUTE_SCOPES: Record<string, Scope> = {
   'GET /api/workflows/:id': 'read',
   'PUT /api/workflows/:id': 'write',
   'DELETE /api/workflows/:id': 'write',
+  // A draft runs nowhere until published; publishing is a save of it.
+  'POST /api/workflows/:id/publish': 'write',
+  'DELETE /api/workflows/:id/draft': 'write',
   'POST /api/workflows/:id/runs': 'run',
   // Fills templates against a sample; runs nothing.
   'POST /api/workflows/preview': 'read',

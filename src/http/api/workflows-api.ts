@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { AutomateError } from '../../errors'
-import { workflowSchema } from '../../workflow/definition'
+import { type WorkflowDefinition, workflowSchema } from '../../workflow/definition'
 import { secretWarnings } from '../../workflow/secret-warnings'
 import { type MissingCredential, checkWorkflowCredentials } from '../../credentials/check-workflow'
 import { missingCredentialWarnings } from '../../workflow/credential-warnings'
 import { checkPollCredential } from '../../polls/check-credential'
 import { forgetWorkflow } from '../../store/workflow-cache'
+import { type Draft, draftTimes, getDraft, saveDraft } from '../../store/drafts'
 import {
   createWorkflow,
   deleteWorkflow,
@@ -55,6 +56,42 @@ export const storedWorkflowSchema = workflowSchema
   })
   .meta({ id: 'StoredWorkflow' })
 
+export const draftSchema = z
+  .object({
+    definition: workflowSchema,
+    savedAt: z.iso.datetime(),
+  })
+  .meta({
+    id: 'WorkflowDraft',
+    description:
+      'Saved by PUT ?draft=true; webhooks, schedules, polls, MCP tools and runs started by hand ' +
+      'keep running the live version until POST /api/workflows/{id}/publish',
+  })
+
+/**
+ * What GET answers for one workflow: the live version, and its unpublished draft if any. Absent
+ * rather than null without one, so that a script that reads a workflow, drops the fields the
+ * server adds and PUTs it back keeps working as before drafts existed.
+ */
+const workflowWithDraftSchema = storedWorkflowSchema
+  .safeExtend({ draft: draftSchema.optional().meta({ description: 'absent: no draft' }) })
+  .meta({ id: 'WorkflowWithDraft' })
+
+const listedWorkflowSchema = storedWorkflowSchema
+  .safeExtend({
+    hasDraft: z.boolean().meta({ description: 'it has an unpublished draft (GET it to see it)' }),
+  })
+  .meta({ id: 'ListedWorkflow' })
+
+/** The `draft` field of an answer: present only when there is one. */
+export function withDraft<T>(answer: T, draft: Draft | undefined) {
+  if (!draft) return answer
+  return {
+    ...answer,
+    draft: { definition: draft.definition, savedAt: new Date(draft.savedAt).toISOString() },
+  }
+}
+
 const saveWarningSchema = z
   .object({
     path: z.string().meta({ example: 'nodes.2.config.headers.Authorization' }),
@@ -65,9 +102,9 @@ const saveWarningSchema = z
 
 /**
  * A save's answer: the stored workflow and, when there are any, what looked wrong without
- * stopping the save. Without warnings it is exactly what GET answers.
+ * stopping the save. Without warnings it is exactly what GET answers (a save leaves no draft).
  */
-const savedWorkflowSchema = storedWorkflowSchema
+export const savedWorkflowSchema = storedWorkflowSchema
   .safeExtend({
     warnings: z
       .array(saveWarningSchema)
@@ -84,7 +121,12 @@ const savedWorkflowSchema = storedWorkflowSchema
   })
   .meta({ id: 'SavedWorkflow' })
 
-function withWarnings<T>(
+/** A draft save's answer: the live workflow unchanged, the draft just saved, its warnings. */
+const savedDraftSchema = workflowWithDraftSchema
+  .safeExtend({ warnings: savedWorkflowSchema.shape.warnings })
+  .meta({ id: 'SavedDraft' })
+
+export function withWarnings<T>(
   answer: T,
   definition: Parameters<typeof secretWarnings>[0],
   missing: MissingCredential[],
@@ -93,10 +135,22 @@ function withWarnings<T>(
   return warnings.length ? { ...answer, warnings } : answer
 }
 
-const idParam = z.object({ id: z.string().min(1).meta({ example: 'wf_tKUia42gbwjbGGeG' }) })
-const notFound = errorResponse('No workflow with this id')
+/**
+ * The checks every save runs past the schema, live or draft: credentials of the right type
+ * (missing ones are answered as warnings), a poll trigger's credential, and a free MCP tool
+ * name. Throws a 400 naming the field; answers the missing credentials.
+ */
+export async function checkSave(db: D1Database, definition: WorkflowDefinition, id?: string) {
+  const missing = await checkWorkflowCredentials(db, definition)
+  await checkPollCredential(db, definition)
+  await checkToolName(db, definition, id)
+  return missing
+}
 
-function workflowNotFound(id: string) {
+export const idParam = z.object({ id: z.string().min(1).meta({ example: 'wf_tKUia42gbwjbGGeG' }) })
+export const notFound = errorResponse('No workflow with this id')
+
+export function workflowNotFound(id: string) {
   return new AutomateError('NOT_FOUND', `Workflow ${id} was not found`, { status: 404 })
 }
 
@@ -105,12 +159,23 @@ const list = apiRoute({
   path: '/',
   summary: 'List workflows',
   responses: {
-    200: jsonResponse('Every workflow', z.object({ workflows: z.array(storedWorkflowSchema) })),
+    200: jsonResponse(
+      'Every workflow, live versions, each marked when it has a draft',
+      z.object({ workflows: z.array(listedWorkflowSchema) }),
+    ),
   },
 })
 workflowsApi.openapi(list, async (c) => {
-  const workflows = await listWorkflows(c.env.DB)
-  return c.json({ workflows: workflows.map((w) => publicWorkflow(w, originOf(c))) }, 200)
+  const [workflows, drafts] = await Promise.all([listWorkflows(c.env.DB), draftTimes(c.env.DB)])
+  return c.json(
+    {
+      workflows: workflows.map((w) => ({
+        ...publicWorkflow(w, originOf(c)),
+        hasDraft: drafts.has(w.id),
+      })),
+    },
+    200,
+  )
 })
 
 const create = apiRoute({
@@ -122,9 +187,7 @@ const create = apiRoute({
 })
 workflowsApi.openapi(create, async (c) => {
   const definition = c.req.valid('json')
-  const missing = await checkWorkflowCredentials(c.env.DB, definition)
-  await checkPollCredential(c.env.DB, definition)
-  await checkToolName(c.env.DB, definition)
+  const missing = await checkSave(c.env.DB, definition)
   const created = await createWorkflow(c.env.DB, definition)
   c.header('Location', `${originOf(c)}/api/workflows/${created.id}`)
   return c.json(withWarnings(publicWorkflow(created, originOf(c)), definition, missing), 201)
@@ -135,28 +198,56 @@ const read = apiRoute({
   path: '/{id}',
   summary: 'Read a workflow',
   request: { params: idParam },
-  responses: { 200: jsonResponse('The workflow', storedWorkflowSchema), 404: notFound },
+  responses: {
+    200: jsonResponse('The live workflow and its draft', workflowWithDraftSchema),
+    404: notFound,
+  },
 })
 workflowsApi.openapi(read, async (c) => {
   const { id } = c.req.valid('param')
-  const workflow = await getWorkflow(c.env.DB, id)
+  const [workflow, draft] = await Promise.all([getWorkflow(c.env.DB, id), getDraft(c.env.DB, id)])
   if (!workflow) throw workflowNotFound(id)
-  return c.json(publicWorkflow(workflow, originOf(c)), 200)
+  return c.json(withDraft(publicWorkflow(workflow, originOf(c)), draft), 200)
 })
 
 const replace = apiRoute({
   method: 'put',
   path: '/{id}',
-  summary: 'Replace a workflow (a new immutable version)',
-  request: { params: idParam, body: jsonBody(workflowSchema) },
-  responses: { 200: jsonResponse('The new version', savedWorkflowSchema), 404: notFound },
+  summary: 'Replace a workflow (a new immutable version), or save its draft',
+  description:
+    'Without ?draft: a new live version, which webhooks, schedules and polls run from now on; ' +
+    'an unpublished draft is discarded. With ?draft=true: the body is checked exactly as a ' +
+    'save and kept as the draft (replacing an earlier one); the live version and everything ' +
+    'that runs it stay as they were until POST /api/workflows/{id}/publish.',
+  request: {
+    params: idParam,
+    query: z.object({
+      draft: z
+        .enum(['true', 'false'])
+        .optional()
+        .meta({ description: 'true: save as the unpublished draft' }),
+    }),
+    body: jsonBody(workflowSchema),
+  },
+  responses: {
+    200: jsonResponse(
+      'The new version; with ?draft=true, the live workflow unchanged and its new draft',
+      z.union([savedWorkflowSchema, savedDraftSchema]),
+    ),
+    404: notFound,
+  },
 })
 workflowsApi.openapi(replace, async (c) => {
   const { id } = c.req.valid('param')
   const definition = c.req.valid('json')
-  const missing = await checkWorkflowCredentials(c.env.DB, definition)
-  await checkPollCredential(c.env.DB, definition)
-  await checkToolName(c.env.DB, definition, id)
+  const missing = await checkSave(c.env.DB, definition, id)
+  if (c.req.valid('query').draft === 'true') {
+    const draft = await saveDraft(c.env.DB, id, definition)
+    const workflow = draft && (await getWorkflow(c.env.DB, id))
+    if (!workflow) throw workflowNotFound(id)
+    const answer = withDraft(publicWorkflow(workflow, originOf(c)), draft)
+    return c.json(withWarnings(answer, definition, missing), 200)
+  }
   const updated = await replaceWorkflow(c.env.DB, id, definition)
   if (!updated) throw workflowNotFound(id)
   forgetWorkflow(id)
@@ -166,7 +257,7 @@ workflowsApi.openapi(replace, async (c) => {
 const remove = apiRoute({
   method: 'delete',
   path: '/{id}',
-  summary: 'Delete a workflow',
+  summary: 'Delete a workflow (and its draft)',
   request: { params: idParam },
   responses: { 204: { description: 'Deleted' }, 404: notFound },
 })

@@ -117,13 +117,15 @@ const BUILT_INS: BuiltIn[] = [
     name: 'save_workflow',
     title: 'Save a workflow',
     description:
-      'Creates a workflow, or with `id` saves a new version of it. A bad definition is refused ' +
-      'with each field named; nothing is saved then.',
+      'Creates a workflow (live at once, as version 1), or with `id` saves the definition as ' +
+      "that workflow's draft: webhooks, schedules and tools keep running the live version until " +
+      'publish_workflow. A second save replaces the draft. A bad definition is refused with ' +
+      'each field named; nothing is saved then.',
     scope: 'write',
     readOnly: false,
     destructive: true,
     args: z.object({
-      id: id.optional().describe('the workflow to replace; absent: create a new one'),
+      id: id.optional().describe('the workflow to save a draft of; absent: create a new one'),
       definition: loose.describe('the workflow definition (list_node_types for node configs)'),
     }),
     result: workflowSummary,
@@ -131,8 +133,21 @@ const BUILT_INS: BuiltIn[] = [
       answer(
         args.id === undefined
           ? await api('POST', '/api/workflows', args.definition)
-          : await api('PUT', `/api/workflows/${enc(args.id)}`, args.definition),
+          : await api('PUT', `/api/workflows/${enc(args.id)}?draft=true`, args.definition),
       ),
+  },
+  {
+    name: 'publish_workflow',
+    title: "Publish a workflow's draft",
+    description:
+      "Makes the workflow's draft (saved by save_workflow) its new live version, which " +
+      'webhooks, schedules and tools run from then on. NO_DRAFT when there is none.',
+    scope: 'write',
+    readOnly: false,
+    destructive: true,
+    args: z.object({ id: id.describe('the workflow id (wf_…)') }),
+    result: workflowSummary,
+    call: async (args, api) => answer(await api('POST', `/api/workflows/${enc(args.id)}/publish`)),
   },
   {
     name: 'start_run',

@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../app'
 import { BUILT_IN_TOOL_NAMES } from '../../workflow/mcp-tool'
 import { createToken } from '../../../test/api-tokens'
-import { admin, createWorkflow, waitForRun, type PublicWorkflow } from '../../../test/helpers'
+import {
+  admin,
+  createWorkflow,
+  postAndWait,
+  waitForRun,
+  type PublicWorkflow,
+} from '../../../test/helpers'
 import { BUILT_IN_NAMES } from './builtin-tools'
 
 const MCP_URL = new URL('http://automateos.test/mcp')
@@ -160,7 +166,13 @@ describe('the MCP server at /mcp', () => {
     expect(names).toEqual(
       expect.arrayContaining(['list_workflows', 'get_workflow', 'get_run', 'validate_workflow']),
     )
-    for (const refused of ['start_run', 'save_workflow', 'replay_run', 'create_invoice'])
+    for (const refused of [
+      'start_run',
+      'save_workflow',
+      'publish_workflow',
+      'replay_run',
+      'create_invoice',
+    ])
       expect(names).not.toContain(refused)
     const listed = await client.callTool({ name: 'list_workflows', arguments: {} })
     const workflows = (listed.structuredContent as { workflows: { id: string; tool?: string }[] })
@@ -235,6 +247,63 @@ describe('the MCP server at /mcp', () => {
     const missing = await client.callTool({ name: 'get_run', arguments: { id: 'nope' } })
     expect(missing.isError).toBe(true)
     expect(textOf(missing).error.code).toBe('NOT_FOUND')
+  })
+
+  it('saves an existing workflow as a draft its webhook does not run, until publish_workflow', async () => {
+    const { token } = await createToken({ scopes: ['read', 'run', 'write'] })
+    const client = await connect(token)
+    const echo = (ran: string) => ({
+      name: 'mcp: drafted by an agent',
+      nodes: [{ id: ran, type: 'transform', config: { expression: `{ "ran": "${ran}" }` } }],
+    })
+    const tools = (await client.listTools()).tools
+    expect(tools.find((t) => t.name === 'publish_workflow')!.annotations).toMatchObject({
+      readOnlyHint: false,
+    })
+    const created = await client.callTool({
+      name: 'save_workflow',
+      arguments: { definition: echo('live') },
+    })
+    const workflow = created.structuredContent as { id: string; webhookUrl: string }
+    expect(workflow.webhookUrl).toEqual(expect.any(String))
+
+    // The draft also opts in as a tool: no tool until it is published.
+    const asTool = {
+      ...echo('drafted'),
+      mcp: { tool: 'drafted_by_agent', description: 'Says which version ran' },
+    }
+    const drafted = await client.callTool({
+      name: 'save_workflow',
+      arguments: { id: workflow.id, definition: asTool },
+    })
+    expect(drafted.isError).toBeFalsy()
+    expect(drafted.structuredContent).toMatchObject({
+      id: workflow.id,
+      version: 1,
+      draft: { definition: { nodes: [{ id: 'drafted' }] } },
+    })
+    const read = await client.callTool({ name: 'get_workflow', arguments: { id: workflow.id } })
+    expect(read.structuredContent).toMatchObject({
+      version: 1,
+      draft: { savedAt: expect.any(String) },
+    })
+    expect((await postAndWait(workflow, {})).output).toEqual({ ran: 'live' })
+    const toolNames = async () => (await client.listTools()).tools.map((t) => t.name)
+    expect(await toolNames()).not.toContain('drafted_by_agent')
+
+    const published = await client.callTool({
+      name: 'publish_workflow',
+      arguments: { id: workflow.id },
+    })
+    expect(published.structuredContent).toMatchObject({ id: workflow.id, version: 2 })
+    expect((await postAndWait(workflow, {})).output).toEqual({ ran: 'drafted' })
+    expect(await toolNames()).toContain('drafted_by_agent')
+    const nothing = await client.callTool({
+      name: 'publish_workflow',
+      arguments: { id: workflow.id },
+    })
+    expect(nothing.isError).toBe(true)
+    expect(textOf(nothing).error.code).toBe('NO_DRAFT')
   })
 
   it('shows a token limited to one workflow only that tool, and it cannot start others', async () => {

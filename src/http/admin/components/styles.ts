@@ -1,5 +1,6 @@
 import { BUILDER_STYLES } from './builder-styles'
 import { FLOW_STYLES } from './flow-styles'
+import { DRAFT_STYLES } from './draft-banner'
 
 // Inline so the page needs no asset route and the CSP can stay at default-src 'none'.
 // Colours: text and badges keep at least 4.5:1 against their background in both schemes.
@@ -229,4 +230,5 @@ tbody tr.error-row:hover { background: transparent; }
   .filter-form > label { flex: 1 1 100%; }
   .filter-form select { width: 100%; }
 }
-${BUILDER_STYLES}${FLOW_STYLES}`
+${BUILDER_STYLES}${FLOW_STYLES}
+${DRAFT_STYLES}`

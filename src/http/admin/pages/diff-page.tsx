@@ -4,7 +4,8 @@ import { Layout } from '../components/layout'
 type DiffPageProps = {
   workflow: { id: string; name: string }
   from: number
-  to: number
+  /** A version, or the unpublished draft. */
+  to: number | 'draft'
   hunks: DiffHunk[]
   /** Set when from = to: the version on its own. */
   text?: string
@@ -15,20 +16,34 @@ const SIGN = { same: ' ', add: '+', del: '−' } as const
 export function DiffPage({ workflow, from, to, hunks, text }: DiffPageProps) {
   const path = `/admin/workflows/${encodeURIComponent(workflow.id)}`
   const changes = hunks.filter((h) => h.kind === 'add' || h.kind === 'del').length
+  const draft = to === 'draft'
+  const toName = draft ? 'the draft' : `version ${to}`
   return (
-    <Layout title={`${workflow.name}: v${from} → v${to}`} signedIn>
+    <Layout title={`${workflow.name}: v${from} → ${draft ? 'draft' : `v${to}`}`} signedIn>
       <div class="page-head">
         <div>
-          <h1>{text === undefined ? `Version ${from} → ${to}` : `Version ${from}`}</h1>
+          <h1>
+            {text !== undefined
+              ? `Version ${from}`
+              : draft
+                ? `Version ${from} → unpublished draft`
+                : `Version ${from} → ${to}`}
+          </h1>
           <p class="muted small">
             <a href={path}>{workflow.name}</a>
             {text === undefined ? ` · ${changes} changed line${changes === 1 ? '' : 's'}` : ''}
           </p>
         </div>
         <div class="actions">
-          <a class="button" href={`${path}/edit?from=${to}`}>
-            Edit from v{to}
-          </a>
+          {draft ? (
+            <a class="button" href={`${path}/edit`}>
+              Edit draft
+            </a>
+          ) : (
+            <a class="button" href={`${path}/edit?from=${to}`}>
+              Edit from v{to}
+            </a>
+          )}
         </div>
       </div>
       <section class="card">
@@ -37,9 +52,11 @@ export function DiffPage({ workflow, from, to, hunks, text }: DiffPageProps) {
             <pre>{text}</pre>
           </div>
         ) : changes === 0 ? (
-          <p class="empty">The two versions are the same.</p>
+          <p class="empty">
+            {draft ? `The draft is the same as version ${from}.` : 'The two versions are the same.'}
+          </p>
         ) : (
-          <ul class="diff" aria-label={`Changes from version ${from} to ${to}`}>
+          <ul class="diff" aria-label={`Changes from version ${from} to ${toName}`}>
             {hunks.map((h) =>
               h.kind === 'gap' ? (
                 <li class="gap">

@@ -3,12 +3,15 @@ import { ErrorList, type ShownError } from '../components/field-errors'
 import { Layout } from '../components/layout'
 import { type CatalogueEntry, NodeCatalogue } from '../components/node-catalogue'
 import { TemplateHelp } from '../components/template-help'
+import { Timestamp } from '../components/timestamp'
 
 type EditorPageProps = {
   /** What the form editor builds itself from (lib/builder-data.ts); none: the JSON text only. */
   builder?: unknown
   /** The workflow being edited; none for a new one. */
   workflow?: { id: string; name: string; version: number }
+  /** Its unpublished draft: when it was saved, and whether the text is that draft. */
+  draft?: { savedAt: number; shown: boolean }
   text: string
   errors?: ShownError[]
   catalogue: CatalogueEntry[]
@@ -29,7 +32,8 @@ export const NEW_WORKFLOW = `{
 }
 `
 
-export function EditorPage({ workflow, text, errors = [], catalogue, builder }: EditorPageProps) {
+export function EditorPage(props: EditorPageProps) {
+  const { workflow, draft, text, errors = [], catalogue, builder } = props
   const action = workflow
     ? `/admin/workflows/${encodeURIComponent(workflow.id)}/edit`
     : '/admin/workflows/new'
@@ -42,7 +46,9 @@ export function EditorPage({ workflow, text, errors = [], catalogue, builder }: 
           <p class="muted small">
             {workflow ? (
               <>
-                Saving makes version {workflow.version + 1}; runs already started keep theirs.{' '}
+                Saving makes version {workflow.version + 1}, live at once; runs already started keep
+                theirs. Save draft keeps the changes unpublished: webhooks and schedules keep
+                running version {workflow.version}.{' '}
                 <a href={`/admin/workflows/${encodeURIComponent(workflow.id)}`}>
                   Back to the workflow
                 </a>
@@ -53,6 +59,7 @@ export function EditorPage({ workflow, text, errors = [], catalogue, builder }: 
           </p>
         </div>
       </div>
+      {draft ? <DraftNote savedAt={draft.savedAt} shown={draft.shown} /> : null}
       <div class="editor">
         <section class="card">
           <div class="card-body">
@@ -93,6 +100,12 @@ export function EditorPage({ workflow, text, errors = [], catalogue, builder }: 
                 <button type="submit" class="primary">
                   {workflow ? 'Save new version' : 'Create workflow'}
                 </button>
+                {/* A new workflow has no live version to keep a draft beside. */}
+                {workflow ? (
+                  <button type="submit" name="save" value="draft">
+                    Save draft
+                  </button>
+                ) : null}
                 <button
                   type="button"
                   data-format-json="definition"
@@ -115,5 +128,22 @@ export function EditorPage({ workflow, text, errors = [], catalogue, builder }: 
         </div>
       </div>
     </Layout>
+  )
+}
+
+/** Which text the editor holds when the workflow has a draft, and what saving does to it. */
+function DraftNote({ savedAt, shown }: { savedAt: number; shown: boolean }) {
+  const saved = <Timestamp iso={new Date(savedAt).toISOString()} />
+  return (
+    <div class="note-box" role="status">
+      {shown ? (
+        <>
+          Editing the unpublished draft saved {saved} UTC. Save draft replaces it; Save new version
+          publishes these changes.
+        </>
+      ) : (
+        <>This workflow has an unpublished draft saved {saved} UTC: either save replaces it.</>
+      )}
+    </div>
   )
 }

@@ -4,6 +4,7 @@ import type { WorkflowVersion } from '../../../store/workflow-versions'
 import { findSecrets } from '../../../workflow/secret-warnings'
 import type { MissingCredential } from '../../../credentials/check-workflow'
 import { CsrfField } from '../components/csrf-field'
+import { DraftBanner } from '../components/draft-banner'
 import { ErrorList, type ShownError } from '../components/field-errors'
 import { formatTime, prettyJson } from '../lib/format'
 import { Layout } from '../components/layout'
@@ -41,6 +42,8 @@ type WorkflowPageProps = {
   poll?: PollRow | null
   /** Its nodes as a picture, with how each fared in the last run. */
   flow: FlowView
+  /** When its unpublished draft was saved, if it has one. */
+  draftSavedAt?: number
 }
 
 /**
@@ -138,6 +141,9 @@ export function WorkflowPage(props: WorkflowPageProps) {
         </div>
       </div>
       <Notice text={props.notice} />
+      {props.draftSavedAt === undefined ? null : (
+        <DraftBanner workflowId={id} savedAt={props.draftSavedAt} liveVersion={version} />
+      )}
       <SecretWarnings workflow={workflow} />
       <MissingCredentials missing={props.missingCredentials ?? []} />
       <div class="two-col">

@@ -9,6 +9,8 @@ import { EnabledBadge, StatusBadge } from '../components/status-badge'
 type WorkflowsPageProps = {
   workflows: StoredWorkflow[]
   activity: Map<string, WorkflowActivity>
+  /** When each workflow with an unpublished draft saved it. */
+  drafts?: Map<string, number>
   importErrors?: ShownError[]
 }
 
@@ -25,7 +27,8 @@ export function triggerLabel(trigger: StoredWorkflow['trigger']): string {
   return t.signature ? `${t.type}, signed` : t.type
 }
 
-export function WorkflowsPage({ workflows, activity, importErrors = [] }: WorkflowsPageProps) {
+export function WorkflowsPage(props: WorkflowsPageProps) {
+  const { workflows, activity, drafts = new Map(), importErrors = [] } = props
   return (
     <Layout title="Workflows" signedIn>
       <div class="page-head">
@@ -65,6 +68,17 @@ export function WorkflowsPage({ workflows, activity, importErrors = [] }: Workfl
                         <span class="muted small">
                           v{w.version} · {w.nodes.length} {w.nodes.length === 1 ? 'node' : 'nodes'}
                         </span>
+                        {drafts.has(w.id) ? (
+                          <>
+                            {' '}
+                            <span
+                              class="badge badge-draft"
+                              title="It has a draft that nothing runs until it is published"
+                            >
+                              unpublished draft
+                            </span>
+                          </>
+                        ) : null}
                       </td>
                       <td class="muted">{triggerLabel(w.trigger)}</td>
                       <td>

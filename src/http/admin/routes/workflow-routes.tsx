@@ -6,6 +6,7 @@ import { pollOf } from '../../../store/polls'
 import { workflowActivity } from '../../../store/run-stats'
 import { getWorkflowVersion, listWorkflowVersions } from '../../../store/workflow-versions'
 import { getSample } from '../../../store/samples'
+import { draftTimes, getDraft } from '../../../store/drafts'
 import { getWorkflow, listWorkflows } from '../../../store/workflows'
 import type { AdminEnv } from '../admin-env'
 import { apiCall } from './api-call'
@@ -38,6 +39,10 @@ const MEMORY_SHOWN = 50
 const NOTICES: Record<string, string> = {
   created: 'Created. Post to the webhook URL or use Run now to try it.',
   saved: 'Saved as a new version.',
+  // The draft's banner, right below, says what still runs.
+  'draft-saved': 'Draft saved.',
+  published: 'Published: the draft is the live version now.',
+  'draft-discarded': 'Draft discarded: the live version is unchanged.',
   enabled: 'Enabled: the webhook URL answers again.',
   disabled: 'Disabled: the webhook URL answers 404 until it is enabled.',
   rotated: 'New webhook URL: the old one answers 404 from now on.',
@@ -69,11 +74,12 @@ function notFound(c: C, id: string) {
 }
 
 workflowPages.get('/', async (c) => {
-  const [workflows, activity] = await Promise.all([
+  const [workflows, activity, drafts] = await Promise.all([
     listWorkflows(c.env.DB),
     workflowActivity(c.env.DB, Date.now() - DAY),
+    draftTimes(c.env.DB),
   ])
-  return render(c, <WorkflowsPage workflows={workflows} activity={activity} />)
+  return render(c, <WorkflowsPage workflows={workflows} activity={activity} drafts={drafts} />)
 })
 
 workflowPages.get('/new', async (c) =>
@@ -106,13 +112,19 @@ workflowPages.post('/import', async (c) => {
   const file = (await c.req.parseBody()).file
   if (!(file instanceof File) || file.size === 0) {
     const errors: ShownError[] = [{ message: 'Choose a JSON file to import.' }]
-    const [workflows, activity] = await Promise.all([
+    const [workflows, activity, drafts] = await Promise.all([
       listWorkflows(c.env.DB),
       workflowActivity(c.env.DB, Date.now() - DAY),
+      draftTimes(c.env.DB),
     ])
     return render(
       c,
-      <WorkflowsPage workflows={workflows} activity={activity} importErrors={errors} />,
+      <WorkflowsPage
+        workflows={workflows}
+        activity={activity}
+        drafts={drafts}
+        importErrors={errors}
+      />,
       400,
     )
   }
@@ -121,14 +133,15 @@ workflowPages.post('/import', async (c) => {
 
 /**
  * An exported file is a definition already; one saved from the API's answer also has id,
- * version, webhookUrl and times, which the schema refuses: those are dropped, nothing else.
+ * version, webhookUrl, times and the draft, which the schema refuses: those are dropped, nothing
+ * else.
  */
 function withoutServerFields(text: string): string {
   try {
     const value = JSON.parse(text)
     if (!value || typeof value !== 'object' || Array.isArray(value) || !('webhookUrl' in value))
       return text
-    const { id, version, webhookUrl, createdAt, updatedAt, ...definition } = value
+    const { id, version, webhookUrl, createdAt, updatedAt, draft, hasDraft, ...definition } = value
     return JSON.stringify(definition, null, 2)
   } catch {
     return text
@@ -147,13 +160,14 @@ async function workflowPage(
   workflow: NonNullable<Awaited<ReturnType<typeof getWorkflow>>>,
   extra: { payload?: { text: string; errors: ShownError[] }; webhookUrl?: string; notice?: string },
 ) {
-  const [runs, versions, memory, missing, poll, sample] = await Promise.all([
+  const [runs, versions, memory, missing, poll, sample, draft] = await Promise.all([
     loadRuns(c.env.DB, { workflowId: workflow.id }, { limit: 10 }),
     listWorkflowVersions(c.env.DB, workflow.id),
     listMemoryKeys(c.env.DB, workflow.id, { limit: MEMORY_SHOWN }, Date.now()),
     missingCredentials(c.env.DB, workflow),
     workflow.trigger.type === 'poll' ? pollOf(c.env.DB, workflow.id) : null,
     getSample(c.env.DB, workflow.id),
+    getDraft(c.env.DB, workflow.id),
   ])
   // The picture marks each node with how it fared in the newest run.
   const newest = runs.runs[0]
@@ -174,6 +188,7 @@ async function workflowPage(
       missingCredentials={missing}
       poll={poll}
       flow={flowView(workflow, last)}
+      draftSavedAt={draft?.savedAt}
     />
   )
 }
@@ -182,23 +197,38 @@ workflowPages.get('/:id/edit', async (c) => {
   const id = c.req.param('id')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
-  // ?from=N: start from an older version, to restore it or build on it.
+  // ?from=N: start from an older version, to restore it or build on it; else from the draft,
+  // when there is one, else from the live version.
   const from = Number(c.req.query('from'))
-  const older = Number.isInteger(from) ? await getWorkflowVersion(c.env.DB, id, from) : undefined
-  const text = prettyJson(older ?? definitionOf(workflow))
+  const [older, draft] = await Promise.all([
+    Number.isInteger(from) ? getWorkflowVersion(c.env.DB, id, from) : undefined,
+    getDraft(c.env.DB, id),
+  ])
+  const text = prettyJson(older ?? draft?.definition ?? definitionOf(workflow))
   const builder = await builderData(c.env.DB, { workflowId: id })
   return render(
     c,
-    <EditorPage workflow={workflow} text={text} catalogue={nodeCatalogue()} builder={builder} />,
+    <EditorPage
+      workflow={workflow}
+      draft={draft && { savedAt: draft.savedAt, shown: !older }}
+      text={text}
+      catalogue={nodeCatalogue()}
+      builder={builder}
+    />,
   )
 })
 
 workflowPages.post('/:id/edit', async (c) => {
   const id = c.req.param('id')
-  const text = await formText(c, 'definition')
-  const answer = await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}`, text)
-  if (answer.status === 200) return c.redirect(`${pathOf(id)}?done=saved`, 303)
-  const workflow = await getWorkflow(c.env.DB, id)
+  const form = await c.req.parseBody()
+  const text = typeof form.definition === 'string' ? form.definition : ''
+  // "Save draft" is the form's second submit button: the same text, kept unpublished.
+  const asDraft = form.save === 'draft'
+  const target = `/api/workflows/${encodeURIComponent(id)}${asDraft ? '?draft=true' : ''}`
+  const answer = await apiCall(c, 'PUT', target, text)
+  if (answer.status === 200)
+    return c.redirect(`${pathOf(id)}?done=${asDraft ? 'draft-saved' : 'saved'}`, 303)
+  const [workflow, draft] = await Promise.all([getWorkflow(c.env.DB, id), getDraft(c.env.DB, id)])
   if (!workflow) return notFound(c, id)
   const errors = locateErrors(text, answer)
   const builder = await builderData(c.env.DB, { workflowId: id, errors })
@@ -206,6 +236,7 @@ workflowPages.post('/:id/edit', async (c) => {
     c,
     <EditorPage
       workflow={workflow}
+      draft={draft && { savedAt: draft.savedAt, shown: false }}
       text={text}
       errors={errors}
       catalogue={nodeCatalogue()}
@@ -230,14 +261,23 @@ workflowPages.get('/:id/diff', async (c) => {
   const id = c.req.param('id')
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
-  const from = Number(c.req.query('from') ?? workflow.version - 1)
-  const to = Number(c.req.query('to') ?? workflow.version)
+  // ?to=draft: what publishing the draft would change.
+  const toDraft = c.req.query('to') === 'draft'
+  const from = Number(c.req.query('from') ?? (toDraft ? workflow.version : workflow.version - 1))
+  const to = toDraft ? 'draft' : Number(c.req.query('to') ?? workflow.version)
   const [a, b] = await Promise.all([
     Number.isInteger(from) ? getWorkflowVersion(c.env.DB, id, from) : undefined,
-    Number.isInteger(to) ? getWorkflowVersion(c.env.DB, id, to) : undefined,
+    to === 'draft'
+      ? getDraft(c.env.DB, id).then((draft) => draft?.definition)
+      : Number.isInteger(to)
+        ? getWorkflowVersion(c.env.DB, id, to)
+        : undefined,
   ])
   if (!a || !b) {
-    const message = `${workflow.name} has versions 1 to ${workflow.version}; pick two of them.`
+    const message =
+      toDraft && a
+        ? `${workflow.name} has no unpublished draft.`
+        : `${workflow.name} has versions 1 to ${workflow.version}; pick two of them.`
     return render(c, <MessagePage title="No such version" message={message} signedIn />, 404)
   }
   const [before, after] = [prettyJson(a), prettyJson(b)]
@@ -259,12 +299,42 @@ workflowPages.post('/:id/enabled', async (c) => {
   const workflow = await getWorkflow(c.env.DB, id)
   if (!workflow) return notFound(c, id)
   const enabled = (await formText(c, 'enabled')) === 'true'
+  const draft = await getDraft(c.env.DB, id)
   const answer = await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}`, {
     ...definitionOf(workflow),
     enabled,
   })
   if (answer.status !== 200) return failed(c, answer.message)
+  // A plain save discards the draft; switching on or off is no edit, so the draft is saved
+  // again, switched the same way (publishing it later does not undo the switch).
+  if (draft) {
+    const kept = await apiCall(c, 'PUT', `/api/workflows/${encodeURIComponent(id)}?draft=true`, {
+      ...draft.definition,
+      enabled,
+    })
+    if (kept.status !== 200)
+      return failed(
+        c,
+        `${enabled ? 'Enabled' : 'Disabled'}, but the draft was lost: ${kept.message}`,
+      )
+  }
   return c.redirect(`${pathOf(id)}?done=${enabled ? 'enabled' : 'disabled'}`, 303)
+})
+
+workflowPages.post('/:id/publish', async (c) => {
+  const id = c.req.param('id')
+  const answer = await apiCall(c, 'POST', `/api/workflows/${encodeURIComponent(id)}/publish`)
+  if (answer.status === 404) return notFound(c, id)
+  if (answer.status !== 200) return failed(c, answer.message)
+  return c.redirect(`${pathOf(id)}?done=published`, 303)
+})
+
+workflowPages.post('/:id/discard-draft', async (c) => {
+  const id = c.req.param('id')
+  const answer = await apiCall(c, 'DELETE', `/api/workflows/${encodeURIComponent(id)}/draft`)
+  if (answer.status === 404) return notFound(c, id)
+  if (answer.status !== 204) return failed(c, answer.message)
+  return c.redirect(`${pathOf(id)}?done=draft-discarded`, 303)
 })
 
 workflowPages.post('/:id/delete', async (c) => {

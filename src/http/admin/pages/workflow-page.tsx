@@ -10,6 +10,10 @@ import { formatTime, prettyJson } from '../lib/format'
 import { Layout } from '../components/layout'
 import { MemoryCard } from '../components/memory-card'
 import { PollCard } from '../components/poll-card'
+import {
+  NotionVerificationCard,
+  type NotionVerificationView,
+} from '../components/notion-verification-card'
 import type { PollRow } from '../../../store/polls'
 import type { MemoryKeyView } from '../../../store/memory-keys'
 import { NodeConfig } from '../components/node-config'
@@ -40,6 +44,8 @@ type WorkflowPageProps = {
   missingCredentials?: MissingCredential[]
   /** Its poll trigger's state, for a workflow polled while enabled. */
   poll?: PollRow | null
+  /** Notion's handshake, for a webhook signed with the notion preset (undefined otherwise). */
+  notion?: NotionVerificationView
   /** Its nodes as a picture, with how each fared in the last run. */
   flow: FlowView
   /** When its unpublished draft was saved, if it has one. */
@@ -251,6 +257,7 @@ export function WorkflowPage(props: WorkflowPageProps) {
         </ol>
       </section>
       {props.poll ? <PollCard path={path} poll={props.poll} /> : null}
+      {props.notion !== undefined ? <NotionVerificationCard verification={props.notion} /> : null}
       <VersionsCard path={path} versions={versions} current={version} />
       <MemoryCard path={path} keys={props.memory.keys} more={props.memory.nextCursor !== null} />
       <RunsTable

@@ -23,6 +23,7 @@ import { missingCredentials } from '../../../credentials/check-workflow'
 import { nodeCatalogue } from '../components/node-catalogue'
 import { render } from '../components/page-context'
 import { WorkflowPage, definitionOf, slug } from '../pages/workflow-page'
+import type { NotionVerificationView } from '../components/notion-verification-card'
 import { WorkflowsPage } from '../pages/workflows-page'
 import { originOf } from '../../origin'
 
@@ -169,6 +170,7 @@ async function workflowPage(
     getSample(c.env.DB, workflow.id),
     getDraft(c.env.DB, workflow.id),
   ])
+  const notion = signedByNotion(workflow) ? await notionVerification(c, workflow.id) : undefined
   // The picture marks each node with how it fared in the newest run.
   const newest = runs.runs[0]
   const last = newest ? { run: newest, marks: await stepMarks(c.env.DB, newest.id) } : undefined
@@ -187,6 +189,7 @@ async function workflowPage(
       memory={memory}
       missingCredentials={missing}
       poll={poll}
+      notion={notion}
       flow={flowView(workflow, last)}
       draftSavedAt={draft?.savedAt}
     />
@@ -382,4 +385,19 @@ workflowPages.post('/:id/run', async (c) => {
 
 function failed(c: C, message = 'The API refused it.') {
   return render(c, <MessagePage title="Not done" message={message} signedIn />, 400)
+}
+
+function signedByNotion(workflow: { trigger: { type: string } }) {
+  const { signature } = workflow.trigger as { signature?: { preset?: string } }
+  return workflow.trigger.type === 'webhook' && signature?.preset === 'notion'
+}
+
+/** The handshake as the API shows it (the token only until it is verified); null before any. */
+async function notionVerification(c: C, id: string): Promise<NotionVerificationView> {
+  const answer = await apiCall(
+    c,
+    'GET',
+    `/api/workflows/${encodeURIComponent(id)}/notion-verification`,
+  )
+  return answer.status === 200 ? answer.body : null
 }

@@ -15,7 +15,9 @@ export const openai = defineService({
       // which a baseUrl may not hold (https://learn.microsoft.com/en-us/azure/ai-services/openai/reference).
       data: z
         .object({
-          apiKey: secret().describe('The API key, sent as a bearer token (or as apiKeyHeader says)'),
+          apiKey: secret().describe(
+            'The API key, sent as a bearer token (or as apiKeyHeader says)',
+          ),
           apiKeyHeader: z
             .enum(['authorization', 'api-key'])
             .optional()

@@ -107,8 +107,7 @@ export async function startRun(env: StartEnv, request: RunRequest): Promise<Star
     if (gate) {
       const { written } = await recordGatedRuns(db, gate, [run], { rows: rows?.write })
       won = written.has(runId)
-    }
-    else await recordRun(db, run, { record: recordFirst, rows: rows?.write })
+    } else await recordRun(db, run, { record: recordFirst, rows: rows?.write })
     if (won) await env.RUNS.send(run.message)
   } catch (error) {
     // Not accepted after all: undo what was written, so nothing runs and the sender's retry

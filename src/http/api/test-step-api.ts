@@ -20,11 +20,9 @@ const sampleSchema = z.object({
 const testRequest = z
   .object({
     nodeId: z.string().min(1).max(64).meta({ example: 'notify' }),
-    sample: sampleSchema
-      .optional()
-      .meta({
-        description: "the run input and earlier nodes' outputs; default: the pinned payload",
-      }),
+    sample: sampleSchema.optional().meta({
+      description: "the run input and earlier nodes' outputs; default: the pinned payload",
+    }),
     definition: workflowSchema
       .optional()
       .meta({ description: 'an unsaved definition to take the node from (the editor sends it)' }),

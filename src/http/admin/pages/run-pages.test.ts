@@ -1,7 +1,13 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { BIG_BUDGET, holdingQueue, seedRun, startMessage } from '../../../../test/engine-fixtures'
-import { admin, createWorkflow, fakeUpstream, postWebhook, waitForRun } from '../../../../test/helpers'
+import {
+  admin,
+  createWorkflow,
+  fakeUpstream,
+  postWebhook,
+  waitForRun,
+} from '../../../../test/helpers'
 import { runWorkflow } from '../../../engine/run-workflow'
 import { uuidv7 } from '../../../lib/ids'
 import { runIdFloor } from '../../../store/run-ids'

@@ -6,7 +6,7 @@ import { hashToken } from '../lib/ids'
 
 /** What the webhook, a manual start or a schedule recorded about how a run began. */
 export type TriggerInfo = {
-  type: 'webhook' | 'manual' | 'schedule' | 'poll'
+  type: 'webhook' | 'manual' | 'schedule' | 'poll' | 'mcp'
   receivedAt: number
   /**
    * The origin the webhook or manual start was received on: where the run's resume URLs point
@@ -28,6 +28,9 @@ export type TriggerInfo = {
   /** A poll trigger's run: the polling trigger type, and the id of the item it was started for. */
   source?: string
   itemId?: string
+  /** An MCP call's run: the workflow's tool name, and the name of the API token that called it. */
+  tool?: string
+  calledBy?: string
 }
 
 /** Where a run started from another came from: shown as replayOf / resumedFrom on the run. */

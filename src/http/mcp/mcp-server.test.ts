@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../../app'
 import { BUILT_IN_TOOL_NAMES } from '../../workflow/mcp-tool'
+import { login, page } from '../../../test/admin-session'
 import { createToken } from '../../../test/api-tokens'
 import {
   admin,
@@ -144,7 +145,7 @@ describe('the MCP server at /mcp', () => {
   })
 
   it('answers a run that takes longer than the wait with its run id and status URL', async () => {
-    const { token } = await createToken({ scopes: ['run'] })
+    const { token } = await createToken({ name: 'claude-desktop', scopes: ['run'] })
     // The same Worker with a short wait (MCP_WAIT_MS), so the test does not sit out 25 s.
     const shortWait: Fetch = async (url, init) =>
       app.fetch(new Request(url, init), { ...env, MCP_WAIT_MS: '200' }, createExecutionContext())
@@ -156,7 +157,17 @@ describe('the MCP server at /mcp', () => {
     expect(started.statusUrl).toBe(`http://automateos.test/api/runs/${started.runId}`)
     const run = await admin(`/api/runs/${started.runId}`)
     expect(run.status).toBe(200)
-    expect(((await run.json()) as { workflowId: string }).workflowId).toBe(slow.id)
+    const body = (await run.json()) as { workflowId: string; trigger: Record<string, unknown> }
+    expect(body.workflowId).toBe(slow.id)
+    // Recorded as an agent's call, naming the tool and the token (its name, never its secret).
+    expect(body.trigger).toMatchObject({
+      type: 'mcp',
+      tool: 'wait_for_approval',
+      calledBy: 'claude-desktop',
+    })
+    expect(JSON.stringify(body)).not.toContain(token)
+    const runPage = await page(`/admin/runs/${started.runId}`, await login())
+    expect(runPage.html).toContain('mcp: tool wait_for_approval, called by claude-desktop')
   })
 
   it('lets a read token list and read, but not start or save', async () => {

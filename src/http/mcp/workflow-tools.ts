@@ -41,7 +41,7 @@ export async function workflowTools(
         // A workflow may do anything its nodes do: nothing says it only reads.
         annotations: { title: workflow.name, readOnlyHint: false, openWorldHint: true },
       },
-      call: (args) => callWorkflow(c, workflow, args),
+      call: (args) => callWorkflow(c, access, workflow, args),
     })
   }
   return tools
@@ -54,6 +54,7 @@ export async function workflowTools(
  */
 async function callWorkflow(
   c: Context<{ Bindings: Env }>,
+  access: Access,
   workflow: StoredWorkflow,
   args: Record<string, unknown>,
 ) {
@@ -66,7 +67,15 @@ async function callWorkflow(
       problems,
     )
   }
-  const trigger = { type: 'manual' as const, receivedAt: Date.now(), origin: originOf(c) }
+  // Which agent's token started it says who to ask when a run surprises (token names are labels,
+  // not secrets).
+  const trigger = {
+    type: 'mcp' as const,
+    tool: workflow.mcp!.tool,
+    calledBy: access.kind === 'token' ? access.token.name : 'ADMIN_TOKEN',
+    receivedAt: Date.now(),
+    origin: originOf(c),
+  }
   const accepted = await acceptRun(c, workflow, args, trigger)
   const started = { runId: accepted.runId, statusUrl: accepted.statusUrl }
   const outcome = await waitForOutcome(

@@ -50,7 +50,7 @@ export function RunPage({ run, workflow, actions, nodes }: RunPageProps) {
                 <WorkflowName id={run.workflowId} label={workflow} />{' '}
                 <span class="muted small">v{run.workflowVersion}</span>
               </Fact>
-              <Fact term="Trigger">{run.trigger?.type ?? '—'}</Fact>
+              <Fact term="Trigger">{triggerWords(run.trigger)}</Fact>
               {run.resumedFrom ? (
                 <Fact term="Resumed from">
                   <RunLink id={run.resumedFrom} />
@@ -235,6 +235,14 @@ function WaitingStep({ wait }: { wait: Waiting }) {
 }
 
 /** Another run, by the end of its id (the whole id on hover). */
+/** The trigger type, with who or what started it where the trigger records that. */
+function triggerWords(trigger: unknown) {
+  const t = (trigger ?? {}) as { type?: string; tool?: string; calledBy?: string; source?: string }
+  if (t.type === 'mcp' && t.tool) return `mcp: tool ${t.tool}, called by ${t.calledBy ?? '?'}`
+  if (t.type === 'poll' && t.source) return `poll: ${t.source}`
+  return t.type ?? '—'
+}
+
 export function RunLink({ id }: { id: string }) {
   return (
     <a href={`/admin/runs/${encodeURIComponent(id)}`} title={id}>

@@ -20,6 +20,7 @@ import { previewApi } from './http/api/preview-api'
 import { sampleApi } from './http/api/sample-api'
 import { draftsApi } from './http/api/drafts-api'
 import { testStepApi } from './http/api/test-step-api'
+import { stepTestsApi } from './http/api/step-tests-api'
 import { runCopiesApi } from './http/api/run-copies-api'
 import { runsApi } from './http/api/runs-api'
 import { securityHeaders } from './http/secure-headers'
@@ -50,6 +51,7 @@ app.route('/api/workflows', previewApi)
 app.route('/api/workflows', sampleApi)
 app.route('/api/workflows', draftsApi)
 app.route('/api/workflows', testStepApi)
+app.route('/api/workflows', stepTestsApi)
 app.route('/api/workflows', memoryApi)
 app.route('/api/workflows', notionVerificationApi)
 app.route('/api/workflows', pollsApi)

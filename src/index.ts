@@ -10,6 +10,7 @@ import { fireDuePolls } from './polls/fire-polls'
 import { expireDeliveryKeys } from './store/expire-delivery-keys'
 import { expireMemory } from './store/expire-memory'
 import { pruneRuns } from './store/prune-runs'
+import { pruneStepTests } from './store/step-tests'
 import { upgradeHookTokens } from './store/workflows'
 
 // The code node's allow-list gate, reached by its Dynamic Workers through ctx.exports.
@@ -39,6 +40,7 @@ export default {
         expireDeliveryKeys(env.DB),
         expireMemory(env.DB),
         pruneRuns(env),
+        pruneStepTests(env),
         // Webhook tokens kept in clear from before migration 0014 are stored hashed.
         upgradeHookTokens(env.DB),
       ]),

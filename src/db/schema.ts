@@ -275,3 +275,23 @@ export const workflowDrafts = sqliteTable('workflow_drafts', {
   definition: text('definition').notNull(),
   savedAt: integer('saved_at').notNull(),
 })
+
+// One row per "Test this step" (migration 0021; WITHOUT ROWID there): src/store/step-tests.ts.
+// Only the verdict, never the config or output. Ids are UUIDv7: id order is test order.
+export const stepTests = sqliteTable(
+  'step_tests',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    nodeType: text('node_type').notNull(),
+    workflowVersion: integer('workflow_version').notNull(),
+    draft: integer('draft', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: ['succeeded', 'failed'] }).notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    durationMs: integer('duration_ms').notNull(),
+    testedAt: integer('tested_at').notNull(),
+  },
+  (t) => [index('step_tests_node').on(t.workflowId, t.nodeId, t.id)],
+)

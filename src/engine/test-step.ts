@@ -20,9 +20,10 @@ const TEST_DEADLINE_MS = 60_000
 /**
  * Runs node `index` of `nodes` alone, as the editor's "Test this step" asks: its templates filled
  * in from the sample (earlier nodes' outputs come from the sample, they are not run again), one
- * attempt, under a run id no run has, and nothing recorded: no run, no step, so it shows in no
- * list or figure. `if` is not asked (the point is to see the node work); under `forEach`, the
- * first element is used. The node's effects are real: the caller asks before it calls.
+ * attempt, under a run id no run has, and no run or step recorded, so it shows in no run list or
+ * figure (the API keeps only its verdict, in step_tests). `if` is not asked (the point is to see
+ * the node work); under `forEach`, the first element is used. The node's effects are real: the
+ * caller asks before it calls.
  */
 export async function testStep(
   nodes: WorkflowNode[],

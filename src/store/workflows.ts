@@ -5,6 +5,7 @@ import type { WorkflowDefinition } from '../workflow/definition'
 import { database } from './db'
 import { deleteSample } from './samples'
 import { draftDeletion } from './drafts'
+import { deleteStepTests } from './step-tests'
 import { clearMemory } from './memory-keys'
 import { syncPoll } from './polls'
 import { syncSchedule } from './schedules'
@@ -121,6 +122,7 @@ export async function deleteWorkflow(d1: D1Database, id: string): Promise<boolea
     syncPoll(db, id, undefined, Date.now()),
     deleteSample(db, id),
     draftDeletion(db, id),
+    deleteStepTests(db, id),
   ])
   // Its memory goes with it (a shared namespace stays: other workflows may use it).
   if (result.length > 0) await clearMemory(d1, id, Date.now())

@@ -236,6 +236,10 @@ describe('the form editor in Chromium', () => {
     expect(api.requests.length).toBe(requestsBefore + 1)
     expect(api.requests.at(-1)!.headers['x-who']).toBe('Hi Ada')
     expect(await runCount()).toBe(runsBefore)
+    // The card says how its last test went; the server keeps that verdict (checked after reload).
+    expect(await node(2).locator('.last-test').innerText()).toMatch(
+      /^Tested just now: succeeded in \d+ ms$/,
+    )
 
     mkdirSync(SHOTS, { recursive: true })
     for (const width of [1280, 390]) {
@@ -292,6 +296,14 @@ describe('the form editor in Chromium', () => {
     await page.goto(url(`/admin/runs/${await post('Grace')}`))
     await page.locator('h1 .badge-succeeded').waitFor({ timeout: 30_000 })
     expect(api.requests.at(-1)!.headers['x-who']).toBe('Hi Grace')
+
+    // Reopened, the editor shows the HTTP node's last test from the server, none on the others.
+    await page.goto(url(`${workflowPath}/edit`))
+    await page.locator('#tab-form').waitFor()
+    expect(await node(2).locator('.last-test').innerText()).toMatch(
+      /^Tested (just now|\d+ min ago): succeeded in \d+ ms$/,
+    )
+    expect(await node(1).locator('.last-test').isHidden()).toBe(true)
     expect(cspViolations).toEqual([])
     expect(consoleErrors).toEqual([])
   })

@@ -26,6 +26,8 @@ export const ROUTE_SCOPES: Record<string, Scope> = {
   'PUT /api/workflows/:id/sample': 'write',
   // Runs one node of a definition the caller may send unsaved: as much as saving and running it.
   'POST /api/workflows/:id/test-step': 'write',
+  // Verdicts only (status, redacted error, duration): what a run list shows of a run.
+  'GET /api/workflows/:id/step-tests': 'read',
   'POST /api/workflows/:id/rotate-token': 'write',
   'GET /api/workflows/:id/memory': 'read',
   'DELETE /api/workflows/:id/memory': 'write',

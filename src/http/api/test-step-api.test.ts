@@ -49,6 +49,7 @@ describe('POST /api/workflows/:id/test-step', () => {
         timestamp: expect.any(String),
       },
       durationMs: expect.any(Number),
+      testId: expect.any(String),
     })
     const { requests } = await discord.received()
     expect(requests).toHaveLength(1)
@@ -78,6 +79,7 @@ describe('POST /api/workflows/:id/test-step', () => {
         details: expect.anything(),
       },
       durationMs: expect.any(Number),
+      testId: expect.any(String),
     })
     const template = await testStep(workflow.id, {
       nodeId: 'greet',

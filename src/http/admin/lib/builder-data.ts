@@ -3,6 +3,7 @@ import { listCredentials } from '../../../credentials/store'
 import { describeNode, listNodes } from '../../../nodes/registry'
 import { getRun, listRuns } from '../../../store/runs'
 import { getSample } from '../../../store/samples'
+import { lastStepTests } from '../../../store/step-tests'
 import { workflowSchema } from '../../../workflow/definition'
 import { triggerSchema } from '../../../workflow/trigger'
 
@@ -27,10 +28,11 @@ export async function builderData(
   db: D1Database,
   options: { workflowId?: string; errors?: { path?: string; message: string }[] },
 ) {
-  const [credentials, samples, pinned] = await Promise.all([
+  const [credentials, samples, pinned, tests] = await Promise.all([
     listCredentials(db),
     options.workflowId ? recentSamples(db, options.workflowId) : [],
     options.workflowId ? getSample(db, options.workflowId) : undefined,
+    options.workflowId ? lastStepTests(db, options.workflowId) : undefined,
   ])
   return {
     nodes: listNodes().map(describeNode),
@@ -48,6 +50,18 @@ export async function builderData(
     testUrl: options.workflowId
       ? `/admin/workflows/${encodeURIComponent(options.workflowId)}/test-step`
       : null,
+    /** Each node's last "Test this step", by node id, for its card (verdicts only). */
+    lastTests: Object.fromEntries(
+      Object.entries(tests ?? {}).map(([nodeId, t]) => [
+        nodeId,
+        {
+          status: t.status,
+          error: t.status === 'failed' ? { code: t.errorCode, message: t.errorMessage } : null,
+          durationMs: t.durationMs,
+          testedAt: t.testedAt,
+        },
+      ]),
+    ),
     errors: (options.errors ?? [])
       .filter((e) => e.path)
       .map(({ path, message }) => ({ path, message })),

@@ -93,4 +93,43 @@ describe('the form editor on the editor page', () => {
     expect(bad.status).toBe(400)
     expect(JSON.parse(bad.html).error.details[0].path).toBe('definition.nodes')
   })
+
+  it("gives each node card its last test's verdict, through the session's test-step", async () => {
+    const workflow = await createWorkflow({
+      name: 'Last tests',
+      nodes: [
+        { id: 'greet', type: 'set', config: { fields: { who: '{{ input.name }}' } } },
+        { id: 'charge', type: 'transform', config: { expression: '$error("card declined")' } },
+        { id: 'untested', type: 'set', config: { fields: {} } },
+      ],
+    })
+    const browser = await signedIn()
+    const test = async (nodeId: string) => {
+      const body = JSON.stringify({ nodeId, sample: { input: { name: 'Ada' } } })
+      const answer = await browser.post(`/admin/workflows/${workflow.id}/test-step`, { body })
+      expect(answer.status).toBe(200)
+      return JSON.parse(answer.html)
+    }
+    await test('greet')
+    const greet = await test('greet')
+    const charge = await test('charge')
+    const { html } = await browser.page(`/admin/workflows/${workflow.id}/edit`)
+    const { lastTests } = builderData(html)
+    expect(lastTests).toEqual({
+      greet: {
+        status: 'succeeded',
+        error: null,
+        durationMs: greet.durationMs,
+        testedAt: expect.any(Number),
+      },
+      charge: {
+        status: 'failed',
+        error: { code: 'EXPRESSION_FAILED', message: 'JSONata evaluation failed: card declined' },
+        durationMs: charge.durationMs,
+        testedAt: expect.any(Number),
+      },
+    })
+    // A verdict only: the output (Ada) is not on the page through it.
+    expect(JSON.stringify(lastTests)).not.toContain('Ada')
+  })
 })

@@ -18,6 +18,15 @@ export type RunSample = {
   steps: Record<string, { output: unknown }>
 }
 
+/** A node's last "Test this step" (src/store/step-tests.ts): its verdict, never its output. */
+export type LastTest = {
+  status: 'succeeded' | 'failed'
+  error: { code?: string | null; message: string | null } | null
+  durationMs: number
+  /** Epoch milliseconds. */
+  testedAt: number
+}
+
 /** What the page embeds for the builder (src/http/admin/lib/builder-data.ts). */
 export type BuilderData = {
   nodes: NodeInfo[]
@@ -31,6 +40,8 @@ export type BuilderData = {
   pinUrl: string | null
   /** Where "Test this step" posts; null for a workflow not saved yet. */
   testUrl: string | null
+  /** Each node's last test, by node id; the page updates it after a test. */
+  lastTests: Record<string, LastTest>
   errors: { path: string; message: string }[]
 }
 

@@ -1,4 +1,5 @@
 import { h } from './dom'
+import { lastTestLine, showLastTest } from './last-test'
 import type { Builder, WorkflowNode } from './model'
 
 type StepTest = {
@@ -6,13 +7,15 @@ type StepTest = {
   output?: unknown
   error?: { message: string; code?: string }
   durationMs: number
+  testId: string
 }
 
 /**
  * "Test this step": runs the node alone on the server with the input it would get from the
  * sample (earlier steps are not run again) and shows the filled-in config, the output or the
  * error, and the time it took. A node with effects outside the run asks first, since its call is
- * real. Nothing is recorded as a run.
+ * real. Nothing is recorded as a run; the server keeps the verdict, which the line under the
+ * button shows (the node's last test, also after a reload).
  */
 export function testStepControl(b: Builder, node: WorkflowNode, index: number): HTMLElement {
   const id = `node-card-${index}-test`
@@ -20,6 +23,7 @@ export function testStepControl(b: Builder, node: WorkflowNode, index: number): 
   if (!b.data.testUrl)
     return h('p', { class: 'hint' }, 'Save the workflow to test one step at a time.')
   const info = b.data.nodes.find((n) => n.type === node.type)
+  const last = lastTestLine(`node-card-${index}-last-test`, b.data.lastTests?.[node.id])
   const button = h(
     'button',
     {
@@ -45,6 +49,7 @@ export function testStepControl(b: Builder, node: WorkflowNode, index: number): 
           const response = await fetch(b.data.testUrl!, { method: 'POST', body })
           const answer = await response.json()
           result.replaceChildren(...(response.ok ? shown(answer as StepTest) : refused(answer)))
+          if (response.ok) remember(b, node.id, answer as StepTest, last)
         } catch (error) {
           result.replaceChildren(
             h('p', { class: 'error-box' }, `Not run: ${(error as Error).message}`),
@@ -56,7 +61,19 @@ export function testStepControl(b: Builder, node: WorkflowNode, index: number): 
     },
     info?.effectful ? `Test this step (calls ${info.app ?? 'out'})` : 'Test this step',
   )
-  return h('div', { class: 'test-step' }, button, result)
+  return h('div', { class: 'test-step' }, button, last, result)
+}
+
+/** Keeps the test as the node's last one, so a redraw of the form still shows it. */
+function remember(b: Builder, nodeId: string, test: StepTest, line: HTMLElement) {
+  const verdict = {
+    status: test.error ? ('failed' as const) : ('succeeded' as const),
+    error: test.error ? { code: test.error.code, message: test.error.message } : null,
+    durationMs: test.durationMs,
+    testedAt: Date.now(),
+  }
+  b.data.lastTests = { ...b.data.lastTests, [nodeId]: verdict }
+  showLastTest(line, verdict)
 }
 
 function shown(test: StepTest): HTMLElement[] {

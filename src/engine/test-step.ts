@@ -6,6 +6,7 @@ import { fillConfig } from '../templates/fill'
 import { forEachList } from '../templates/for-each-list'
 import type { WorkflowNode } from '../workflow/definition'
 import { type PreviewSample, sampleContext } from '../workflow/preview'
+import { redactError, redactKnownInJson } from '../redact/redact'
 import { runNode } from './run-node'
 
 export type StepTest = {
@@ -52,7 +53,11 @@ export async function testStep(
       definition?.escapeFilled,
     )
   } catch (error) {
-    return { config: null, error: describeError(error), durationMs: Date.now() - started }
+    return {
+      config: null,
+      error: redactError(describeError(error)),
+      durationMs: Date.now() - started,
+    }
   }
   const outcome = await runNode({
     node: { ...node, config, retry: undefined },
@@ -68,6 +73,8 @@ export async function testStep(
     mustFinishBy: started + TEST_DEADLINE_MS,
   })
   const durationMs = Date.now() - started
-  if (outcome.kind === 'succeeded') return { config, output: outcome.output, durationMs }
-  return { config, error: outcome.error, durationMs }
+  // The filled-in config as a run's step records it: a credential's value it quotes is hidden.
+  const shown = redactKnownInJson(config, JSON.stringify(config)).value
+  if (outcome.kind === 'succeeded') return { config: shown, output: outcome.output, durationMs }
+  return { config: shown, error: outcome.error, durationMs }
 }

@@ -1,3 +1,5 @@
+import { describeJsonError, problemSentence } from './builder/json-error-position'
+
 /** "Format" beside a JSON textarea: pretty-prints it in place, or says why it cannot. */
 export function addFormatButtons(root: ParentNode) {
   for (const button of root.querySelectorAll<HTMLButtonElement>('[data-format-json]')) {
@@ -9,9 +11,12 @@ export function addFormatButtons(root: ParentNode) {
       if (!(field instanceof HTMLTextAreaElement)) return
       try {
         field.value = JSON.stringify(JSON.parse(field.value), null, 2)
+        // As if typed: the JSON tab's line numbers and the form editor follow the new text.
+        field.dispatchEvent(new Event('input', { bubbles: true }))
         if (status) status.textContent = ''
       } catch (error) {
-        if (status) status.textContent = 'Not valid JSON yet: ' + (error as Error).message
+        const problem = describeJsonError(field.value, (error as Error).message)
+        if (status) status.textContent = `Not valid JSON yet: ${problemSentence(problem)}`
       }
     })
   }

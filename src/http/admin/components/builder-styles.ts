@@ -20,6 +20,20 @@ export const BUILDER_STYLES = `
 .builder-form .pair input { width: 100%; min-width: 0; }
 .builder-form .pair .preview { grid-column: 2 / 3; }
 .builder-form .json-value { min-height: 70px; }
+.json-editor { display: grid; grid-template-columns: auto minmax(0, 1fr); border: 1px solid var(--muted); border-radius: 6px; background: var(--card); overflow: hidden; }
+.json-editor:focus-within { outline: 2px solid var(--focus); outline-offset: 2px; }
+.json-editor textarea.code { border: 0; border-radius: 0; resize: vertical; min-width: 0; }
+.json-editor textarea.code:focus-visible { outline: none; }
+/* The numbers take the text's font and line height, so each sits level with its line. */
+.json-gutter { position: relative; overflow: hidden; background: var(--code-bg); color: var(--muted); border-right: 1px solid var(--line); user-select: none; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.json-gutter-lines { position: absolute; top: 0; left: 0; right: 0; padding: 6px 8px 0 0; text-align: right; }
+.json-gutter-lines span { display: block; }
+.json-gutter .json-bad-line { background: var(--bad); color: var(--card); font-weight: 700; }
+.json-status { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; font-size: 12.5px; }
+.json-status-bad { margin-top: 6px; padding: 6px 9px; border-radius: 6px; background: var(--bad-bg); color: var(--bad); }
+/* Buttons are display: inline-block, which would outrank [hidden]. */
+.json-status [hidden] { display: none; }
+.json-status p { margin: 0; overflow-wrap: anywhere; }
 .small-button { padding: 2px 9px; font-size: 12.5px; }
 .node-card, .trigger-card { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 8px; padding: 12px; margin-bottom: 14px; }
 .node-head { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: space-between; }

@@ -1,5 +1,6 @@
 import { h } from './dom'
 import { showErrors } from './field-errors'
+import { jsonEditor } from './json-editor'
 import type { Builder, BuilderData, Definition } from './model'
 import { nodeCard } from './node-card'
 import { nodePicker } from './node-picker'
@@ -22,6 +23,7 @@ export function startBuilder(document: Document) {
   const data = JSON.parse(root.getAttribute('data-builder') ?? '{}') as BuilderData
 
   const parsed = parseDefinition(textarea.value)
+  const editor = jsonEditor(textarea)
   const form = h('div', { class: 'builder-form', id: 'builder-form' })
   const jsonNote = h('p', { class: 'error-box', id: 'json-note', hidden: true })
   let errors = data.errors
@@ -33,6 +35,8 @@ export function startBuilder(document: Document) {
     definition: parsed ?? { name: 'My workflow', nodes: [] },
     changed() {
       textarea.value = `${JSON.stringify(builder.definition, null, 2)}\n`
+      // A value set from script fires no input event: the line numbers are redrawn here.
+      editor.refresh()
       preview.schedule()
     },
     rerender() {

@@ -19,6 +19,7 @@ export const snapshotDir = join(workDir, `snapshot-${stamp}`)
 const SNAPSHOT = [
   'src',
   'nodes',
+  'triggers',
   'migrations',
   'wrangler.toml',
   'package.json',

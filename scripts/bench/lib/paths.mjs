@@ -16,7 +16,7 @@ export const snapshotDir = join(workDir, `snapshot-${stamp}`)
 // What the Workers under test are built from. `wrangler dev` rebuilds and restarts on every
 // change to its sources, dropping local queue messages, so it runs on this copy: edits made
 // while the bench runs neither reload it nor mix two versions into one result.
-const SNAPSHOT = [
+export const SNAPSHOT = [
   'src',
   'nodes',
   'triggers',

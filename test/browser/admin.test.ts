@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LOCAL_SERVER_HOOK_MARGIN_MS,
@@ -10,23 +10,16 @@ import {
   type LocalServer,
   startLocalServer,
 } from '../../scripts/lib/local-server'
+import { CHROMIUM, launchChromium, portRange } from './chromium'
 
 // Debian's Chromium (.ci/run installs it), driven by playwright-core against a real AutomateOS
 // as npm start serves it on a free one of this suite's ports (8870-8889). Every wait is bounded, and afterAll
 // stops the browser and the server whatever happened.
-const CHROMIUM = '/usr/bin/chromium'
 /**
  * The suite's port range: the server takes the first free port.
  * ADMIN_BROWSER_PORTS=8810-8819 gives one engineer's run a range of its own.
  */
-const PORTS = portRange(process.env.ADMIN_BROWSER_PORTS ?? '8870-8889')
-
-function portRange(text: string) {
-  const [first, last] = text.split('-').map(Number)
-  if (!Number.isInteger(first) || !Number.isInteger(last) || last! <= first!)
-    throw new Error(`ADMIN_BROWSER_PORTS must be like 8870-8889, not ${text}`)
-  return Array.from({ length: last! - first! + 1 }, (_, i) => first! + i)
-}
+const PORTS = portRange('ADMIN_BROWSER_PORTS', '8870-8889')
 
 /**
  * A payment API on 127.0.0.1 (a port the system picks), for the resume flow: it declines
@@ -72,17 +65,7 @@ const shots = new Map<string, string>()
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`)
   server = await startLocalServer(PORTS)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-    timeout: 30_000,
-  })
+  browser = await launchChromium(['--disable-component-update'])
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   context.setDefaultTimeout(15_000)
   context.setDefaultNavigationTimeout(20_000)

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LOCAL_SERVER_HOOK_MARGIN_MS,
@@ -10,12 +10,11 @@ import {
   type LocalServer,
   startLocalServer,
 } from '../../scripts/lib/local-server'
+import { launchChromium, portRange, watchedAdminPage } from './chromium'
 
 // The form editor in Debian's Chromium, against AutomateOS as npm start serves it: a workflow is
 // built through the forms only (never typing in the JSON tab), saved, run and run again.
-const CHROMIUM = '/usr/bin/chromium'
-/** ADMIN_BROWSER_PORTS gives one engineer's run a range of its own, as in admin.test.ts. */
-const PORTS = (process.env.BUILDER_BROWSER_PORTS ?? '8890-8899').split('-').map(Number)
+const PORTS = portRange('BUILDER_BROWSER_PORTS', '8890-8899')
 const SHOTS = join(import.meta.dirname, '..', '..', '.screenshots')
 
 type Received = { method: string; url: string; headers: Record<string, unknown> }
@@ -42,38 +41,16 @@ let server: LocalServer | undefined
 let browser: Browser | undefined
 let page: Page
 let api: Awaited<ReturnType<typeof greetingApi>>
-const cspViolations: string[] = []
-const consoleErrors: string[] = []
+let cspViolations: string[] = []
+let consoleErrors: string[] = []
 let workflowPath = ''
 let webhookUrl = ''
 
 beforeAll(async () => {
-  const [first, last] = PORTS as [number, number]
-  const ports = Array.from({ length: last - first + 1 }, (_, i) => first + i)
   api = await greetingApi()
-  server = await startLocalServer(ports)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 30_000,
-  })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  context.setDefaultTimeout(15_000)
-  page = await context.newPage()
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
-    else if (message.type() === 'error') consoleErrors.push(message.text())
-  })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`)
-  })
-  await page.goto(`${server.url}/admin`)
-  await page.getByLabel('Admin token').fill(server.token)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
-  // The sign-in page's own 401 is not an error of the editor.
-  consoleErrors.length = 0
+  server = await startLocalServer(PORTS)
+  browser = await launchChromium()
+  ;({ page, cspViolations, consoleErrors } = await watchedAdminPage(browser, server))
 }, LOCAL_SERVER_START_MS + LOCAL_SERVER_HOOK_MARGIN_MS)
 
 afterAll(async () => {

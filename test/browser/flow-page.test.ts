@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LOCAL_SERVER_HOOK_MARGIN_MS,
@@ -8,13 +8,12 @@ import {
   type LocalServer,
   startLocalServer,
 } from '../../scripts/lib/local-server'
+import { launchChromium, portRange, signIn } from './chromium'
 
 // The workflow page's flow picture and the run page in Debian's Chromium at 1280 and 390 px,
 // against AutomateOS as npm start serves it: nothing scrolls the page sideways, nothing breaks the
 // CSP or logs an error, and the picture says what each node is and how it fared.
-const CHROMIUM = '/usr/bin/chromium'
-/** FLOW_BROWSER_PORTS gives one engineer's run a range of its own, as in admin.test.ts. */
-const PORTS = (process.env.FLOW_BROWSER_PORTS ?? '8910-8919').split('-').map(Number)
+const PORTS = portRange('FLOW_BROWSER_PORTS', '8910-8919')
 const SHOTS = join(import.meta.dirname, '..', '..', '.screenshots')
 const WIDTHS = [1280, 390] as const
 
@@ -24,14 +23,8 @@ let page: Page
 const problems: string[] = []
 
 beforeAll(async () => {
-  const [first, last] = PORTS as [number, number]
-  const ports = Array.from({ length: last - first + 1 }, (_, i) => first + i)
-  server = await startLocalServer(ports)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 30_000,
-  })
+  server = await startLocalServer(PORTS)
+  browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   context.setDefaultTimeout(15_000)
   page = await context.newPage()
@@ -46,10 +39,7 @@ beforeAll(async () => {
       problems.push(`${page.url()}: ${message.text()}`)
   })
   page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`))
-  await page.goto(`${server.url}/admin`)
-  await page.getByLabel('Admin token').fill(server.token)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
+  await signIn(page, server)
   // The sign-in page's own 401 is not an error of the pages under test.
   problems.length = 0
 }, LOCAL_SERVER_START_MS + LOCAL_SERVER_HOOK_MARGIN_MS)

@@ -1,4 +1,4 @@
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LOCAL_SERVER_HOOK_MARGIN_MS,
@@ -6,47 +6,25 @@ import {
   type LocalServer,
   startLocalServer,
 } from '../../scripts/lib/local-server'
+import { launchChromium, portRange, watchedAdminPage } from './chromium'
 
 // The editor page's JSON tab in Debian's Chromium (browser/builder/json-editor.ts): line numbers,
 // the live "Line 4, column 3" message and its Go to line, Tab, Esc and Enter, and that the form,
 // Format and a refused save still work around it.
-const CHROMIUM = '/usr/bin/chromium'
-/** JSON_EDITOR_BROWSER_PORTS gives one engineer's run a range of its own, as in admin.test.ts. */
-const PORTS = (process.env.JSON_EDITOR_BROWSER_PORTS ?? '8960-8969').split('-').map(Number)
+const PORTS = portRange('JSON_EDITOR_BROWSER_PORTS', '8960-8969')
 /** Outside the checkout: the screenshots are for a person to look at, never compared. */
 const SHOTS = process.env.JSON_EDITOR_SHOTS ?? '/tmp'
 
 let server: LocalServer | undefined
 let browser: Browser | undefined
 let page: Page
-const cspViolations: string[] = []
-const consoleErrors: string[] = []
+let cspViolations: string[] = []
+let consoleErrors: string[] = []
 
 beforeAll(async () => {
-  const [first, last] = PORTS as [number, number]
-  server = await startLocalServer(Array.from({ length: last - first + 1 }, (_, i) => first + i))
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 30_000,
-  })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  context.setDefaultTimeout(15_000)
-  page = await context.newPage()
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
-    else if (message.type() === 'error') consoleErrors.push(message.text())
-  })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`)
-  })
-  await page.goto(`${server.url}/admin`)
-  await page.getByLabel('Admin token').fill(server.token)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
-  // The sign-in page's own 401 is not an error of the editor.
-  consoleErrors.length = 0
+  server = await startLocalServer(PORTS)
+  browser = await launchChromium()
+  ;({ page, cspViolations, consoleErrors } = await watchedAdminPage(browser, server))
 }, LOCAL_SERVER_START_MS + LOCAL_SERVER_HOOK_MARGIN_MS)
 
 afterAll(async () => {
